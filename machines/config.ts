@@ -1,0 +1,196 @@
+// machines/config.ts: the clients' configuration in Auth0's Management API shape (MODEL.md §2),
+// the interpretation switches (A6, A8, A10) and the configuration space.
+// Unknown fields are ignored (a reviewer pastes a real client's JSON); known fields are validated.
+import { z } from 'zod';
+
+export const METHODS = ['cookie', 'query'] as const;
+export type Method = (typeof METHODS)[number];
+export const BINDINGS = ['ip', 'asn', 'none'] as const;
+export type Binding = (typeof BINDINGS)[number];
+export const ROTATIONS = ['non-rotating', 'rotating'] as const;
+export type Rotation = (typeof ROTATIONS)[number];
+
+/** One client's settings, resolved: every field present, Auth0's documented default where absent (spec §2). */
+export interface ClientSettings {
+  readonly canCreateSessionTransferToken: boolean;
+  readonly enforceCascadeRevocation: boolean;
+  readonly allowedAuthenticationMethods: readonly Method[];
+  readonly enforceDeviceBinding: Binding;
+  readonly allowRefreshToken: boolean;
+  readonly enforceOnlineRefreshTokens: boolean;
+  readonly rotationType: Rotation;
+}
+
+export interface Config {
+  readonly native: ClientSettings;
+  readonly web: ClientSettings;
+  /** R9/A14: a transfer token is valid while its age is under this many seconds. */
+  readonly transferTokenTtlSeconds: number;
+}
+
+// The Management API's `session_transfer` object (ClientSessionTransferConfiguration).
+const sessionTransferSchema = z.object({
+  can_create_session_transfer_token: z.boolean().optional(),
+  enforce_cascade_revocation: z.boolean().optional(),
+  // nullable in the Management API; null means the default, [] (R14)
+  allowed_authentication_methods: z.array(z.enum(METHODS)).nullable().optional(),
+  enforce_device_binding: z.enum(BINDINGS).optional(),
+  allow_refresh_token: z.boolean().optional(),
+  enforce_online_refresh_tokens: z.boolean().optional(),
+});
+
+/** A client as `GET /api/v2/clients/{id}` returns it; only the fields the model reads are checked. */
+export const clientSchema = z.object({
+  session_transfer: sessionTransferSchema.nullable().optional(),
+  refresh_token: z.object({ rotation_type: z.enum(ROTATIONS).optional() }).nullable().optional(),
+});
+export type ClientInput = z.infer<typeof clientSchema>;
+
+export const configSchema = z.object({
+  native: clientSchema.optional(),
+  web: clientSchema.optional(),
+  transfer_token_ttl_seconds: z.number().int().positive().optional(),
+});
+export type ConfigInput = z.infer<typeof configSchema>;
+
+/** Auth0's documented defaults (spec §2; R12, R14; cascade and online are on even when unset). */
+export function resolveClient(input: ClientInput | undefined): ClientSettings {
+  const st = input?.session_transfer ?? {};
+  return {
+    canCreateSessionTransferToken: st.can_create_session_transfer_token ?? false,
+    enforceCascadeRevocation: st.enforce_cascade_revocation ?? true,
+    allowedAuthenticationMethods: normaliseMethods(st.allowed_authentication_methods ?? []),
+    enforceDeviceBinding: st.enforce_device_binding ?? 'ip',
+    allowRefreshToken: st.allow_refresh_token ?? false,
+    enforceOnlineRefreshTokens: st.enforce_online_refresh_tokens ?? true,
+    rotationType: input?.refresh_token?.rotation_type ?? 'non-rotating',
+  };
+}
+
+function normaliseMethods(methods: readonly Method[]): Method[] {
+  return METHODS.filter((m) => methods.includes(m));
+}
+
+export function resolveConfig(input: ConfigInput = {}): Config {
+  return {
+    native: resolveClient(input.native),
+    web: resolveClient(input.web),
+    transferTokenTtlSeconds: input.transfer_token_ttl_seconds ?? 60,
+  };
+}
+
+/** Back to Auth0's shape, so a counterexample's scenario file carries a config a reviewer can read. */
+export function configToInput(c: Config): ConfigInput {
+  const client = (s: ClientSettings) => ({
+    session_transfer: {
+      can_create_session_transfer_token: s.canCreateSessionTransferToken,
+      enforce_cascade_revocation: s.enforceCascadeRevocation,
+      allowed_authentication_methods: [...s.allowedAuthenticationMethods],
+      enforce_device_binding: s.enforceDeviceBinding,
+      allow_refresh_token: s.allowRefreshToken,
+      enforce_online_refresh_tokens: s.enforceOnlineRefreshTokens,
+    },
+    refresh_token: { rotation_type: s.rotationType },
+  });
+  return { native: client(c.native), web: client(c.web), transfer_token_ttl_seconds: c.transferTokenTtlSeconds };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interpretations (MODEL.md §2): readings of the docs' silences that a reviewer may flip.
+
+export const interpretationsSchema = z.strictObject({
+  A6: z.boolean().optional(),
+  A8: z.boolean().optional(),
+  A10: z.enum(['ignored', 'invalid']).optional(),
+});
+export interface Interpretations {
+  /** valid token + same-user session: the reused session becomes a child of the token's parent */
+  readonly A6: boolean;
+  /** a redemption failing binding, organization or user checks uses the token up */
+  readonly A8: boolean;
+  /** a token sent by a method the web app does not allow */
+  readonly A10: 'ignored' | 'invalid';
+}
+export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored' };
+
+export function resolveInterpretations(input: z.infer<typeof interpretationsSchema> = {}): Interpretations {
+  return { ...DEFAULT_INTERPRETATIONS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The configuration space: the 768 combinations of MODEL.md §2.
+
+/** The dimensions of the space, in a fixed order; a config's label and the risk matrix use them. */
+export const DIMENSIONS = [
+  { key: 'native.can_create_session_transfer_token', values: [true, false] },
+  { key: 'native.enforce_cascade_revocation', values: [true, false] },
+  { key: 'native.rotation_type', values: ['non-rotating', 'rotating'] },
+  { key: 'web.can_create_session_transfer_token', values: [false, true] },
+  { key: 'web.allowed_authentication_methods', values: ['cookie', 'query', 'cookie+query', 'none'] },
+  { key: 'web.enforce_device_binding', values: ['ip', 'asn', 'none'] },
+  { key: 'web.allow_refresh_token', values: [false, true] },
+  { key: 'web.enforce_online_refresh_tokens', values: [true, false] },
+] as const;
+export type DimensionKey = (typeof DIMENSIONS)[number]['key'];
+export type DimensionValue = boolean | string;
+
+const methodsFromValue = (v: string): Method[] => (v === 'none' ? [] : (v.split('+') as Method[]));
+const methodsValue = (m: readonly Method[]): string => (m.length === 0 ? 'none' : m.join('+'));
+
+/** The value a config takes on each dimension. */
+export function dimensionValues(c: Config): Record<DimensionKey, DimensionValue> {
+  return {
+    'native.can_create_session_transfer_token': c.native.canCreateSessionTransferToken,
+    'native.enforce_cascade_revocation': c.native.enforceCascadeRevocation,
+    'native.rotation_type': c.native.rotationType,
+    'web.can_create_session_transfer_token': c.web.canCreateSessionTransferToken,
+    'web.allowed_authentication_methods': methodsValue(c.web.allowedAuthenticationMethods),
+    'web.enforce_device_binding': c.web.enforceDeviceBinding,
+    'web.allow_refresh_token': c.web.allowRefreshToken,
+    'web.enforce_online_refresh_tokens': c.web.enforceOnlineRefreshTokens,
+  };
+}
+
+/** Every configuration of the space, in a fixed order (native flags vary slowest). */
+export function configurationSpace(ttl = 60): Config[] {
+  const out: Config[] = [];
+  const base = resolveConfig();
+  const rec = (i: number, v: Record<string, DimensionValue>) => {
+    if (i === DIMENSIONS.length) {
+      out.push({
+        transferTokenTtlSeconds: ttl,
+        native: {
+          ...base.native,
+          canCreateSessionTransferToken: v['native.can_create_session_transfer_token'] as boolean,
+          enforceCascadeRevocation: v['native.enforce_cascade_revocation'] as boolean,
+          rotationType: v['native.rotation_type'] as Rotation,
+        },
+        web: {
+          ...base.web,
+          canCreateSessionTransferToken: v['web.can_create_session_transfer_token'] as boolean,
+          allowedAuthenticationMethods: methodsFromValue(v['web.allowed_authentication_methods'] as string),
+          enforceDeviceBinding: v['web.enforce_device_binding'] as Binding,
+          allowRefreshToken: v['web.allow_refresh_token'] as boolean,
+          enforceOnlineRefreshTokens: v['web.enforce_online_refresh_tokens'] as boolean,
+        },
+      });
+      return;
+    }
+    for (const value of DIMENSIONS[i].values) rec(i + 1, { ...v, [DIMENSIONS[i].key]: value });
+  };
+  rec(0, {});
+  return out;
+}
+
+/** A short, file-name-safe label: `n-mint-casc-norot_w-nomint-query-ip-nort-online`. */
+export function configLabel(c: Config): string {
+  const n = c.native;
+  const w = c.web;
+  const native = [n.canCreateSessionTransferToken ? 'mint' : 'nomint', n.enforceCascadeRevocation ? 'casc' : 'nocasc',
+    n.rotationType === 'rotating' ? 'rot' : 'norot'];
+  const web = [w.canCreateSessionTransferToken ? 'mint' : 'nomint', methodsValue(w.allowedAuthenticationMethods).replace('+', ''),
+    w.enforceDeviceBinding === 'none' ? 'nobind' : w.enforceDeviceBinding, w.allowRefreshToken ? 'rt' : 'nort',
+    w.enforceOnlineRefreshTokens ? 'online' : 'offline'];
+  const ttl = c.transferTokenTtlSeconds === 60 ? [] : [`ttl${c.transferTokenTtlSeconds}`];
+  return [`n-${native.join('-')}`, `w-${web.join('-')}`, ...ttl].join('_');
+}

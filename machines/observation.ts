@@ -1,0 +1,39 @@
+// machines/observation.ts: what each step answers (MODEL.md §4). Field names are the contract.
+import type { ModelEvent } from './events.js';
+import type { RuleId } from './rules.js';
+
+export const OUTCOMES = ['issued', 'rejected', 'logged_in', 'login_required', 'revoked', 'ok'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** The fixed reason vocabulary of MODEL.md §4 (with `rejected` and `login_required`). */
+export const REASONS = [
+  'no_session', 'transfer_token_not_found_or_expired', 'parent_refresh_token_revoked', 'device_binding_failed',
+  'organization_mismatch', 'user_mismatch', 'method_not_allowed', 'client_not_allowed', 'nested_transfer_forbidden',
+  'refresh_token_revoked', 'refresh_token_reused',
+] as const;
+export type Reason = (typeof REASONS)[number];
+/** An extension for `ok` outcomes only: the event named an artifact already revoked, nothing changed. */
+export type NoopReason = 'already_revoked';
+
+export interface Observation {
+  step: number;
+  event: ModelEvent;
+  outcome: Outcome;
+  reason?: Reason | NoopReason;
+  user?: string;
+  session?: string;
+  sessionCreated?: boolean;
+  issued: string[];
+  revoked: { refreshTokens: string[]; sessions: string[]; transferTokens: string[] };
+  consumed: string[];
+  /** extension: the transfer token was sent by a method the web app does not allow and ignored (A10) */
+  transferTokenIgnored?: boolean;
+  /** extension: transfer tokens whose TTL ran out during this step */
+  expired?: string[];
+  /** extension: the rule ids of the model branch that answered */
+  rules: RuleId[];
+}
+
+export function emptyObservation(step: number, event: ModelEvent): Observation {
+  return { step, event, outcome: 'ok', issued: [], revoked: { refreshTokens: [], sessions: [], transferTokens: [] }, consumed: [], rules: [] };
+}

@@ -1,0 +1,52 @@
+// machines/rules.ts: the spec's rule and ambiguity ids that the model encodes, each with a one-line
+// summary in our own words. Source: ../shared/spec/auth0-native-to-web-sso.md (§5 rules, §6 ambiguities).
+// Machines cite these ids in transition `meta`; properties cite them in `rules`. Both are type-checked
+// against this table, so a typo in a rule id does not compile.
+
+export const RULES = {
+  R1: 'a transfer token is minted by a refresh-token grant with the session_transfer audience',
+  R2: 'only a client with can_create_session_transfer_token may mint',
+  R3: 'a mint answers the token with token_type N_A and expires_in 60',
+  R4: 'with rotation on, a mint or refresh rotates the presented refresh token',
+  R7: 'a refresh token that came out of a transfer cannot mint',
+  R8: 'a session created from a transfer token cannot produce a transfer token',
+  R9: 'a transfer token presented at or after its TTL is rejected as not found or expired',
+  R10: 'a transfer token presented a second time is rejected as not found or expired',
+  R11: 'device binding: ip compares the IP, asn the ASN of mint and redemption; none compares nothing',
+  R12: 'enforce_device_binding defaults to ip',
+  R13: 'a transfer token is honoured only by a method listed in allowed_authentication_methods',
+  R14: 'allowed_authentication_methods defaults to [] (no transfer token accepted)',
+  R15: 'valid transfer token, no session: logged in without a prompt, a new session is made',
+  R16: 'valid transfer token, session of the same user: logged in without a prompt',
+  R17: 'valid transfer token, session of another user: that session is revoked and a login is asked',
+  R18: 'invalid transfer token with a session: a login is asked, the session is not silently used',
+  R19: 'the transfer token\'s organization must equal the request\'s',
+  R20: 'a transfer token whose parent refresh token is revoked is not used',
+  R25: 'a web refresh token comes from a transfer login only with allow_refresh_token and offline_access',
+  R26: 'cascade: revoking the parent refresh token revokes its transfer sessions and their refresh tokens',
+  R27: 'online refresh tokens: revoking a transfer session revokes the refresh tokens issued to it',
+  R28: 'the cascade and online flags touch only artifacts that came from a transfer token',
+  R29: 'without a transfer token, /authorize is standard SSO',
+  R33: 'any login that yields a refresh token can feed Native to Web SSO',
+  RTR: 'refresh token rotation: a rotated token presented again revokes its whole family (reuse detection)',
+  A1: 'invalid transfer token, no session: the ordinary login prompt',
+  A2: 'revoking the parent before redemption kills the transfer token, whatever the cascade flag',
+  A3: 'invalid transfer token with a session: the session is kept',
+  A5: 'cascade reaches only artifacts whose parent is the revoked family',
+  A6: 'valid token and same-user session: whether the reused session links to the parent (switch)',
+  A7: 'a login after a user-mismatch prompt is ordinary, not linked to the parent',
+  A8: 'a redemption that fails binding, organization or user checks uses the token up (switch)',
+  A9: 'order of checks at /authorize: method, exists, parent, binding, organization, user',
+  A10: 'a token sent by a method the web app does not allow is ignored or invalid (switch)',
+  A13: 'the web (redeeming) client\'s enforce_device_binding applies',
+  A14: 'a transfer token is valid while its age is under the TTL',
+  A15: 'the parent of a transfer token is its refresh-token family',
+  A17: 'the online flag is read when a web refresh token is issued and stored on it',
+  A18: 'revoking a refresh token revokes its family; reuse detection counts as revocation',
+  A19: 'revoking a session revokes its online refresh tokens',
+  A21: 'several live transfer tokens from one refresh token are allowed and independent',
+  A24: 'organization present on one side only is a mismatch; absent on both matches',
+  A26: 'allow_refresh_token gates every refresh token issued off a transfer-linked session',
+} as const;
+
+export type RuleId = keyof typeof RULES;

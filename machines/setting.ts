@@ -1,0 +1,21 @@
+// machines/setting.ts: what is fixed for one run: configuration, interpretations, population.
+import type { Config, Interpretations } from './config.js';
+import type { Device, Network, Population, User } from './world.js';
+
+export interface Setting {
+  readonly config: Config;
+  readonly interpretations: Interpretations;
+  readonly population: Population;
+  readonly users: ReadonlyMap<string, User>;
+  readonly networks: ReadonlyMap<string, Network>;
+  readonly devices: ReadonlyMap<string, Device>;
+}
+
+export function makeSetting(config: Config, interpretations: Interpretations, population: Population): Setting {
+  return {
+    config, interpretations, population,
+    users: new Map(population.users.map((u) => [u.name, u])),
+    networks: new Map(population.networks.map((n) => [n.name, n])),
+    devices: new Map(population.devices.map((d) => [d.name, d])),
+  };
+}

@@ -1,0 +1,95 @@
+// machines/step.ts: the pure step, (world, event) -> (world', observation).
+// It runs the tenant machine's own branch list (read from the machine's config, so the order of checks
+// and the rule ids come from one place) with the guards and effects the machine was built from; the
+// artifacts' statuses move through the lifecycle tables that lifecycle.ts reads off the XState machines.
+// No actor, no clock, no I/O: a world is a plain value, so the explorer can store and compare worlds.
+// live.ts runs the same machines as an XState actor system; a test checks that both agree.
+import type { ModelEvent, EventType } from './events.js';
+import type { Observation } from './observation.js';
+import type { Setting } from './setting.js';
+import { initialWorld, refreshToken, session, transferToken, type World } from './world.js';
+import { createTenantMachine, type Branch } from './tenant.machine.js';
+import { Tx, TENANT_IMPLEMENTATION, type Effect, type Guard, type TenantImplementation } from './tenant.logic.js';
+import type { RuleId } from './rules.js';
+
+export interface StepResult { world: World; observation: Observation }
+
+export interface Model {
+  readonly setting: Setting;
+  readonly initial: World;
+  step(world: World, event: ModelEvent, stepNumber?: number): StepResult;
+}
+
+interface CompiledBranch { guard: Guard | null; effect: Effect; rules: readonly RuleId[] }
+
+export function createModel(setting: Setting, impl: TenantImplementation = TENANT_IMPLEMENTATION): Model {
+  const machine = createTenantMachine(impl);
+  const on = (machine.config.states as { serving: { on: Record<EventType, readonly Branch[]> } }).serving.on;
+  const compiled = Object.fromEntries(
+    Object.entries(on).map(([type, branches]) => [type, branches.map((b): CompiledBranch => ({
+      guard: b.guard ? impl.guards[b.guard] : null, effect: impl.effects[b.actions], rules: b.meta.rules,
+    }))]),
+  ) as Record<EventType, CompiledBranch[]>;
+
+  return {
+    setting,
+    initial: initialWorld(setting.population),
+    step(world, event, stepNumber = 1) {
+      const tx = new Tx(setting, world, event, stepNumber);
+      for (const b of compiled[event.type]) {
+        if (b.guard && !b.guard(setting, world, event)) continue;
+        b.effect(tx, event);
+        tx.obs.rules = b.rules as RuleId[];
+        break;
+      }
+      return { world: tx.world, observation: tx.obs };
+    },
+  };
+}
+
+/** Runs events from the initial world; returns every observation and the final world. */
+export function runEvents(model: Model, events: readonly ModelEvent[]): { observations: Observation[]; world: World } {
+  let world = model.initial;
+  const observations: Observation[] = [];
+  events.forEach((e, i) => {
+    const r = model.step(world, e, i + 1);
+    world = r.world;
+    observations.push(r.observation);
+  });
+  return { observations, world };
+}
+
+/**
+ * A scenario error, or null: an event naming a user, device or network the population lacks, or an
+ * artifact not created yet (MODEL.md §3). Returns the offending field and what was expected.
+ */
+export function referenceError(setting: Setting, world: World, event: ModelEvent): { field: string; message: string } | null {
+  const known = (field: string, value: string, map: ReadonlyMap<string, unknown>, what: string) =>
+    map.has(value) ? null : { field, message: `unknown ${what} "${value}"; expected one of ${[...map.keys()].join(', ')}` };
+  const artifact = (field: string, id: string, exists: boolean, kind: string, count: number, prefix: string) =>
+    exists ? null : {
+      field,
+      message: `${kind} "${id}" does not exist at this step; ${count === 0 ? `no ${kind} exists yet` : `expected one of ${prefix}1..${prefix}${count}`}`,
+    };
+  switch (event.type) {
+    case 'NATIVE_LOGIN':
+    case 'WEB_LOGIN':
+      return known('user', event.user, setting.users, 'user') ?? known('device', event.device, setting.devices, 'device');
+    case 'MINT_TRANSFER_TOKEN':
+    case 'REFRESH':
+    case 'REVOKE_REFRESH_TOKEN':
+      return artifact('refreshToken', event.refreshToken, idPattern('rt', event.refreshToken) && refreshToken(world, event.refreshToken) !== undefined, 'refresh token', world.refreshTokens.length, 'rt');
+    case 'REVOKE_SESSION':
+      return artifact('session', event.session, idPattern('s', event.session) && session(world, event.session) !== undefined, 'session', world.sessions.length, 's');
+    case 'AUTHORIZE':
+      return known('device', event.device, setting.devices, 'device')
+        ?? (event.transferToken === undefined ? null
+          : artifact('transferToken', event.transferToken, idPattern('stt', event.transferToken) && transferToken(world, event.transferToken) !== undefined, 'transfer token', world.transferTokens.length, 'stt'));
+    case 'MOVE_DEVICE':
+      return known('device', event.device, setting.devices, 'device') ?? known('network', event.network, setting.networks, 'network');
+    case 'ADVANCE_TIME':
+      return null;
+  }
+}
+
+const idPattern = (prefix: string, id: string) => new RegExp(`^${prefix}[1-9][0-9]*$`).test(id);

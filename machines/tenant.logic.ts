@@ -1,0 +1,313 @@
+// machines/tenant.logic.ts: the tenant's guards and effects, as plain functions over the world.
+// tenant.machine.ts names them, orders them and cites the rules; this file implements them. Guards are
+// questions about the world; effects change it through a Tx, which routes every status change to the
+// artifact's lifecycle machine (lifecycle.ts) and records it in the step's observation.
+import { LIFECYCLE, type ArtifactKind } from './lifecycle.js';
+import type { ModelEvent, EventOf } from './events.js';
+import { emptyObservation, type Observation, type Reason } from './observation.js';
+import type { Setting } from './setting.js';
+import {
+  deviceSession, familyRevoked, indexOfId, refreshToken, transferToken,
+  type DeviceState, type RefreshToken, type Session, type TransferToken, type World,
+} from './world.js';
+
+// ---------------------------------------------------------------------------------------------
+// Tx: one step's copy-on-write view of the world, and the observation it is building.
+
+type Artifact = RefreshToken | TransferToken | Session;
+const LIST = { refreshToken: 'refreshTokens', transferToken: 'transferTokens', session: 'sessions' } as const;
+
+export interface LifecycleMessage { kind: ArtifactKind; id: string; event: string }
+
+export class Tx {
+  clock: number;
+  readonly devices: Record<string, DeviceState>;
+  readonly refreshTokens: RefreshToken[];
+  readonly transferTokens: TransferToken[];
+  readonly sessions: Session[];
+  readonly obs: Observation;
+  /** for the live actor system: artifacts created and lifecycle events sent, in order */
+  readonly created: { kind: ArtifactKind; id: string }[] = [];
+  readonly sent: LifecycleMessage[] = [];
+
+  constructor(readonly setting: Setting, readonly before: World, readonly event: ModelEvent, step: number) {
+    this.clock = before.clock;
+    this.devices = { ...before.devices };
+    this.refreshTokens = before.refreshTokens.slice();
+    this.transferTokens = before.transferTokens.slice();
+    this.sessions = before.sessions.slice();
+    this.obs = emptyObservation(step, event);
+  }
+
+  /** The world as it stands now in this step. */
+  get world(): World {
+    return { clock: this.clock, devices: this.devices, refreshTokens: this.refreshTokens, transferTokens: this.transferTokens, sessions: this.sessions };
+  }
+
+  /** Sends a lifecycle event to an artifact; true when its machine moved. */
+  send(kind: ArtifactKind, id: string, event: string): boolean {
+    const list = this[LIST[kind]] as Artifact[];
+    const i = indexOfId(id);
+    const current = list[i];
+    const next = LIFECYCLE[kind][current.status]?.[event];
+    if (next === undefined) return false;
+    list[i] = { ...current, status: next } as Artifact;
+    this.sent.push({ kind, id, event });
+    if (event === 'REVOKE') this.obs.revoked[LIST[kind]].push(id);
+    else if (event === 'REDEEM' || event === 'BURN') this.obs.consumed.push(id);
+    else if (event === 'EXPIRE') (this.obs.expired ??= []).push(id);
+    return true;
+  }
+
+  issueRefreshToken(fields: Omit<RefreshToken, 'id' | 'status' | 'family'> & { family?: string }): RefreshToken {
+    const id = `rt${this.refreshTokens.length + 1}`;
+    const rt: RefreshToken = { id, ...fields, status: 'active', family: fields.family ?? id };
+    this.refreshTokens.push(rt);
+    this.created.push({ kind: 'refreshToken', id });
+    this.obs.issued.push(id);
+    return rt;
+  }
+
+  issueTransferToken(fields: Omit<TransferToken, 'id' | 'status'>): TransferToken {
+    const id = `stt${this.transferTokens.length + 1}`;
+    const stt: TransferToken = { id, ...fields, status: 'issued' };
+    this.transferTokens.push(stt);
+    this.created.push({ kind: 'transferToken', id });
+    this.obs.issued.push(id);
+    return stt;
+  }
+
+  createSession(fields: Omit<Session, 'id' | 'status'>): Session {
+    const id = `s${this.sessions.length + 1}`;
+    const s: Session = { id, ...fields, status: 'active' };
+    this.sessions.push(s);
+    this.created.push({ kind: 'session', id });
+    this.devices[fields.device] = { ...this.devices[fields.device], session: id };
+    return s;
+  }
+
+  updateSession(id: string, patch: Partial<Pick<Session, 'parent'>>): void {
+    const i = indexOfId(id);
+    this.sessions[i] = { ...this.sessions[i], ...patch };
+  }
+
+  loggedIn(s: Session, created: boolean): void {
+    Object.assign(this.obs, { outcome: 'logged_in', user: s.user, session: s.id, sessionCreated: created });
+  }
+
+  answer(outcome: Observation['outcome'], reason?: Observation['reason']): void {
+    this.obs.outcome = outcome;
+    if (reason) this.obs.reason = reason;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces of effects.
+
+/** Revokes a session; the online-refresh-token rule runs (R27, A17, A19). */
+export function revokeSession(tx: Tx, id: string): void {
+  if (!tx.send('session', id, 'REVOKE')) return;
+  const s = tx.sessions[indexOfId(id)];
+  if (tx.devices[s.device]?.session === id) tx.devices[s.device] = { ...tx.devices[s.device], session: null };
+  for (const rt of tx.refreshTokens) if (rt.session === id && rt.online) tx.send('refreshToken', rt.id, 'REVOKE');
+}
+
+/** Revokes a refresh-token family, its pending transfer tokens (A2), then the cascade (R26, A5). */
+export function revokeFamily(tx: Tx, family: string): void {
+  const client = tx.refreshTokens[indexOfId(family)].client;
+  for (const rt of tx.refreshTokens) if (rt.family === family) tx.send('refreshToken', rt.id, 'REVOKE');
+  for (const stt of tx.transferTokens) if (stt.family === family) tx.send('transferToken', stt.id, 'REVOKE');
+  if (!tx.setting.config[client].enforceCascadeRevocation) return;
+  for (const s of tx.sessions) if (s.parent === family) revokeSession(tx, s.id);
+  for (const rt of tx.refreshTokens) if (rt.parent === family) tx.send('refreshToken', rt.id, 'REVOKE');
+}
+
+/** With rotation on for the token's client, retires the presented token and issues its successor (R4). */
+function rotateIfOn(tx: Tx, rt: RefreshToken): void {
+  if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
+  tx.send('refreshToken', rt.id, 'ROTATE');
+  const { id: _id, status: _status, ...inherited } = rt;
+  tx.issueRefreshToken(inherited);
+}
+
+/** A web refresh token, when asked for and allowed (R25, A26); transfer-linked ones carry the online flag (A17). */
+function maybeIssueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined): void {
+  if (!offlineAccess) return;
+  const web = tx.setting.config.web;
+  if (s.parent !== null && !web.allowRefreshToken) return;
+  tx.issueRefreshToken({
+    client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent,
+    online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guards: questions about the world before the step. Each takes (setting, world, event).
+
+type Guard = (m: Setting, w: World, e: ModelEvent) => boolean;
+const ev = <T extends ModelEvent['type']>(e: ModelEvent) => e as EventOf<T>;
+
+const presentedRefreshToken = (w: World, e: ModelEvent): RefreshToken => refreshToken(w, (e as { refreshToken: string }).refreshToken)!;
+const presentedTransferToken = (w: World, e: ModelEvent): TransferToken => transferToken(w, ev<'AUTHORIZE'>(e).transferToken!)!;
+
+/** The transfer token is absent, or sent by a method the web app does not allow while A10 = ignored. */
+function noUsableTransferToken(m: Setting, e: ModelEvent): boolean {
+  const a = ev<'AUTHORIZE'>(e);
+  return a.transferToken === undefined || (!methodAllowed(m, a) && m.interpretations.A10 === 'ignored');
+}
+const methodAllowed = (m: Setting, a: EventOf<'AUTHORIZE'>) => m.config.web.allowedAuthenticationMethods.includes(a.method ?? 'cookie');
+
+export const GUARDS = {
+  'refresh token revoked?': (_m, w, e) => presentedRefreshToken(w, e).status === 'revoked',
+  'refresh token rotated?': (_m, w, e) => presentedRefreshToken(w, e).status === 'rotated',
+  'client may not mint?': (m, w, e) => !m.config[presentedRefreshToken(w, e).client].canCreateSessionTransferToken,
+  'refresh token came from a transfer?': (_m, w, e) => presentedRefreshToken(w, e).parent !== null,
+  'session revoked?': (_m, w, e) => w.sessions[indexOfId(ev<'REVOKE_SESSION'>(e).session)].status === 'revoked',
+
+  'no usable transfer token, session present?': (m, w, e) => noUsableTransferToken(m, e) && deviceSession(w, ev<'AUTHORIZE'>(e).device) !== undefined,
+  'no usable transfer token, no session?': (m, w, e) => noUsableTransferToken(m, e) && deviceSession(w, ev<'AUTHORIZE'>(e).device) === undefined,
+  'method not allowed?': (m, _w, e) => !methodAllowed(m, ev<'AUTHORIZE'>(e)),
+  'transfer token not found or expired?': (m, w, e) => {
+    const stt = presentedTransferToken(w, e);
+    return stt.status === 'consumed' || stt.status === 'rejected' || stt.status === 'expired'
+      || w.clock - stt.issuedAt >= m.config.transferTokenTtlSeconds;
+  },
+  'parent refresh token revoked?': (_m, w, e) => familyRevoked(w, presentedTransferToken(w, e).family),
+  'device binding fails?': (m, w, e) => {
+    const stt = presentedTransferToken(w, e);
+    const here = m.networks.get(w.devices[ev<'AUTHORIZE'>(e).device].network)!;
+    const binding = m.config.web.enforceDeviceBinding;
+    return (binding === 'ip' && here.ip !== stt.ip) || (binding === 'asn' && here.asn !== stt.asn);
+  },
+  'organization mismatch?': (_m, w, e) => (ev<'AUTHORIZE'>(e).organization ?? null) !== presentedTransferToken(w, e).organization,
+  'session of another user?': (_m, w, e) => {
+    const s = deviceSession(w, ev<'AUTHORIZE'>(e).device);
+    return s !== undefined && s.user !== presentedTransferToken(w, e).user;
+  },
+  'session of the same user?': (_m, w, e) => deviceSession(w, ev<'AUTHORIZE'>(e).device)?.user === presentedTransferToken(w, e).user,
+} satisfies Record<string, Guard>;
+export type GuardName = keyof typeof GUARDS;
+
+// ---------------------------------------------------------------------------------------------
+// Effects: what the tenant does. Each takes the step's Tx and the event.
+
+type Effect = (tx: Tx, e: ModelEvent) => void;
+
+/** A redemption check failed: prompt; under A8 the token is used up. */
+const failRedemption = (reason: Reason): Effect => (tx, e) => {
+  if (tx.setting.interpretations.A8) tx.send('transferToken', ev<'AUTHORIZE'>(e).transferToken!, 'BURN');
+  tx.answer('login_required', reason);
+};
+const prompt = (reason: Reason): Effect => (tx, e) => {
+  tx.answer('login_required', reason);
+  if (ev<'AUTHORIZE'>(e).transferToken !== undefined && reason === 'no_session') tx.obs.transferTokenIgnored = true;
+};
+const reject = (reason: Reason): Effect => (tx) => tx.answer('rejected', reason);
+
+export const EFFECTS = {
+  issueNativeRefreshToken: (tx, e) => {
+    const { user, device, organization } = ev<'NATIVE_LOGIN'>(e);
+    tx.issueRefreshToken({ client: 'native', user, device, session: null, parent: null, online: false, organization: organization ?? null });
+    tx.answer('issued');
+  },
+
+  rejectRevokedRefreshToken: reject('refresh_token_revoked'),
+  rejectClientNotAllowed: reject('client_not_allowed'),
+  rejectNestedTransfer: reject('nested_transfer_forbidden'),
+  detectReuse: (tx, e) => {
+    revokeFamily(tx, presentedRefreshToken(tx.before, e).family);
+    tx.answer('rejected', 'refresh_token_reused');
+  },
+  mintTransferToken: (tx, e) => {
+    const rt = presentedRefreshToken(tx.before, e);
+    const network = tx.setting.networks.get(tx.devices[rt.device].network)!;
+    tx.issueTransferToken({
+      user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
+      asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
+    });
+    rotateIfOn(tx, rt);
+    tx.answer('issued');
+  },
+  refresh: (tx, e) => {
+    rotateIfOn(tx, presentedRefreshToken(tx.before, e));
+    tx.answer('issued');
+  },
+
+  revokeRefreshTokenFamily: (tx, e) => {
+    revokeFamily(tx, presentedRefreshToken(tx.before, e).family);
+    tx.answer('revoked');
+  },
+  revokeSession: (tx, e) => {
+    revokeSession(tx, ev<'REVOKE_SESSION'>(e).session);
+    tx.answer('revoked');
+  },
+  alreadyRevoked: (tx) => tx.answer('ok', 'already_revoked'),
+
+  reuseSession: (tx, e) => {
+    const a = ev<'AUTHORIZE'>(e);
+    const s = deviceSession(tx.before, a.device)!;
+    tx.loggedIn(s, false);
+    if (a.transferToken !== undefined) tx.obs.transferTokenIgnored = true;
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess);
+  },
+  promptNoSession: prompt('no_session'),
+  promptMethodNotAllowed: prompt('method_not_allowed'),
+  promptNotFoundOrExpired: prompt('transfer_token_not_found_or_expired'),
+  promptParentRevoked: prompt('parent_refresh_token_revoked'),
+  promptBindingFailed: failRedemption('device_binding_failed'),
+  promptOrganizationMismatch: failRedemption('organization_mismatch'),
+  promptUserMismatch: (tx, e) => {
+    revokeSession(tx, deviceSession(tx.before, ev<'AUTHORIZE'>(e).device)!.id);
+    failRedemption('user_mismatch')(tx, e);
+  },
+  reuseSessionWithTransfer: (tx, e) => {
+    const a = ev<'AUTHORIZE'>(e);
+    const stt = presentedTransferToken(tx.before, a);
+    let s = deviceSession(tx.before, a.device)!;
+    tx.send('transferToken', stt.id, 'REDEEM');
+    if (tx.setting.interpretations.A6 && s.parent === null) {
+      tx.updateSession(s.id, { parent: stt.family });
+      s = { ...s, parent: stt.family };
+    }
+    tx.loggedIn(s, false);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess);
+  },
+  createSessionFromTransfer: (tx, e) => {
+    const a = ev<'AUTHORIZE'>(e);
+    const stt = presentedTransferToken(tx.before, a);
+    tx.send('transferToken', stt.id, 'REDEEM');
+    const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
+    tx.loggedIn(s, true);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess);
+  },
+
+  interactiveLogin: (tx, e) => {
+    const { device, user, offlineAccess } = ev<'WEB_LOGIN'>(e);
+    const old = deviceSession(tx.before, device);
+    if (old) revokeSession(tx, old.id);
+    const s = tx.createSession({ user, device, via: 'login', transferToken: null, parent: null });
+    tx.loggedIn(s, true);
+    maybeIssueWebRefreshToken(tx, s, offlineAccess);
+  },
+
+  advanceClock: (tx, e) => {
+    tx.clock += ev<'ADVANCE_TIME'>(e).seconds;
+    const ttl = tx.setting.config.transferTokenTtlSeconds;
+    for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt >= ttl) tx.send('transferToken', stt.id, 'EXPIRE');
+    tx.answer('ok');
+  },
+  moveDevice: (tx, e) => {
+    const { device, network } = ev<'MOVE_DEVICE'>(e);
+    tx.devices[device] = { ...tx.devices[device], network };
+    tx.answer('ok');
+  },
+} satisfies Record<string, Effect>;
+export type EffectName = keyof typeof EFFECTS;
+
+/** The implementations a tenant machine is built from; a mutant replaces some of them. */
+export interface TenantImplementation {
+  readonly guards: Readonly<Record<GuardName, Guard>>;
+  readonly effects: Readonly<Record<EffectName, Effect>>;
+}
+export const TENANT_IMPLEMENTATION: TenantImplementation = { guards: GUARDS, effects: EFFECTS };
+export type { Guard, Effect };
