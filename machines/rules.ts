@@ -32,6 +32,7 @@ export const RULES = {
   A1: 'invalid transfer token, no session: the ordinary login prompt',
   A2: 'revoking the parent before redemption kills the transfer token, whatever the cascade flag',
   A3: 'invalid transfer token with a session: the session is kept',
+  A4: 'the cascade is one hop: parent family to its transfer sessions and their refresh tokens',
   A5: 'cascade reaches only artifacts whose parent is the revoked family',
   A6: 'valid token and same-user session: whether the reused session links to the parent (switch)',
   A7: 'a login after a user-mismatch prompt is ordinary, not linked to the parent',

@@ -12,7 +12,12 @@ import { createTenantMachine, type Branch } from './tenant.machine.js';
 import { Tx, TENANT_IMPLEMENTATION, type Effect, type Guard, type TenantImplementation } from './tenant.logic.js';
 import type { RuleId } from './rules.js';
 
-export interface StepResult { world: World; observation: Observation }
+export interface StepResult {
+  world: World;
+  observation: Observation;
+  /** the tenant branch that answered (its effect's name): for coverage, not part of the observation */
+  branch: string;
+}
 
 export interface Model {
   readonly setting: Setting;
@@ -20,14 +25,14 @@ export interface Model {
   step(world: World, event: ModelEvent, stepNumber?: number): StepResult;
 }
 
-interface CompiledBranch { guard: Guard | null; effect: Effect; rules: readonly RuleId[] }
+interface CompiledBranch { guard: Guard | null; effect: Effect; name: string; rules: readonly RuleId[] }
 
 export function createModel(setting: Setting, impl: TenantImplementation = TENANT_IMPLEMENTATION): Model {
   const machine = createTenantMachine(impl);
   const on = (machine.config.states as { serving: { on: Record<EventType, readonly Branch[]> } }).serving.on;
   const compiled = Object.fromEntries(
     Object.entries(on).map(([type, branches]) => [type, branches.map((b): CompiledBranch => ({
-      guard: b.guard ? impl.guards[b.guard] : null, effect: impl.effects[b.actions], rules: b.meta.rules,
+      guard: b.guard ? impl.guards[b.guard] : null, effect: impl.effects[b.actions], name: b.actions, rules: b.meta.rules,
     }))]),
   ) as Record<EventType, CompiledBranch[]>;
 
@@ -40,9 +45,9 @@ export function createModel(setting: Setting, impl: TenantImplementation = TENAN
         if (b.guard && !b.guard(setting, world, event)) continue;
         b.effect(tx, event);
         tx.obs.rules = b.rules as RuleId[];
-        break;
+        return { world: tx.world, observation: tx.obs, branch: b.name };
       }
-      return { world: tx.world, observation: tx.obs };
+      throw new Error(`tenant machine: no branch answered ${event.type}; the last branch of every event must be unguarded`);
     },
   };
 }

@@ -1,0 +1,84 @@
+// engine/coverage.ts: what a run reached: every reason code, every /authorize outcome row of the
+// spec's §3.3 table, every actor state and lifecycle transition, every branch of the tenant machine.
+import { REASONS } from '../machines/observation.js';
+import { LIFECYCLE, lifecycleTransitions, type ArtifactKind } from '../machines/lifecycle.js';
+import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
+import type { StepResult } from '../machines/step.js';
+import { deviceSession, type World } from '../machines/world.js';
+import { presentation, type StepView } from '../properties/property.js';
+
+/** The rows of the outcome table (spec §3.3), keyed by what was presented and what the browser held. */
+export const OUTCOME_ROWS = {
+  'no token, no session': 'ordinary login prompt',
+  'no token, session': 'standard SSO, session reused',
+  'valid token, no session': 'logged in, new session from the token',
+  'valid token, same-user session': 'logged in, session reused',
+  'valid token, other-user session': 'login prompt, that session revoked',
+  'invalid token, session': 'login prompt, session kept',
+  'invalid token, no session': 'login prompt',
+  'token by a method not allowed': 'ignored or invalid (A10)',
+} as const;
+export type OutcomeRow = keyof typeof OUTCOME_ROWS;
+
+export const COVERAGE_ITEMS = {
+  reasons: [...REASONS] as string[],
+  outcomeRows: Object.keys(OUTCOME_ROWS),
+  actorStates: (Object.keys(LIFECYCLE) as ArtifactKind[]).flatMap((k) => Object.keys(LIFECYCLE[k]).map((s) => `${k}:${s}`)),
+  transitions: lifecycleTransitions().map((t) => `${t.kind}:${t.from} -${t.event}-> ${t.to}`),
+  branches: Object.entries(TENANT_BRANCHES).flatMap(([type, bs]) => bs.map((b) => `${type}/${b.actions}`)),
+};
+export type CoverageCategory = keyof typeof COVERAGE_ITEMS;
+export type Coverage = Record<CoverageCategory, Set<string>>;
+
+export const emptyCoverage = (): Coverage => ({ reasons: new Set(), outcomeRows: new Set(), actorStates: new Set(), transitions: new Set(), branches: new Set() });
+
+export function mergeCoverage(into: Coverage, from: Coverage | Record<CoverageCategory, string[]>): void {
+  for (const k of Object.keys(into) as CoverageCategory[]) for (const x of from[k]) into[k].add(x);
+}
+
+/** The row of the outcome table a step of /authorize falls in, or null for other events. */
+export function outcomeRow(v: StepView): OutcomeRow | null {
+  if (v.event.type !== 'AUTHORIZE') return null;
+  const p = presentation(v);
+  const hasSession = deviceSession(v.before, v.event.device) !== undefined;
+  if (!p) return hasSession ? 'no token, session' : 'no token, no session';
+  if (!p.allowed) return 'token by a method not allowed';
+  if (!p.valid) return p.sessionBefore ? 'invalid token, session' : 'invalid token, no session';
+  if (!p.sessionBefore) return 'valid token, no session';
+  return p.sessionBefore.user === p.token.user ? 'valid token, same-user session' : 'valid token, other-user session';
+}
+
+const KINDS = [['refreshToken', 'refreshTokens'], ['transferToken', 'transferTokens'], ['session', 'sessions']] as const;
+const EVENT_OF: Record<string, string> = Object.fromEntries(lifecycleTransitions().map((t) => [`${t.kind}:${t.from}>${t.to}`, t.event]));
+
+export function recordStep(cov: Coverage, v: StepView, result: StepResult): void {
+  const o = result.observation;
+  if (o.reason && o.reason !== 'already_revoked') cov.reasons.add(o.reason);
+  const row = outcomeRow(v);
+  if (row) cov.outcomeRows.add(row);
+  cov.branches.add(`${v.event.type}/${result.branch}`);
+  recordWorldChange(cov, v.before, v.after);
+}
+
+function recordWorldChange(cov: Coverage, before: World, after: World): void {
+  for (const [kind, list] of KINDS) {
+    const a = after[list] as readonly { status: string }[];
+    const b = before[list] as readonly { status: string }[];
+    for (let i = 0; i < a.length; i++) {
+      const to = a[i].status;
+      const from = b[i]?.status;
+      if (from === to) continue;
+      cov.actorStates.add(`${kind}:${to}`);
+      if (from !== undefined) cov.transitions.add(`${kind}:${from} -${EVENT_OF[`${kind}:${from}>${to}`]}-> ${to}`);
+    }
+  }
+}
+
+/** Items of each category not reached. */
+export function missing(cov: Coverage): Record<CoverageCategory, string[]> {
+  return Object.fromEntries((Object.keys(COVERAGE_ITEMS) as CoverageCategory[]).map((k) => [k, COVERAGE_ITEMS[k].filter((x) => !cov[k].has(x))])) as Record<CoverageCategory, string[]>;
+}
+
+export function coverageToJson(cov: Coverage): Record<CoverageCategory, string[]> {
+  return Object.fromEntries((Object.keys(COVERAGE_ITEMS) as CoverageCategory[]).map((k) => [k, COVERAGE_ITEMS[k].filter((x) => cov[k].has(x))])) as Record<CoverageCategory, string[]>;
+}

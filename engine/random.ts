@@ -1,0 +1,120 @@
+// engine/random.ts: the random engine. fast-check draws choice sequences (generate.ts); every property
+// is checked after every step; the first violation of each property is kept, then shrunk by fast-check
+// to a minimal sequence for that property alone. Same seed, same sequences, same counterexamples.
+import fc from 'fast-check';
+import type { Model } from '../machines/step.js';
+import type { ModelEvent } from '../machines/events.js';
+import type { Observation } from '../machines/observation.js';
+import type { Property, StepView } from '../properties/property.js';
+import { decodeChoice, sequenceArbitrary, type Choice } from './generate.js';
+import { emptyCoverage, recordStep, type Coverage } from './coverage.js';
+
+export interface RandomOptions {
+  runs: number;
+  maxSteps: number;
+  seed: number;
+  properties: readonly Property[];
+}
+
+/** A property's counterexample: the events up to and including the violating step. */
+export interface Counterexample {
+  property: string;
+  kind: Property['kind'];
+  message: string;
+  events: ModelEvent[];
+  observations: Observation[];
+  /** how it was found: fast-check seed, the index of the run, the shrink path from it */
+  seed: number;
+  run: number;
+  shrinkPath: string;
+  shrinks: number;
+}
+
+export interface RandomResult {
+  sequences: number;
+  steps: number;
+  /** first violation per property id, shrunk */
+  counterexamples: Map<string, Counterexample>;
+  coverage: Coverage;
+}
+
+interface Played {
+  events: ModelEvent[];
+  observations: Observation[];
+  /** property id -> [step index, message] of its first violation in this sequence */
+  violations: Map<string, [number, string]>;
+}
+
+/**
+ * Plays a choice sequence through the model, checking the properties after every step. With `stopOn`,
+ * stops at the first violation of that property (the shrinking predicate).
+ */
+export function play(model: Model, choices: readonly Choice[], properties: readonly Property[], coverage?: Coverage, stopOn?: Property): Played {
+  let world = model.initial;
+  const events: ModelEvent[] = [];
+  const observations: Observation[] = [];
+  const violations = new Map<string, [number, string]>();
+  for (let i = 0; i < choices.length; i++) {
+    const event = decodeChoice(model.setting, world, choices[i]);
+    const result = model.step(world, event, i + 1);
+    const view: StepView = { setting: model.setting, event, observation: result.observation, before: world, after: result.world };
+    events.push(event);
+    observations.push(result.observation);
+    if (coverage) recordStep(coverage, view, result);
+    world = result.world;
+    for (const p of properties) {
+      if (violations.has(p.id)) continue;
+      const message = p.check(view);
+      if (message !== null) {
+        violations.set(p.id, [i, message]);
+        if (stopOn === p) return { events, observations, violations };
+      }
+    }
+  }
+  return { events, observations, violations };
+}
+
+export function runRandom(model: Model, opts: RandomOptions): RandomResult {
+  const coverage = emptyCoverage();
+  const arb = sequenceArbitrary(opts.maxSteps);
+  const samples = fc.sample(arb, { seed: opts.seed, numRuns: opts.runs });
+  const first = new Map<string, { run: number; choices: Choice[]; length: number }>();
+  let steps = 0;
+  samples.forEach((choices, run) => {
+    const played = play(model, choices, opts.properties, coverage);
+    steps += played.events.length;
+    for (const [id, [at]] of played.violations) {
+      const known = first.get(id);
+      if (!known || at + 1 < known.length) first.set(id, { run, choices: choices.slice(0, at + 1), length: at + 1 });
+    }
+  });
+  const counterexamples = new Map<string, Counterexample>();
+  for (const p of opts.properties) {
+    const f = first.get(p.id);
+    if (f) counterexamples.set(p.id, shrink(model, p, f.choices, opts.seed, f.run, opts.maxSteps));
+  }
+  return { sequences: samples.length, steps, counterexamples, coverage };
+}
+
+/** Shrinks a violating choice sequence with fast-check, for one property. */
+export function shrink(model: Model, p: Property, choices: Choice[], seed: number, run: number, maxSteps: number): Counterexample {
+  const violates = (cs: readonly Choice[]) => play(model, cs, [p], undefined, p).violations.has(p.id);
+  const details = fc.check(fc.property(sequenceArbitrary(Math.max(maxSteps, choices.length)), (cs) => !violates(cs)), {
+    seed, numRuns: 1, examples: [[choices]], endOnFailure: false,
+  });
+  const minimal = details.failed && details.counterexample ? details.counterexample[0] : choices;
+  const played = play(model, minimal, [p], undefined, p);
+  const [at, message] = played.violations.get(p.id)!;
+  return {
+    property: p.id, kind: p.kind, message,
+    events: played.events.slice(0, at + 1), observations: played.observations.slice(0, at + 1),
+    seed, run, shrinkPath: details.counterexamplePath ?? '', shrinks: details.numShrinks,
+  };
+}
+
+/** A 32-bit seed for one configuration, from the run's seed and the configuration's label. */
+export function deriveSeed(seed: number, label: string): number {
+  let h = (seed ^ 0x811c9dc5) >>> 0;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
+  return h | 0;
+}

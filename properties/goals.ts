@@ -1,0 +1,66 @@
+// properties/goals.ts: the security goals of MODEL.md §6. A reviewer hopes for them; some fail under
+// some configurations, and the point is to find which. A failure here is a finding, not a model bug.
+//
+// Threat model (spec §7.1): the attacker is an ordinary user of the tenant. They can mint transfer
+// tokens for their own account, steal another user's token (a leaked URL, a log), present any token
+// from their own devices by either method, and move their devices between networks (a shared café
+// or home network). They can bring a token into another user's browser only through a link, i.e. by
+// the query method: a cookie on the Auth0 domain cannot be set cross-site [BP].
+import { property, presentation, redeemed, owner, isAttacker } from './property.js';
+import { orphans } from './revocation.js';
+
+export const noSessionInjection = property({
+  id: 'no-session-injection', kind: 'goal', rules: ['R11', 'R13', 'R17'],
+  claim: 'No browser of another user is logged in, through a transfer token sent by link, to a session of the attacker\'s account (login CSRF).',
+  check(v) {
+    if (!redeemed(v)) return null;
+    const p = presentation(v)!;
+    const victim = owner(v, p.event.device);
+    if (!isAttacker(v, p.token.user) || isAttacker(v, victim) || p.event.method !== 'query') return null;
+    return `${victim}'s ${p.event.device} (on ${v.before.devices[p.event.device].network}) was logged in as ${p.token.user} with ${p.token.id}, minted by ${p.token.user} on ${p.token.network}`;
+  },
+});
+
+export const noTokenTheftTakeover = property({
+  id: 'no-token-theft-takeover', kind: 'goal', rules: ['R9', 'R10', 'R11'],
+  claim: 'No device of the attacker gets a session of another user\'s account from that user\'s transfer token.',
+  check(v) {
+    if (!redeemed(v)) return null;
+    const p = presentation(v)!;
+    if (isAttacker(v, p.token.user) || !isAttacker(v, owner(v, p.event.device))) return null;
+    return `${owner(v, p.event.device)}'s ${p.event.device} (on ${v.before.devices[p.event.device].network}) got a session of ${p.token.user} with ${p.token.id}, minted on ${p.token.network}`;
+  },
+});
+
+export const noOrphans = property({
+  id: 'no-orphans', kind: 'goal', rules: ['R26', 'R20'],
+  claim: 'No session or refresh token born of a transfer from a revoked refresh-token family stays active.',
+  check(v) {
+    const left = orphans(v.after);
+    return left.length === 0 ? null : `${left.join(', ')} still active after the parent family was revoked`;
+  },
+});
+
+export const logoutEndsWebRefreshTokens = property({
+  id: 'logout-ends-web-refresh-tokens', kind: 'goal', rules: ['R27', 'R25'],
+  claim: 'No refresh token issued to a transfer-linked session outlives that session.',
+  check(v) {
+    const dead = new Set(v.after.sessions.filter((s) => s.status === 'revoked' && s.parent !== null).map((s) => s.id));
+    const alive = v.after.refreshTokens.filter((t) => t.parent !== null && t.session !== null && dead.has(t.session) && t.status !== 'revoked');
+    return alive.length === 0 ? null : alive.map((t) => `${t.id} is still ${t.status} after its session ${t.session} was revoked`).join('; ');
+  },
+});
+
+export const noReplay = property({
+  id: 'no-replay', kind: 'goal', rules: ['R9', 'R10', 'R11'],
+  claim: 'A transfer token redeems at most once, within its TTL, on the network it was minted on.',
+  check(v) {
+    if (!redeemed(v)) return null;
+    const p = presentation(v)!;
+    const ttl = v.setting.config.transferTokenTtlSeconds;
+    if (p.token.status !== 'issued') return `${p.token.id} was redeemed although already ${p.token.status}`;
+    if (p.age >= ttl) return `${p.token.id} was redeemed at age ${p.age} s, past its TTL of ${ttl} s`;
+    if (!p.sameNetwork) return `${p.token.id} minted on ${p.token.network} was redeemed on ${v.before.devices[p.event.device].network}`;
+    return null;
+  },
+});

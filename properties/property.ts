@@ -1,0 +1,96 @@
+// properties/property.ts: what a property is, and the public facts properties share.
+// A property judges one step from what the system shows: the event, the observation, and the public
+// world summary before and after. It never reads a machine's private context, so the same property can
+// judge a real server's answers. Inputs the reviewer gave (configuration, interpretations, population)
+// are public too.
+import type { ModelEvent, EventOf } from '../machines/events.js';
+import type { Observation } from '../machines/observation.js';
+import type { Setting } from '../machines/setting.js';
+import type { RuleId } from '../machines/rules.js';
+import { deviceSession, familyRevoked, refreshToken, transferToken, type Session, type TransferToken, type World } from '../machines/world.js';
+
+export interface StepView {
+  readonly setting: Setting;
+  readonly event: ModelEvent;
+  readonly observation: Observation;
+  readonly before: World;
+  readonly after: World;
+}
+
+export interface Property {
+  /** stable id, used in reports and counterexample file names */
+  readonly id: string;
+  /** `rule`: must hold in every configuration (a violation is a model bug); `goal`: a security goal, may fail */
+  readonly kind: 'rule' | 'goal';
+  readonly rules: readonly RuleId[];
+  /** one sentence: what holds */
+  readonly claim: string;
+  /** null when the step is fine; otherwise what was expected and what happened */
+  check(v: StepView): string | null;
+}
+
+export const property = (p: Property): Property => p;
+
+/** The first failing claim of a list of [holds, message] pairs, or null. */
+export function firstFailure(...checks: [boolean, () => string][]): string | null {
+  for (const [holds, message] of checks) if (!holds) return message();
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public facts about a transfer token presented at /authorize, read from the world before the step.
+
+export interface Presentation {
+  readonly event: EventOf<'AUTHORIZE'>;
+  readonly token: TransferToken;
+  /** the method is in the web app's allowed_authentication_methods (R13) */
+  readonly allowed: boolean;
+  readonly age: number;
+  /** not used before, not burned, not expired, age under the TTL (R9, R10) */
+  readonly fresh: boolean;
+  readonly parentAlive: boolean;
+  readonly bindingHolds: boolean;
+  /** same IP and same ASN as at mint: the token is on its minting network */
+  readonly sameNetwork: boolean;
+  readonly organizationMatches: boolean;
+  readonly sessionBefore: Session | undefined;
+  /** every check of A9 but the session's user passes */
+  readonly valid: boolean;
+}
+
+export function presentation(v: StepView): Presentation | null {
+  const e = v.event;
+  if (e.type !== 'AUTHORIZE' || e.transferToken === undefined) return null;
+  const token = transferToken(v.before, e.transferToken)!;
+  const { config } = v.setting;
+  const here = v.setting.networks.get(v.before.devices[e.device].network)!;
+  const age = v.before.clock - token.issuedAt;
+  const allowed = config.web.allowedAuthenticationMethods.includes(e.method ?? 'cookie');
+  const fresh = (token.status === 'issued' || token.status === 'revoked') && age < config.transferTokenTtlSeconds;
+  const parentAlive = !familyRevoked(v.before, token.family);
+  const binding = config.web.enforceDeviceBinding;
+  const bindingHolds = binding === 'none' || (binding === 'ip' ? here.ip === token.ip : here.asn === token.asn);
+  const organizationMatches = (e.organization ?? null) === token.organization;
+  return {
+    event: e, token, allowed, age, fresh, parentAlive, bindingHolds, organizationMatches,
+    sameNetwork: here.ip === token.ip && here.asn === token.asn,
+    sessionBefore: deviceSession(v.before, e.device),
+    valid: allowed && fresh && parentAlive && bindingHolds && organizationMatches,
+  };
+}
+
+/** The step redeemed the presented transfer token: a login that used it (not one that ignored it). */
+export const redeemed = (v: StepView): boolean =>
+  v.event.type === 'AUTHORIZE' && v.event.transferToken !== undefined && v.observation.outcome === 'logged_in' && !v.observation.transferTokenIgnored;
+
+export const sessionAfter = (v: StepView, id: string | undefined): Session | undefined =>
+  id === undefined ? undefined : v.after.sessions.find((s) => s.id === id);
+
+export const presentedRefreshToken = (v: StepView) => {
+  const e = v.event;
+  return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH' || e.type === 'REVOKE_REFRESH_TOKEN' ? refreshToken(v.before, e.refreshToken) : undefined;
+};
+
+export const owner = (v: StepView, device: string): string => v.setting.devices.get(device)!.owner;
+export const isAttacker = (v: StepView, user: string): boolean => v.setting.users.get(user)?.attacker === true;
+export const outcomeText = (o: Observation): string => `${o.outcome}${o.reason ? ` (${o.reason})` : ''}`;

@@ -1,0 +1,182 @@
+// properties/redemption.ts: what /authorize does with a transfer token (spec §3.3, A9 order of checks).
+import { property, firstFailure, presentation, redeemed, sessionAfter, outcomeText } from './property.js';
+import { deviceSession } from '../machines/world.js';
+
+export const transferTokenExpiry = property({
+  id: 'transfer-token-expiry', kind: 'rule', rules: ['R9', 'A14'],
+  claim: 'A transfer token is never redeemed at or after its TTL; presented then by an allowed method, it is refused as not found or expired.',
+  check(v) {
+    const p = presentation(v);
+    if (!p) return null;
+    const ttl = v.setting.config.transferTokenTtlSeconds;
+    return firstFailure(
+      [!redeemed(v) || p.age < ttl, () => `${p.token.id} was redeemed at age ${p.age} s; expected a refusal at or after the TTL of ${ttl} s`],
+      [!(p.allowed && p.age >= ttl) || v.observation.reason === 'transfer_token_not_found_or_expired',
+        () => `${p.token.id} presented at age ${p.age} s (TTL ${ttl} s); expected login_required (transfer_token_not_found_or_expired), got ${outcomeText(v.observation)}`],
+    );
+  },
+});
+
+export const singleUse = property({
+  id: 'single-use', kind: 'rule', rules: ['R10', 'A8'],
+  claim: 'A transfer token is used up by its redemption, and one already used up is refused as not found or expired.',
+  check(v) {
+    const p = presentation(v);
+    if (!p) return null;
+    const usedUp = p.token.status === 'consumed' || p.token.status === 'rejected';
+    const after = v.after.transferTokens.find((t) => t.id === p.token.id)!;
+    return firstFailure(
+      [!(p.allowed && usedUp) || v.observation.reason === 'transfer_token_not_found_or_expired',
+        () => `${p.token.id} was already ${p.token.status}; expected login_required (transfer_token_not_found_or_expired), got ${outcomeText(v.observation)}`],
+      [!redeemed(v) || (after.status === 'consumed' && v.observation.consumed.includes(p.token.id)),
+        () => `${p.token.id} was redeemed; expected it consumed, but it is ${after.status}${v.observation.consumed.includes(p.token.id) ? '' : ' and not listed in consumed'}`],
+    );
+  },
+});
+
+export const deviceBinding = property({
+  id: 'device-binding', kind: 'rule', rules: ['R11', 'A13'],
+  claim: 'A transfer token is redeemed only from a network that passes the web app\'s enforce_device_binding, and a binding refusal means the networks really differ.',
+  check(v) {
+    const p = presentation(v);
+    if (!p) return null;
+    const binding = v.setting.config.web.enforceDeviceBinding;
+    const here = v.before.devices[p.event.device].network;
+    return firstFailure(
+      [!redeemed(v) || p.bindingHolds, () => `${p.token.id} minted on ${p.token.network} was redeemed on ${here} although enforce_device_binding is ${binding}; expected device_binding_failed`],
+      [v.observation.reason !== 'device_binding_failed' || !p.bindingHolds, () => `${p.token.id} minted on ${p.token.network} was refused for binding on ${here}, but ${binding} binding holds there`],
+    );
+  },
+});
+
+export const allowedMethods = property({
+  id: 'allowed-methods', kind: 'rule', rules: ['R13', 'R14', 'A10'],
+  claim: 'A transfer token sent by a method the web app does not allow is never used: ignored (standard SSO) or refused with method_not_allowed, as A10 says.',
+  check(v) {
+    const p = presentation(v);
+    if (!p || p.allowed) return null;
+    const method = p.event.method ?? 'cookie';
+    const o = v.observation;
+    const expected = v.setting.interpretations.A10 === 'invalid'
+      ? o.outcome === 'login_required' && o.reason === 'method_not_allowed'
+      : o.transferTokenIgnored === true && (p.sessionBefore ? o.outcome === 'logged_in' && o.session === p.sessionBefore.id : o.reason === 'no_session');
+    return firstFailure(
+      [!o.consumed.includes(p.token.id) && !redeemed(v), () => `${p.token.id} sent by ${method}, not in allowed_authentication_methods, was used`],
+      [expected, () => `${p.token.id} sent by ${method} (not allowed, A10 = ${v.setting.interpretations.A10}); got ${outcomeText(o)}`],
+    );
+  },
+});
+
+export const validTokenNoSessionLogsIn = property({
+  id: 'valid-token-no-session-logs-in', kind: 'rule', rules: ['R15'],
+  claim: 'A valid transfer token in a browser without a session logs its user in without a prompt, in a new session created from that token.',
+  check(v) {
+    const p = presentation(v);
+    if (!p || !p.valid || p.sessionBefore) return null;
+    const o = v.observation;
+    const s = sessionAfter(v, o.session);
+    return firstFailure(
+      [o.outcome === 'logged_in' && o.sessionCreated === true, () => `expected logged_in in a new session, got ${outcomeText(o)}${o.sessionCreated === false ? ' in an existing session' : ''}`],
+      [s !== undefined && s.via === 'transfer' && s.transferToken === p.token.id && s.user === p.token.user && s.device === p.event.device && v.after.devices[p.event.device].session === s.id,
+        () => `expected a session of ${p.token.user} on ${p.event.device} created from ${p.token.id}, got ${JSON.stringify(s ?? null)}`],
+    );
+  },
+});
+
+export const sameUserReusesSession = property({
+  id: 'same-user-reuses-session', kind: 'rule', rules: ['R16', 'A6'],
+  claim: 'A valid transfer token meeting a session of the same user logs in without a prompt, reusing that session and using the token up.',
+  check(v) {
+    const p = presentation(v);
+    if (!p || !p.valid || !p.sessionBefore || p.sessionBefore.user !== p.token.user) return null;
+    const o = v.observation;
+    return firstFailure(
+      [o.outcome === 'logged_in' && o.session === p.sessionBefore.id && o.sessionCreated === false,
+        () => `expected logged_in reusing ${p.sessionBefore!.id}, got ${outcomeText(o)}${o.session ? ` in ${o.session}${o.sessionCreated ? ' (new)' : ''}` : ''}`],
+      [o.consumed.includes(p.token.id), () => `expected ${p.token.id} consumed`],
+    );
+  },
+});
+
+export const otherUserPromptsAndRevokes = property({
+  id: 'other-user-prompts-and-revokes', kind: 'rule', rules: ['R17', 'A8'],
+  claim: 'A valid transfer token meeting a session of another user asks for a login and revokes that session.',
+  check(v) {
+    const p = presentation(v);
+    if (!p || !p.valid || !p.sessionBefore || p.sessionBefore.user === p.token.user) return null;
+    const o = v.observation;
+    const old = p.sessionBefore;
+    return firstFailure(
+      [o.outcome === 'login_required' && o.reason === 'user_mismatch', () => `${p.token.id} of ${p.token.user} met ${old.id} of ${old.user}; expected login_required (user_mismatch), got ${outcomeText(o)}`],
+      [o.revoked.sessions.includes(old.id) && deviceSession(v.after, p.event.device) === undefined,
+        () => `expected ${old.id} of ${old.user} revoked and ${p.event.device} left without a session`],
+    );
+  },
+});
+
+export const invalidTokenPrompts = property({
+  id: 'invalid-token-prompts', kind: 'rule', rules: ['R18', 'A1', 'A3'],
+  claim: 'An invalid transfer token sent by an allowed method asks for a login, and a session already in the browser is neither used nor revoked.',
+  check(v) {
+    const p = presentation(v);
+    if (!p || !p.allowed || p.valid) return null;
+    const o = v.observation;
+    const kept = p.sessionBefore;
+    return firstFailure(
+      [o.outcome === 'login_required', () => `${p.token.id} is invalid (${invalidity(p)}); expected login_required, got ${outcomeText(o)}`],
+      [!kept || (deviceSession(v.after, p.event.device)?.id === kept.id && !o.revoked.sessions.includes(kept.id)),
+        () => `expected ${kept!.id} kept in ${p.event.device}, but it was ${o.revoked.sessions.includes(kept!.id) ? 'revoked' : 'replaced'}`],
+    );
+  },
+});
+
+function invalidity(p: NonNullable<ReturnType<typeof presentation>>): string {
+  if (!p.fresh) return `status ${p.token.status}, age ${p.age} s`;
+  if (!p.parentAlive) return 'parent family revoked';
+  if (!p.bindingHolds) return 'binding fails';
+  return 'organization mismatch';
+}
+
+export const organizationMatch = property({
+  id: 'organization-match', kind: 'rule', rules: ['R19', 'A24'],
+  claim: 'A transfer token is redeemed only for its own organization (none matches none), and an organization refusal means they really differ.',
+  check(v) {
+    const p = presentation(v);
+    if (!p) return null;
+    const asked = p.event.organization ?? 'none';
+    return firstFailure(
+      [!redeemed(v) || p.organizationMatches, () => `${p.token.id} of organization ${p.token.organization ?? 'none'} was redeemed for organization ${asked}`],
+      [v.observation.reason !== 'organization_mismatch' || !p.organizationMatches, () => `${p.token.id} was refused for organization mismatch, but both are ${asked}`],
+    );
+  },
+});
+
+export const liveParent = property({
+  id: 'live-parent', kind: 'rule', rules: ['R20', 'A2'],
+  claim: 'A transfer token whose parent refresh-token family is revoked is never redeemed, whatever the cascade flag.',
+  check(v) {
+    const p = presentation(v);
+    if (!p) return null;
+    return firstFailure([!redeemed(v) || p.parentAlive, () => `${p.token.id} was redeemed although its parent family ${p.token.family} was revoked; expected parent_refresh_token_revoked`]);
+  },
+});
+
+export const standardSsoUnchanged = property({
+  id: 'standard-sso-unchanged', kind: 'rule', rules: ['R29'],
+  claim: 'Without a usable transfer token, /authorize is standard SSO: the browser\'s session is reused, or a login is asked, and nothing is revoked or consumed.',
+  check(v) {
+    const e = v.event;
+    if (e.type !== 'AUTHORIZE') return null;
+    const p = presentation(v);
+    const noToken = e.transferToken === undefined || (p !== null && !p.allowed && v.setting.interpretations.A10 === 'ignored');
+    if (!noToken) return null;
+    const o = v.observation;
+    const s = deviceSession(v.before, e.device);
+    return firstFailure(
+      [s ? o.outcome === 'logged_in' && o.session === s.id && o.sessionCreated === false : o.outcome === 'login_required' && o.reason === 'no_session',
+        () => s ? `expected logged_in reusing ${s.id}, got ${outcomeText(o)}` : `expected login_required (no_session), got ${outcomeText(o)}`],
+      [o.consumed.length === 0 && o.revoked.sessions.length === 0 && o.revoked.refreshTokens.length === 0 && o.revoked.transferTokens.length === 0,
+        () => `expected nothing revoked or consumed, got ${JSON.stringify({ revoked: o.revoked, consumed: o.consumed })}`],
+    );
+  },
+});

@@ -1,0 +1,72 @@
+// properties/revocation.ts: cascade and online refresh tokens (spec §3.5).
+import { property, firstFailure, presentedRefreshToken, type StepView } from './property.js';
+import { familyRevoked, type World } from '../machines/world.js';
+import type { Setting } from '../machines/setting.js';
+
+/** Artifacts still active whose parent family is revoked (R21 lineage). */
+export function orphans(w: World, onlyCascading?: Setting): string[] {
+  const revoked = new Set<string>();
+  for (const t of w.refreshTokens) {
+    if (t.family === t.id && familyRevoked(w, t.id) && (!onlyCascading || onlyCascading.config[t.client].enforceCascadeRevocation)) revoked.add(t.id);
+  }
+  if (revoked.size === 0) return [];
+  return [
+    ...w.sessions.filter((s) => s.status === 'active' && s.parent !== null && revoked.has(s.parent)).map((s) => `${s.id} (parent ${s.parent})`),
+    ...w.refreshTokens.filter((t) => t.status !== 'revoked' && t.parent !== null && revoked.has(t.parent)).map((t) => `${t.id} (parent ${t.parent})`),
+  ];
+}
+
+export const completeCascade = property({
+  id: 'complete-cascade', kind: 'rule', rules: ['R26', 'A4', 'A5'],
+  claim: 'Under enforce_cascade_revocation, once a refresh-token family is revoked, no session created from its transfer tokens and no refresh token issued to those sessions stays active.',
+  check(v) {
+    const left = orphans(v.after, v.setting);
+    return left.length === 0 ? null : `cascade is on, but ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still active after the parent family was revoked`;
+  },
+});
+
+export const onlineRefreshTokens = property({
+  id: 'online-refresh-tokens', kind: 'rule', rules: ['R27', 'A17', 'A19'],
+  claim: 'An online refresh token never outlives the transfer-linked session it was issued to.',
+  check(v) {
+    const dead = new Set(v.after.sessions.filter((s) => s.status === 'revoked').map((s) => s.id));
+    const alive = v.after.refreshTokens.filter((t) => t.online && t.session !== null && dead.has(t.session) && t.status !== 'revoked');
+    return alive.length === 0 ? null : alive.map((t) => `${t.id} is online but still ${t.status} after its session ${t.session} was revoked`).join('; ');
+  },
+});
+
+/** The session or refresh-token family this step aimed at, if any. */
+function target(v: StepView): { sessions: string[]; family: string | null } {
+  const e = v.event;
+  if (e.type === 'REVOKE_SESSION') return { sessions: [e.session], family: null };
+  if (e.type === 'AUTHORIZE' || e.type === 'WEB_LOGIN') {
+    const s = v.before.devices[e.device].session;
+    return { sessions: s ? [s] : [], family: null };
+  }
+  const rt = presentedRefreshToken(v);
+  return { sessions: [], family: rt?.family ?? null };
+}
+
+export const flagsTouchOnlyTransferArtifacts = property({
+  id: 'flags-touch-only-transfer-artifacts', kind: 'rule', rules: ['R28', 'A5'],
+  claim: 'Cascade and online revocation reach only artifacts linked to a transfer: a session or refresh token from an ordinary login is revoked only when it is itself the target.',
+  check(v) {
+    const t = target(v);
+    const o = v.observation;
+    const cascadeOff = t.family !== null && !v.setting.config[v.before.refreshTokens.find((r) => r.id === t.family)!.client].enforceCascadeRevocation;
+    for (const id of o.revoked.sessions) {
+      const s = v.before.sessions.find((x) => x.id === id)!;
+      if (t.sessions.includes(id)) continue;
+      if (s.parent === null) return `${id} came from an ordinary login but was revoked by ${v.event.type}`;
+      if (cascadeOff) return `${id} was revoked with family ${t.family} although enforce_cascade_revocation is off`;
+    }
+    for (const id of o.revoked.refreshTokens) {
+      const rt = v.before.refreshTokens.find((x) => x.id === id)!;
+      if (rt.family === t.family) continue;
+      if (rt.parent === null) return `${id} is not linked to a transfer (family ${rt.family}) but was revoked by ${v.event.type}`;
+      const viaSession = rt.session !== null && o.revoked.sessions.includes(rt.session) && rt.online;
+      if (cascadeOff && !viaSession) return `${id} was revoked with family ${t.family} although enforce_cascade_revocation is off`;
+    }
+    return firstFailure();
+  },
+});

@@ -1,0 +1,90 @@
+// properties/tokens.ts: minting and refreshing (spec §3.1, §3.4, §3.6; rotation per [RTR]).
+import { property, firstFailure, presentedRefreshToken, outcomeText, type StepView } from './property.js';
+
+const mintedToken = (v: StepView) => v.observation.issued.find((id) => id.startsWith('stt'));
+
+export const mintNeedsFlag = property({
+  id: 'mint-needs-flag', kind: 'rule', rules: ['R2'],
+  claim: 'Only a client with can_create_session_transfer_token mints a transfer token; a usable refresh token of any other client is refused with client_not_allowed.',
+  check(v) {
+    if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
+    const rt = presentedRefreshToken(v)!;
+    const may = v.setting.config[rt.client].canCreateSessionTransferToken;
+    const stt = mintedToken(v);
+    return firstFailure(
+      [may || stt === undefined, () => `${stt} was minted from ${rt.id} of the ${rt.client} client, whose can_create_session_transfer_token is false`],
+      [may || rt.status !== 'active' || v.observation.reason === 'client_not_allowed', () => `expected rejected (client_not_allowed) for the ${rt.client} client, got ${outcomeText(v.observation)}`],
+    );
+  },
+});
+
+export const noNestedTransfer = property({
+  id: 'no-nested-transfer', kind: 'rule', rules: ['R7', 'R8'],
+  claim: 'A refresh token issued to a session that came from a transfer token never mints a transfer token.',
+  check(v) {
+    if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
+    const rt = presentedRefreshToken(v)!;
+    const stt = mintedToken(v);
+    const may = v.setting.config[rt.client].canCreateSessionTransferToken;
+    return firstFailure(
+      [rt.parent === null || stt === undefined, () => `${stt} was minted from ${rt.id}, issued to transfer session ${rt.session} (parent ${rt.parent})`],
+      [rt.parent === null || !may || rt.status !== 'active' || v.observation.reason === 'nested_transfer_forbidden',
+        () => `expected rejected (nested_transfer_forbidden) for ${rt.id}, got ${outcomeText(v.observation)}`],
+    );
+  },
+});
+
+export const rotationReuseDetection = property({
+  id: 'rotation-reuse-detection', kind: 'rule', rules: ['R4', 'RTR', 'A15'],
+  claim: 'With rotation on, a grant retires the presented refresh token for a successor of the same family, and presenting a retired one revokes the whole family; without rotation no token is ever retired.',
+  check(v) {
+    const e = v.event;
+    const rotatedAfter = v.after.refreshTokens.find((t) => t.status === 'rotated' && v.setting.config[t.client].rotationType !== 'rotating');
+    if (rotatedAfter) return `${rotatedAfter.id} is rotated although the ${rotatedAfter.client} client's rotation_type is non-rotating`;
+    if (e.type !== 'MINT_TRANSFER_TOKEN' && e.type !== 'REFRESH') return null;
+    const rt = presentedRefreshToken(v)!;
+    const o = v.observation;
+    if (rt.status === 'rotated') {
+      const alive = v.after.refreshTokens.filter((t) => t.family === rt.family && t.status !== 'revoked').map((t) => t.id);
+      return firstFailure(
+        [o.outcome === 'rejected' && o.reason === 'refresh_token_reused', () => `${rt.id} was already rotated; expected rejected (refresh_token_reused), got ${outcomeText(o)}`],
+        [alive.length === 0, () => `reuse of ${rt.id} detected, but ${alive.join(', ')} of family ${rt.family} still live`],
+      );
+    }
+    const succeeded = o.outcome === 'issued';
+    if (!succeeded || v.setting.config[rt.client].rotationType !== 'rotating') return null;
+    const successor = o.issued.map((id) => v.after.refreshTokens.find((t) => t.id === id)).find((t) => t !== undefined);
+    const now = v.after.refreshTokens.find((t) => t.id === rt.id)!;
+    return firstFailure([now.status === 'rotated' && successor?.family === rt.family,
+      () => `with rotation on, expected ${rt.id} rotated and a successor in family ${rt.family}; got ${rt.id} ${now.status}, successor ${successor?.id ?? 'none'}`]);
+  },
+});
+
+export const revokedRefreshTokenRefused = property({
+  id: 'revoked-refresh-token-refused', kind: 'rule', rules: ['A18'],
+  claim: 'A revoked refresh token gets nothing: a mint or refresh with it is refused with refresh_token_revoked.',
+  check(v) {
+    if (v.event.type !== 'MINT_TRANSFER_TOKEN' && v.event.type !== 'REFRESH') return null;
+    const rt = presentedRefreshToken(v)!;
+    if (rt.status !== 'revoked') return null;
+    const o = v.observation;
+    return firstFailure([o.outcome === 'rejected' && o.reason === 'refresh_token_revoked' && o.issued.length === 0,
+      () => `${rt.id} is revoked; expected rejected (refresh_token_revoked), got ${outcomeText(o)}${o.issued.length ? `, issuing ${o.issued.join(', ')}` : ''}`]);
+  },
+});
+
+export const webRefreshTokenGate = property({
+  id: 'web-refresh-token-gate', kind: 'rule', rules: ['R25', 'A26', 'A17'],
+  claim: 'A refresh token is issued to a transfer-linked session only when the web app has allow_refresh_token and offline_access was asked for, and it carries the web app\'s online flag.',
+  check(v) {
+    const web = v.setting.config.web;
+    const asked = (v.event as { offlineAccess?: boolean }).offlineAccess === true;
+    for (const id of v.observation.issued) {
+      const rt = v.after.refreshTokens.find((t) => t.id === id);
+      if (!rt || rt.client !== 'web' || rt.parent === null) continue;
+      if (!web.allowRefreshToken || !asked) return `${rt.id} was issued to transfer session ${rt.session} with allow_refresh_token ${web.allowRefreshToken} and offline_access ${asked ? '' : 'not '}asked for`;
+      if (rt.online !== web.enforceOnlineRefreshTokens) return `${rt.id} was issued ${rt.online ? 'online' : 'offline'} although enforce_online_refresh_tokens is ${web.enforceOnlineRefreshTokens}`;
+    }
+    return null;
+  },
+});
