@@ -17,8 +17,16 @@ export const choiceArbitrary: fc.Arbitrary<Choice> = fc.tuple(
   fc.nat(CHOICE_MAX), fc.nat(CHOICE_MAX), fc.nat(CHOICE_MAX), fc.nat(CHOICE_MAX), fc.nat(CHOICE_MAX), fc.nat(CHOICE_MAX),
 );
 
-export function sequenceArbitrary(maxSteps: number): fc.Arbitrary<Choice[]> {
-  return fc.array(choiceArbitrary, { minLength: 1, maxLength: maxSteps }) as fc.Arbitrary<Choice[]>;
+/**
+ * A sequence: a swarm mask and the choices. Swarm testing: each sequence switches off a random subset of
+ * the secondary event kinds (bit set = off), so that some sequences spend all their steps on the few
+ * kinds a deep situation needs. A mask shrinks towards 0, every kind on.
+ */
+export type Sequence = [mask: number, choices: Choice[]];
+const SWARM_KINDS: readonly Kind[] = ['AUTHORIZE_PLAIN', 'WEB_LOGIN', 'REFRESH', 'REVOKE_REFRESH_TOKEN', 'REVOKE_SESSION', 'ADVANCE_TIME', 'MOVE_DEVICE'];
+
+export function sequenceArbitrary(maxSteps: number): fc.Arbitrary<Sequence> {
+  return fc.tuple(fc.nat((1 << SWARM_KINDS.length) - 1), fc.array(choiceArbitrary, { minLength: 1, maxLength: maxSteps })) as fc.Arbitrary<Sequence>;
 }
 
 const pick = <T>(list: readonly T[], n: number): T => list[n % list.length];
@@ -28,8 +36,17 @@ const chance = (n: number, percent: number) => n % 100 < percent;
 
 type Kind = ModelEvent['type'] | 'AUTHORIZE_PLAIN';
 
-/** Integer weights per event kind for the world as it stands. */
-function weights(w: World): [Kind, number][] {
+/** Integer weights per event kind for the world as it stands, less the kinds the swarm mask switched off. */
+function weights(setting: Setting, w: World, mask: number): [Kind, number][] {
+  const all = baseWeights(setting, w);
+  if (mask === 0) return all;
+  return all.map(([k, x]) => {
+    const bit = SWARM_KINDS.indexOf(k);
+    return [k, bit >= 0 && (mask & (1 << bit)) !== 0 ? 0 : x];
+  });
+}
+
+function baseWeights(setting: Setting, w: World): [Kind, number][] {
   const rts = w.refreshTokens.length;
   const active = w.refreshTokens.some((t) => t.status !== 'revoked');
   const pending = w.transferTokens.some((t) => t.status === 'issued');
@@ -39,18 +56,20 @@ function weights(w: World): [Kind, number][] {
     ['MINT_TRANSFER_TOKEN', active ? 24 : rts > 0 ? 3 : 0],
     ['AUTHORIZE', pending ? 36 : w.transferTokens.length > 0 ? 6 : 0],
     ['AUTHORIZE_PLAIN', 4],
-    ['WEB_LOGIN', 4],
+    // a web login's refresh token is how a web app with can_create mints
+    ['WEB_LOGIN', setting.config.web.canCreateSessionTransferToken ? 10 : 4],
     ['REFRESH', rts > 0 ? 5 : 0],
     ['REVOKE_REFRESH_TOKEN', rts > 0 ? 7 : 0],
     ['REVOKE_SESSION', sessions > 0 ? 7 : 0],
     ['ADVANCE_TIME', 4],
-    ['MOVE_DEVICE', 5],
+    // joining the minting network is what lets a stranger pass device binding: likelier while a token is pending
+    ['MOVE_DEVICE', pending ? 14 : 5],
   ];
 }
 
 /** Decodes one choice into an event valid in world `w`. */
-export function decodeChoice(setting: Setting, w: World, c: Choice): ModelEvent {
-  const table = weights(w);
+export function decodeChoice(setting: Setting, w: World, c: Choice, mask = 0): ModelEvent {
+  const table = weights(setting, w, mask);
   const total = table.reduce((s, [, x]) => s + x, 0);
   let r = c[0] % total;
   let kind: Kind = table[0][0];
@@ -77,7 +96,11 @@ export function decodeChoice(setting: Setting, w: World, c: Choice): ModelEvent 
     case 'AUTHORIZE': {
       const issued = w.transferTokens.filter((t) => t.status === 'issued');
       const stt = pickRecent(issued.length > 0 && !chance(c[5], 15) ? issued : w.transferTokens, c[1]);
-      const device = chance(c[2], 50) ? stt.device : pick(devices, c[2] >> 7).name;
+      // the minting device, a device of someone else (theft, injection), a browser with no session, any device
+      const strangers = devices.filter((d) => d.owner !== stt.user);
+      const sessionless = devices.filter((d) => w.devices[d.name].session === null);
+      const pool = [[devices.find((d) => d.name === stt.device)!], strangers, sessionless, devices][c[2] % 4];
+      const device = pick(pool.length > 0 ? pool : devices, c[2] >> 2).name;
       const allowed = setting.config.web.allowedAuthenticationMethods;
       const method = allowed.length > 0 && !chance(c[3], 15) ? pick(allowed, c[3] >> 7) : pick(['cookie', 'query'] as const, c[3] >> 7);
       // mostly the token's own organization; sometimes the other side of A24's asymmetry
@@ -95,7 +118,7 @@ export function decodeChoice(setting: Setting, w: World, c: Choice): ModelEvent 
     case 'WEB_LOGIN': {
       const device = pick(devices, c[1]);
       const user = chance(c[2], 75) ? device.owner : pick(users, c[2] >> 7).name;
-      return chance(c[3], 50) ? { type: kind, device: device.name, user, offlineAccess: true } : { type: kind, device: device.name, user };
+      return chance(c[3], 60) ? { type: kind, device: device.name, user, offlineAccess: true } : { type: kind, device: device.name, user };
     }
     case 'REVOKE_SESSION': {
       const active = w.sessions.filter((s) => s.status === 'active');
@@ -106,10 +129,17 @@ export function decodeChoice(setting: Setting, w: World, c: Choice): ModelEvent 
       return { type: kind, seconds: pick([ttl, Math.max(1, ttl - 1), 1, Math.max(1, Math.floor(ttl / 2))], c[1]) };
     }
     case 'MOVE_DEVICE': {
-      // a device most often joins another device's network: that is what makes binding matter
+      // most often a device joins the network a pending transfer token was minted on (so that binding
+      // lets a stranger through), or another device's network
+      const pending = w.transferTokens.filter((t) => t.status === 'issued');
+      if (pending.length > 0 && chance(c[3], 60)) {
+        const stt = pickRecent(pending, c[1]);
+        const others = devices.filter((d) => d.name !== stt.device);
+        return { type: kind, device: pick(others.length ? others : devices, c[2]).name, network: stt.network };
+      }
       const device = pick(devices, c[1]).name;
       const others = devices.filter((d) => d.name !== device).map((d) => w.devices[d.name].network);
-      const network = others.length > 0 && chance(c[3], 60) ? pick(others, c[2]) : pick(networks, c[2]).name;
+      const network = others.length > 0 && chance(c[3] >> 7, 60) ? pick(others, c[2]) : pick(networks, c[2]).name;
       return { type: kind, device, network };
     }
   }

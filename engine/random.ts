@@ -6,7 +6,7 @@ import type { Model } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import type { Property, StepView } from '../properties/property.js';
-import { decodeChoice, sequenceArbitrary, type Choice } from './generate.js';
+import { decodeChoice, sequenceArbitrary, type Sequence } from './generate.js';
 import { emptyCoverage, recordStep, type Coverage } from './coverage.js';
 
 export interface RandomOptions {
@@ -49,13 +49,13 @@ interface Played {
  * Plays a choice sequence through the model, checking the properties after every step. With `stopOn`,
  * stops at the first violation of that property (the shrinking predicate).
  */
-export function play(model: Model, choices: readonly Choice[], properties: readonly Property[], coverage?: Coverage, stopOn?: Property): Played {
+export function play(model: Model, [mask, choices]: Sequence, properties: readonly Property[], coverage?: Coverage, stopOn?: Property): Played {
   let world = model.initial;
   const events: ModelEvent[] = [];
   const observations: Observation[] = [];
   const violations = new Map<string, [number, string]>();
   for (let i = 0; i < choices.length; i++) {
-    const event = decodeChoice(model.setting, world, choices[i]);
+    const event = decodeChoice(model.setting, world, choices[i], mask);
     const result = model.step(world, event, i + 1);
     const view: StepView = { setting: model.setting, event, observation: result.observation, before: world, after: result.world };
     events.push(event);
@@ -78,31 +78,31 @@ export function runRandom(model: Model, opts: RandomOptions): RandomResult {
   const coverage = emptyCoverage();
   const arb = sequenceArbitrary(opts.maxSteps);
   const samples = fc.sample(arb, { seed: opts.seed, numRuns: opts.runs });
-  const first = new Map<string, { run: number; choices: Choice[]; length: number }>();
+  const first = new Map<string, { run: number; sequence: Sequence; length: number }>();
   let steps = 0;
-  samples.forEach((choices, run) => {
-    const played = play(model, choices, opts.properties, coverage);
+  samples.forEach((sequence, run) => {
+    const played = play(model, sequence, opts.properties, coverage);
     steps += played.events.length;
     for (const [id, [at]] of played.violations) {
       const known = first.get(id);
-      if (!known || at + 1 < known.length) first.set(id, { run, choices: choices.slice(0, at + 1), length: at + 1 });
+      if (!known || at + 1 < known.length) first.set(id, { run, sequence: [sequence[0], sequence[1].slice(0, at + 1)], length: at + 1 });
     }
   });
   const counterexamples = new Map<string, Counterexample>();
   for (const p of opts.properties) {
     const f = first.get(p.id);
-    if (f) counterexamples.set(p.id, shrink(model, p, f.choices, opts.seed, f.run, opts.maxSteps));
+    if (f) counterexamples.set(p.id, shrink(model, p, f.sequence, opts.seed, f.run, opts.maxSteps));
   }
   return { sequences: samples.length, steps, counterexamples, coverage };
 }
 
 /** Shrinks a violating choice sequence with fast-check, for one property. */
-export function shrink(model: Model, p: Property, choices: Choice[], seed: number, run: number, maxSteps: number): Counterexample {
-  const violates = (cs: readonly Choice[]) => play(model, cs, [p], undefined, p).violations.has(p.id);
-  const details = fc.check(fc.property(sequenceArbitrary(Math.max(maxSteps, choices.length)), (cs) => !violates(cs)), {
-    seed, numRuns: 1, examples: [[choices]], endOnFailure: false,
+export function shrink(model: Model, p: Property, sequence: Sequence, seed: number, run: number, maxSteps: number): Counterexample {
+  const violates = (s: Sequence) => play(model, s, [p], undefined, p).violations.has(p.id);
+  const details = fc.check(fc.property(sequenceArbitrary(Math.max(maxSteps, sequence[1].length)), (s) => !violates(s)), {
+    seed, numRuns: 1, examples: [[sequence]], endOnFailure: false,
   });
-  const minimal = details.failed && details.counterexample ? details.counterexample[0] : choices;
+  const minimal = details.failed && details.counterexample ? details.counterexample[0] : sequence;
   const played = play(model, minimal, [p], undefined, p);
   const [at, message] = played.violations.get(p.id)!;
   return {

@@ -13,13 +13,13 @@ describe('pure step and live actor system', () => {
   const space = configurationSpace();
   it('agree on random sequences across the configuration space', () => {
     fc.assert(
-      fc.property(fc.nat(space.length - 1), fc.boolean(), fc.boolean(), sequenceArbitrary(14), (ci, a6, a8, choices) => {
+      fc.property(fc.nat(space.length - 1), fc.boolean(), fc.boolean(), sequenceArbitrary(14), (ci, a6, a8, [mask, choices]) => {
         const setting = makeSetting(space[ci], { ...DEFAULT_INTERPRETATIONS, A6: a6, A8: a8 }, DEFAULT_POPULATION);
         const model = createModel(setting);
         let world = model.initial;
         const events: ModelEvent[] = [];
         for (const c of choices) {
-          const e = decodeChoice(setting, world, c);
+          const e = decodeChoice(setting, world, c, mask);
           events.push(e);
           world = model.step(world, e, events.length).world;
         }

@@ -22,6 +22,7 @@ export const RULES = {
   R18: 'invalid transfer token with a session: a login is asked, the session is not silently used',
   R19: 'the transfer token\'s organization must equal the request\'s',
   R20: 'a transfer token whose parent refresh token is revoked is not used',
+  R21: 'a transfer session and its web refresh tokens record their parent refresh token',
   R25: 'a web refresh token comes from a transfer login only with allow_refresh_token and offline_access',
   R26: 'cascade: revoking the parent refresh token revokes its transfer sessions and their refresh tokens',
   R27: 'online refresh tokens: revoking a transfer session revokes the refresh tokens issued to it',

@@ -130,11 +130,15 @@ function rotateIfOn(tx: Tx, rt: RefreshToken): void {
   tx.issueRefreshToken(inherited);
 }
 
-/** A web refresh token, when asked for and allowed (R25, A26); transfer-linked ones carry the online flag (A17). */
-function maybeIssueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined): void {
+/**
+ * A web refresh token, when asked for and allowed. R25 gates every token issued by a login that redeemed a
+ * transfer token (even into a same-user session that A6 leaves unlinked) and A26 every token issued off a
+ * transfer-linked session; transfer-linked tokens carry the web app's online flag (A17).
+ */
+function maybeIssueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, redeemedTransferToken: boolean): void {
   if (!offlineAccess) return;
   const web = tx.setting.config.web;
-  if (s.parent !== null && !web.allowRefreshToken) return;
+  if ((s.parent !== null || redeemedTransferToken) && !web.allowRefreshToken) return;
   tx.issueRefreshToken({
     client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent,
     online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
@@ -248,7 +252,7 @@ export const EFFECTS = {
     const s = deviceSession(tx.before, a.device)!;
     tx.loggedIn(s, false);
     if (a.transferToken !== undefined) tx.obs.transferTokenIgnored = true;
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, false);
   },
   promptNoSession: prompt('no_session'),
   promptMethodNotAllowed: prompt('method_not_allowed'),
@@ -270,7 +274,7 @@ export const EFFECTS = {
       s = { ...s, parent: stt.family };
     }
     tx.loggedIn(s, false);
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, true);
   },
   createSessionFromTransfer: (tx, e) => {
     const a = ev<'AUTHORIZE'>(e);
@@ -278,7 +282,7 @@ export const EFFECTS = {
     tx.send('transferToken', stt.id, 'REDEEM');
     const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
     tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, true);
   },
 
   interactiveLogin: (tx, e) => {
@@ -287,7 +291,7 @@ export const EFFECTS = {
     if (old) revokeSession(tx, old.id);
     const s = tx.createSession({ user, device, via: 'login', transferToken: null, parent: null });
     tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, offlineAccess);
+    maybeIssueWebRefreshToken(tx, s, offlineAccess, false);
   },
 
   advanceClock: (tx, e) => {

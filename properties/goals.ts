@@ -27,7 +27,8 @@ export const noTokenTheftTakeover = property({
   check(v) {
     if (!redeemed(v)) return null;
     const p = presentation(v)!;
-    if (isAttacker(v, p.token.user) || !isAttacker(v, owner(v, p.event.device))) return null;
+    // a theft: the token was minted on a device of its (non-attacker) user's own, and redeemed on an attacker's
+    if (isAttacker(v, p.token.user) || isAttacker(v, owner(v, p.token.device)) || !isAttacker(v, owner(v, p.event.device))) return null;
     return `${owner(v, p.event.device)}'s ${p.event.device} (on ${v.before.devices[p.event.device].network}) got a session of ${p.token.user} with ${p.token.id}, minted on ${p.token.network}`;
   },
 });

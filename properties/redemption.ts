@@ -180,3 +180,21 @@ export const standardSsoUnchanged = property({
     );
   },
 });
+
+export const failedCheckUsesTokenUp = property({
+  id: 'failed-check-uses-token-up', kind: 'rule', rules: ['A8'],
+  claim: 'A redemption that fails the binding, organization or user check uses the token up exactly when A8 says so; no other refusal does.',
+  check(v) {
+    const p = presentation(v);
+    if (!p || v.observation.outcome !== 'login_required') return null;
+    const reason = v.observation.reason;
+    const checked = reason === 'device_binding_failed' || reason === 'organization_mismatch' || reason === 'user_mismatch';
+    const burns = checked && v.setting.interpretations.A8;
+    const after = v.after.transferTokens.find((t) => t.id === p.token.id)!;
+    const used = v.observation.consumed.includes(p.token.id);
+    return firstFailure(
+      [used === burns && (!burns || after.status === 'rejected') && (burns || after.status === p.token.status),
+        () => `${reason} with A8 = ${v.setting.interpretations.A8}: expected ${p.token.id} ${burns ? 'consumed (rejected)' : 'left as it was'}, got ${after.status}${used ? ', listed in consumed' : ''}`],
+    );
+  },
+});

@@ -1,5 +1,5 @@
 // properties/tokens.ts: minting and refreshing (spec §3.1, §3.4, §3.6; rotation per [RTR]).
-import { property, firstFailure, presentedRefreshToken, outcomeText, type StepView } from './property.js';
+import { property, firstFailure, presentedRefreshToken, outcomeText, redeemed, type StepView } from './property.js';
 
 const mintedToken = (v: StepView) => v.observation.issued.find((id) => id.startsWith('stt'));
 
@@ -75,15 +75,37 @@ export const revokedRefreshTokenRefused = property({
 
 export const webRefreshTokenGate = property({
   id: 'web-refresh-token-gate', kind: 'rule', rules: ['R25', 'A26', 'A17'],
-  claim: 'A refresh token is issued to a transfer-linked session only when the web app has allow_refresh_token and offline_access was asked for, and it carries the web app\'s online flag.',
+  claim: 'A login that redeems a transfer token, or any login into a transfer-linked session, issues a refresh token only when the web app has allow_refresh_token and offline_access was asked for; a transfer-linked one carries the web app\'s online flag.',
   check(v) {
+    // logins issue; a refresh grant's rotation successor continues a family already issued (see lineage-kept)
+    if (v.event.type !== 'AUTHORIZE' && v.event.type !== 'WEB_LOGIN') return null;
     const web = v.setting.config.web;
-    const asked = (v.event as { offlineAccess?: boolean }).offlineAccess === true;
+    const asked = v.event.offlineAccess === true;
+    const transferLogin = redeemed(v);
     for (const id of v.observation.issued) {
       const rt = v.after.refreshTokens.find((t) => t.id === id);
-      if (!rt || rt.client !== 'web' || rt.parent === null) continue;
-      if (!web.allowRefreshToken || !asked) return `${rt.id} was issued to transfer session ${rt.session} with allow_refresh_token ${web.allowRefreshToken} and offline_access ${asked ? '' : 'not '}asked for`;
-      if (rt.online !== web.enforceOnlineRefreshTokens) return `${rt.id} was issued ${rt.online ? 'online' : 'offline'} although enforce_online_refresh_tokens is ${web.enforceOnlineRefreshTokens}`;
+      if (!rt || rt.client !== 'web' || (rt.parent === null && !transferLogin)) continue;
+      const why = transferLogin ? `by a login that redeemed ${(v.event as { transferToken?: string }).transferToken}` : `to transfer session ${rt.session}`;
+      if (!web.allowRefreshToken || !asked) return `${rt.id} was issued ${why} with allow_refresh_token ${web.allowRefreshToken} and offline_access ${asked ? '' : 'not '}asked for`;
+      if (rt.parent !== null && rt.online !== web.enforceOnlineRefreshTokens) return `${rt.id} was issued ${rt.online ? 'online' : 'offline'} although enforce_online_refresh_tokens is ${web.enforceOnlineRefreshTokens}`;
+    }
+    return null;
+  },
+});
+
+export const lineageKept = property({
+  id: 'lineage-kept', kind: 'rule', rules: ['R21', 'A15'],
+  claim: 'Every refresh token carries its lineage: a web token issued at login has its session\'s parent, and a rotation successor has its family\'s session and parent.',
+  check(v) {
+    for (const id of v.observation.issued) {
+      const rt = v.after.refreshTokens.find((t) => t.id === id);
+      if (!rt) continue;
+      const root = v.after.refreshTokens.find((t) => t.id === rt.family)!;
+      if (rt.session !== root.session || rt.parent !== root.parent) {
+        return `${rt.id} of family ${rt.family} has session ${rt.session} and parent ${rt.parent}; its family's first token has ${root.session} and ${root.parent}`;
+      }
+      const s = rt.session === null ? undefined : v.after.sessions.find((x) => x.id === rt.session);
+      if (rt.family === rt.id && s && rt.parent !== s.parent) return `${rt.id} was issued to ${s.id} (parent ${s.parent}) but carries parent ${rt.parent}`;
     }
     return null;
   },

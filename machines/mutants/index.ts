@@ -1,0 +1,542 @@
+// machines/mutants/index.ts: deliberately wrong tenants. Non-vacuity is part of correctness: each rule
+// property must be shown to catch a mutant of its rule before it counts. A mutant is the real
+// implementation (tenant.logic.ts) with one or a few guards or effects replaced; the branch list, the
+// order of checks and the lifecycle machines stay the real ones. Each mutant names the configuration
+// where its defect is observable and the properties expected to catch it (the first is the main one).
+import { resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../config.js';
+import type { ModelEvent, EventOf } from '../events.js';
+import type { Reason } from '../observation.js';
+import type { RuleId } from '../rules.js';
+import { makeSetting } from '../setting.js';
+import { createModel, type Model } from '../step.js';
+import {
+  EFFECTS, GUARDS, revokeFamily, revokeSession, Tx,
+  type Effect, type EffectName, type Guard, type GuardName, type TenantImplementation,
+} from '../tenant.logic.js';
+import {
+  DEFAULT_POPULATION, deviceSession, indexOfId, refreshToken, session, transferToken,
+  type RefreshToken, type Session, type TransferToken, type World,
+} from '../world.js';
+import { RULE_PROPERTIES } from '../../properties/index.js';
+import { runRandom } from '../../engine/random.js';
+
+export interface Mutant {
+  /** kebab-case, stable */
+  readonly id: string;
+  /** one sentence: what is wrong */
+  readonly description: string;
+  /** the rules the defect breaks (machines/rules.ts) */
+  readonly rules: readonly RuleId[];
+  /** ids of the rule properties expected to catch it; the first is the main one */
+  readonly catches: readonly string[];
+  /** a configuration (Management API shape) where the defect is observable */
+  readonly config: ConfigInput;
+  readonly interpretations?: Partial<Interpretations>;
+  readonly implementation: TenantImplementation;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks. Helpers tenant.logic.ts keeps private are re-implemented here, minimally; the
+// wrong variants sit beside them and say what they leave out.
+
+/** The real implementation with some guards and effects replaced. */
+const replace = (guards: Partial<Record<GuardName, Guard>>, effects: Partial<Record<EffectName, Effect>> = {}): TenantImplementation => ({
+  guards: { ...GUARDS, ...guards },
+  effects: { ...EFFECTS, ...effects },
+});
+
+const ev = <T extends ModelEvent['type']>(e: ModelEvent) => e as EventOf<T>;
+const presentedRefreshToken = (w: World, e: ModelEvent): RefreshToken => refreshToken(w, (e as { refreshToken: string }).refreshToken)!;
+const presentedTransferToken = (w: World, e: ModelEvent): TransferToken => transferToken(w, ev<'AUTHORIZE'>(e).transferToken!)!;
+
+/** A web refresh token when offline_access is asked; `gated: false` forgets allow_refresh_token (R25). */
+function issueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, gated = true): void {
+  if (!offlineAccess) return;
+  const web = tx.setting.config.web;
+  if (gated && s.parent !== null && !web.allowRefreshToken) return;
+  tx.issueRefreshToken({
+    client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent,
+    online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
+  });
+}
+
+/** A session created from the presented token; `redeem: false` leaves the token unused (R10). */
+const createFromTransfer = (opts: { redeem?: boolean; gated?: boolean } = {}): Effect => (tx, e) => {
+  const a = ev<'AUTHORIZE'>(e);
+  const stt = presentedTransferToken(tx.before, a);
+  if (opts.redeem ?? true) tx.send('transferToken', stt.id, 'REDEEM');
+  const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
+  tx.loggedIn(s, true);
+  issueWebRefreshToken(tx, s, a.offlineAccess, opts.gated ?? true);
+};
+
+/** A failed redemption check: prompt, and under A8 burn the token. */
+const failRedemption = (reason: Reason): Effect => (tx, e) => {
+  if (tx.setting.interpretations.A8) tx.send('transferToken', ev<'AUTHORIZE'>(e).transferToken!, 'BURN');
+  tx.answer('login_required', reason);
+};
+
+/** Revokes a session but forgets its online refresh tokens (R27 not applied). */
+function revokeSessionOnly(tx: Tx, id: string): void {
+  if (!tx.send('session', id, 'REVOKE')) return;
+  const s = tx.sessions[indexOfId(id)];
+  if (tx.devices[s.device]?.session === id) tx.devices[s.device] = { ...tx.devices[s.device], session: null };
+}
+
+/** Revokes a family and its pending transfer tokens; `cascade` says how far the cascade goes. */
+function revokeFamilyWith(tx: Tx, family: string, cascade: { sessions: boolean; refreshTokens: boolean; ignoreFlag?: boolean }): void {
+  const client = tx.refreshTokens[indexOfId(family)].client;
+  for (const rt of tx.refreshTokens) if (rt.family === family) tx.send('refreshToken', rt.id, 'REVOKE');
+  for (const stt of tx.transferTokens) if (stt.family === family) tx.send('transferToken', stt.id, 'REVOKE');
+  if (!cascade.ignoreFlag && !tx.setting.config[client].enforceCascadeRevocation) return;
+  if (cascade.sessions) for (const s of tx.sessions) if (s.parent === family) revokeSession(tx, s.id);
+  if (cascade.refreshTokens) for (const rt of tx.refreshTokens) if (rt.parent === family) tx.send('refreshToken', rt.id, 'REVOKE');
+}
+
+/** With rotation on, retires the presented token; `successor: false` issues none (R4). */
+function rotate(tx: Tx, rt: RefreshToken, successor: boolean): void {
+  if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
+  tx.send('refreshToken', rt.id, 'ROTATE');
+  if (!successor) return;
+  const { id: _id, status: _status, ...inherited } = rt;
+  tx.issueRefreshToken(inherited);
+}
+
+const mintWith = (rotateToken: (tx: Tx, rt: RefreshToken) => void): Effect => (tx, e) => {
+  const rt = presentedRefreshToken(tx.before, e);
+  const network = tx.setting.networks.get(tx.devices[rt.device].network)!;
+  tx.issueTransferToken({
+    user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
+    asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
+  });
+  rotateToken(tx, rt);
+  tx.answer('issued');
+};
+
+// ---------------------------------------------------------------------------------------------
+// Configurations (Management API shape).
+
+const NATIVE_MINTS = { session_transfer: { can_create_session_transfer_token: true } };
+const BOTH_METHODS = ['cookie', 'query'] as ('cookie' | 'query')[];
+/** The native app mints; the web app takes both methods; everything else Auth0's default. */
+const REDEEMABLE: ConfigInput = { native: NATIVE_MINTS, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } };
+const webWith = (st: Record<string, unknown>, native: ConfigInput['native'] = NATIVE_MINTS): ConfigInput =>
+  ({ native, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS, ...st } } });
+
+// ---------------------------------------------------------------------------------------------
+// The mutants.
+
+export const MUTANTS: readonly Mutant[] = [
+  // ---- minting (R2, R7/R8, rotation, A18)
+  {
+    id: 'mint-without-flag',
+    description: 'A refresh token of a client without can_create_session_transfer_token mints a transfer token anyway.',
+    rules: ['R2'], catches: ['mint-needs-flag'],
+    config: { native: { session_transfer: { can_create_session_transfer_token: false } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    implementation: replace({ 'client may not mint?': () => false }),
+  },
+  {
+    id: 'mint-flag-of-native-client',
+    description: 'The mint check reads the native client\'s can_create_session_transfer_token whatever client the refresh token belongs to.',
+    rules: ['R2'], catches: ['mint-needs-flag'],
+    config: webWith({ can_create_session_transfer_token: false }),
+    implementation: replace({ 'client may not mint?': (m) => !m.config.native.canCreateSessionTransferToken }),
+  },
+  {
+    id: 'web-session-can-mint',
+    description: 'The nesting guard is off: a refresh token issued to a transfer-born session mints a transfer token.',
+    rules: ['R7', 'R8'], catches: ['no-nested-transfer'],
+    config: webWith({ can_create_session_transfer_token: true, allow_refresh_token: true }),
+    implementation: replace({ 'refresh token came from a transfer?': () => false }),
+  },
+  {
+    id: 'nested-transfer-allowed',
+    description: 'The nesting guard asks whether the token\'s transfer session is still active instead of whether the token descends from a transfer, so the offline refresh token of a logged-out transfer session mints.',
+    rules: ['R7', 'R8'], catches: ['no-nested-transfer'],
+    config: webWith({ can_create_session_transfer_token: true, allow_refresh_token: true, enforce_online_refresh_tokens: false, enforce_device_binding: 'none' }),
+    implementation: replace({
+      'refresh token came from a transfer?': (_m, w, e) => {
+        const rt = presentedRefreshToken(w, e);
+        return rt.parent !== null && rt.session !== null && session(w, rt.session)?.status === 'active';
+      },
+    }),
+  },
+  {
+    id: 'no-reuse-detection',
+    description: 'A rotated refresh token presented again is honoured as if active, instead of revoking its family.',
+    rules: ['RTR', 'A15'], catches: ['rotation-reuse-detection'],
+    config: { native: { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    implementation: replace({ 'refresh token rotated?': () => false }),
+  },
+  {
+    id: 'reuse-detection-spares-family',
+    description: 'Reuse of a rotated refresh token is refused, but the family it belongs to stays live.',
+    rules: ['RTR', 'A18'], catches: ['rotation-reuse-detection'],
+    config: { native: { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    implementation: replace({}, { detectReuse: (tx) => tx.answer('rejected', 'refresh_token_reused') }),
+  },
+  {
+    id: 'no-rotation-successor',
+    description: 'With rotation on, a grant retires the presented refresh token without issuing its successor.',
+    rules: ['R4'], catches: ['rotation-reuse-detection'],
+    config: { native: { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    implementation: replace({}, {
+      mintTransferToken: mintWith((tx, rt) => rotate(tx, rt, false)),
+      refresh: (tx, e) => { rotate(tx, presentedRefreshToken(tx.before, e), false); tx.answer('issued'); },
+    }),
+  },
+  {
+    id: 'rotation-ignores-setting',
+    description: 'Refresh tokens are rotated although the client\'s rotation_type is non-rotating.',
+    rules: ['R4'], catches: ['rotation-reuse-detection'],
+    config: REDEEMABLE,
+    implementation: replace({}, {
+      refresh: (tx, e) => {
+        const rt = presentedRefreshToken(tx.before, e);
+        tx.send('refreshToken', rt.id, 'ROTATE');
+        const { id: _id, status: _status, ...inherited } = rt;
+        tx.issueRefreshToken(inherited);
+        tx.answer('issued');
+      },
+    }),
+  },
+  {
+    id: 'revoked-refresh-token-accepted',
+    description: 'A revoked refresh token is not recognised as revoked, so it still mints and refreshes.',
+    rules: ['A18'], catches: ['revoked-refresh-token-refused'],
+    config: REDEEMABLE,
+    implementation: replace({ 'refresh token revoked?': () => false }),
+  },
+
+  // ---- redemption at /authorize (A9 order: method, exists, parent, binding, organization, user)
+  {
+    id: 'methods-ignored',
+    description: 'Every method is accepted: a transfer token sent by a method not in allowed_authentication_methods is redeemed.',
+    rules: ['R13', 'R14', 'A10'], catches: ['allowed-methods', 'standard-sso-unchanged'],
+    config: webWith({ allowed_authentication_methods: ['cookie'] }),
+    implementation: replace({
+      'no usable transfer token, session present?': (_m, w, e) => ev<'AUTHORIZE'>(e).transferToken === undefined && deviceSession(w, ev<'AUTHORIZE'>(e).device) !== undefined,
+      'no usable transfer token, no session?': (_m, w, e) => ev<'AUTHORIZE'>(e).transferToken === undefined && deviceSession(w, ev<'AUTHORIZE'>(e).device) === undefined,
+      'method not allowed?': () => false,
+    }),
+  },
+  {
+    id: 'reusable-transfer-token',
+    description: 'A redemption does not use the transfer token up, so it can be redeemed again.',
+    rules: ['R10'], catches: ['single-use'],
+    config: REDEEMABLE,
+    implementation: replace({}, { createSessionFromTransfer: createFromTransfer({ redeem: false }) }),
+  },
+  {
+    id: 'no-expiry',
+    description: 'The transfer token\'s age is ignored: the clock never expires it and a token presented at or after its TTL is redeemed.',
+    rules: ['R9', 'A14'], catches: ['transfer-token-expiry', 'invalid-token-prompts'],
+    config: { ...REDEEMABLE, transfer_token_ttl_seconds: 1 },
+    implementation: replace({
+      'transfer token not found or expired?': (_m, w, e) => {
+        const s = presentedTransferToken(w, e).status;
+        return s === 'consumed' || s === 'rejected' || s === 'expired';
+      },
+    }, {
+      advanceClock: (tx, e) => {
+        tx.clock += ev<'ADVANCE_TIME'>(e).seconds;
+        tx.answer('ok');
+      },
+    }),
+  },
+  {
+    id: 'expiry-off-by-one',
+    description: 'A transfer token is still valid at exactly its TTL (age > TTL expires it instead of age ≥ TTL).',
+    rules: ['R9', 'A14'], catches: ['transfer-token-expiry', 'invalid-token-prompts'],
+    config: { ...REDEEMABLE, transfer_token_ttl_seconds: 1 },
+    implementation: replace({
+      'transfer token not found or expired?': (m, w, e) => {
+        const stt = presentedTransferToken(w, e);
+        return stt.status === 'consumed' || stt.status === 'rejected' || stt.status === 'expired'
+          || w.clock - stt.issuedAt > m.config.transferTokenTtlSeconds;
+      },
+    }, {
+      advanceClock: (tx, e) => {
+        tx.clock += ev<'ADVANCE_TIME'>(e).seconds;
+        const ttl = tx.setting.config.transferTokenTtlSeconds;
+        for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt > ttl) tx.send('transferToken', stt.id, 'EXPIRE');
+        tx.answer('ok');
+      },
+    }),
+  },
+  {
+    id: 'revoked-parent-still-redeems',
+    description: 'A transfer token whose parent refresh-token family is revoked is still redeemed.',
+    rules: ['R20', 'A2'], catches: ['live-parent', 'invalid-token-prompts', 'single-use', 'complete-cascade'],
+    config: webWith({ enforce_device_binding: 'none' }),
+    implementation: replace({ 'parent refresh token revoked?': () => false }),
+  },
+  {
+    id: 'ignore-device-binding',
+    description: 'The web app\'s enforce_device_binding is not checked: a transfer token is redeemed from any network.',
+    rules: ['R11'], catches: ['device-binding', 'invalid-token-prompts'],
+    config: webWith({ enforce_device_binding: 'ip' }),
+    implementation: replace({ 'device binding fails?': () => false }),
+  },
+  {
+    id: 'asn-binding-compares-ip',
+    description: 'Under enforce_device_binding asn the IP addresses are compared, refusing a redemption from another IP of the same ASN.',
+    rules: ['R11', 'A13'], catches: ['device-binding', 'valid-token-no-session-logs-in'],
+    config: webWith({ enforce_device_binding: 'asn' }),
+    implementation: replace({
+      'device binding fails?': (m, w, e) => {
+        const stt = presentedTransferToken(w, e);
+        const here = m.networks.get(w.devices[ev<'AUTHORIZE'>(e).device].network)!;
+        return m.config.web.enforceDeviceBinding !== 'none' && here.ip !== stt.ip;
+      },
+    }),
+  },
+  {
+    id: 'organization-ignored',
+    description: 'The transfer token\'s organization is not compared with the request\'s.',
+    rules: ['R19', 'A24'], catches: ['organization-match', 'invalid-token-prompts'],
+    config: REDEEMABLE,
+    implementation: replace({ 'organization mismatch?': () => false }),
+  },
+  {
+    id: 'valid-token-prompts',
+    description: 'A valid transfer token in a browser without a session asks for a login instead of logging its user in.',
+    rules: ['R15'], catches: ['valid-token-no-session-logs-in'],
+    config: REDEEMABLE,
+    implementation: replace({}, {
+      createSessionFromTransfer: (tx, e) => {
+        tx.send('transferToken', presentedTransferToken(tx.before, e).id, 'REDEEM');
+        tx.answer('login_required', 'no_session');
+      },
+    }),
+  },
+  {
+    id: 'same-user-new-session',
+    description: 'A valid transfer token meeting a session of the same user creates a new session instead of reusing it.',
+    rules: ['R16'], catches: ['same-user-reuses-session'],
+    config: REDEEMABLE,
+    implementation: replace({}, { reuseSessionWithTransfer: createFromTransfer() }),
+  },
+  {
+    id: 'mismatch-keeps-session',
+    description: 'A valid transfer token meeting another user\'s session asks for a login but keeps that session.',
+    rules: ['R17'], catches: ['other-user-prompts-and-revokes'],
+    config: webWith({ enforce_device_binding: 'none' }),
+    implementation: replace({}, { promptUserMismatch: failRedemption('user_mismatch') }),
+  },
+  {
+    id: 'mismatch-logs-in',
+    description: 'A valid transfer token meeting another user\'s session replaces it with a session of the token\'s user without a prompt.',
+    rules: ['R17'], catches: ['other-user-prompts-and-revokes'],
+    config: webWith({ enforce_device_binding: 'none' }),
+    implementation: replace({}, {
+      promptUserMismatch: (tx, e) => {
+        revokeSession(tx, deviceSession(tx.before, ev<'AUTHORIZE'>(e).device)!.id);
+        createFromTransfer()(tx, e);
+      },
+    }),
+  },
+  {
+    id: 'invalid-token-uses-session',
+    description: 'An unknown, used or expired transfer token is ignored and the browser\'s session is silently used instead of asking for a login.',
+    rules: ['R18', 'A3'], catches: ['invalid-token-prompts', 'single-use'],
+    config: REDEEMABLE,
+    implementation: replace({}, {
+      promptNotFoundOrExpired: (tx, e) => {
+        const s = deviceSession(tx.before, ev<'AUTHORIZE'>(e).device);
+        if (!s) return EFFECTS.promptNotFoundOrExpired(tx, e);
+        tx.loggedIn(s, false);
+        tx.obs.transferTokenIgnored = true;
+      },
+    }),
+  },
+  {
+    id: 'mismatch-checked-first',
+    description: 'The user check runs before the parent, binding and organization checks, so an invalid token still revokes another user\'s session.',
+    rules: ['A9', 'R18', 'A3'], catches: ['invalid-token-prompts'],
+    config: webWith({ enforce_device_binding: 'ip' }),
+    interpretations: { A8: false },
+    implementation: replace({
+      'parent refresh token revoked?': (m, w, e) => GUARDS['parent refresh token revoked?'](m, w, e) && !GUARDS['session of another user?'](m, w, e),
+      'device binding fails?': (m, w, e) => GUARDS['device binding fails?'](m, w, e) && !GUARDS['session of another user?'](m, w, e),
+      'organization mismatch?': (m, w, e) => GUARDS['organization mismatch?'](m, w, e) && !GUARDS['session of another user?'](m, w, e),
+    }),
+  },
+  {
+    id: 'sso-prompts',
+    description: 'Standard SSO without a transfer token asks for a login although the browser holds a session.',
+    rules: ['R29'], catches: ['standard-sso-unchanged'],
+    config: REDEEMABLE,
+    implementation: replace({}, { reuseSession: (tx) => tx.answer('login_required', 'no_session') }),
+  },
+
+  // ---- web refresh tokens (R25, A17, A26)
+  {
+    id: 'web-refresh-token-ungated',
+    description: 'A transfer-born session gets a web refresh token on offline_access although allow_refresh_token is false.',
+    rules: ['R25', 'A26'], catches: ['web-refresh-token-gate'],
+    config: webWith({ allow_refresh_token: false }),
+    implementation: replace({}, { createSessionFromTransfer: createFromTransfer({ gated: false }) }),
+  },
+  {
+    id: 'online-flag-not-stored',
+    description: 'Web refresh tokens of transfer-born sessions are issued offline whatever enforce_online_refresh_tokens says.',
+    rules: ['A17', 'R27'], catches: ['web-refresh-token-gate'],
+    config: webWith({ allow_refresh_token: true, enforce_online_refresh_tokens: true }),
+    implementation: replace({}, {
+      createSessionFromTransfer: (tx, e) => {
+        const a = ev<'AUTHORIZE'>(e);
+        const stt = presentedTransferToken(tx.before, a);
+        tx.send('transferToken', stt.id, 'REDEEM');
+        const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
+        tx.loggedIn(s, true);
+        if (a.offlineAccess && tx.setting.config.web.allowRefreshToken) {
+          tx.issueRefreshToken({ client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent, online: false, organization: null });
+        }
+      },
+    }),
+  },
+
+  // ---- revocation (R26, R27, R28)
+  {
+    id: 'shallow-cascade',
+    description: 'The cascade revokes the transfer-born sessions of a revoked family but skips the web refresh tokens issued to them.',
+    rules: ['R26', 'A4'], catches: ['complete-cascade'],
+    config: webWith(
+      { allow_refresh_token: true, enforce_online_refresh_tokens: false, enforce_device_binding: 'none' },
+      { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating' } },
+    ),
+    implementation: replace({}, {
+      revokeRefreshTokenFamily: (tx, e) => {
+        revokeFamilyWith(tx, presentedRefreshToken(tx.before, e).family, { sessions: true, refreshTokens: false });
+        tx.answer('revoked');
+      },
+      detectReuse: (tx, e) => {
+        revokeFamilyWith(tx, presentedRefreshToken(tx.before, e).family, { sessions: true, refreshTokens: false });
+        tx.answer('rejected', 'refresh_token_reused');
+      },
+    }),
+  },
+  {
+    id: 'no-cascade',
+    description: 'Revoking a refresh-token family leaves its transfer-born sessions and their refresh tokens active although enforce_cascade_revocation is on.',
+    rules: ['R26'], catches: ['complete-cascade'],
+    config: REDEEMABLE,
+    implementation: replace({}, {
+      revokeRefreshTokenFamily: (tx, e) => {
+        revokeFamilyWith(tx, presentedRefreshToken(tx.before, e).family, { sessions: false, refreshTokens: false });
+        tx.answer('revoked');
+      },
+    }),
+  },
+  {
+    id: 'offline-web-refresh-tokens',
+    description: 'Revoking a session does not apply the online rule: its online web refresh tokens stay active.',
+    rules: ['R27', 'A19'], catches: ['online-refresh-tokens'],
+    config: webWith({ allow_refresh_token: true, enforce_online_refresh_tokens: true }),
+    implementation: replace({}, {
+      revokeSession: (tx, e) => {
+        revokeSessionOnly(tx, ev<'REVOKE_SESSION'>(e).session);
+        tx.answer('revoked');
+      },
+    }),
+  },
+  // ---- failed checks and A8
+  {
+    id: 'failed-check-keeps-token',
+    description: 'Under A8 a redemption that fails device binding leaves the transfer token usable instead of using it up.',
+    rules: ['A8'], catches: ['failed-check-uses-token-up'],
+    config: webWith({ enforce_device_binding: 'ip' }),
+    implementation: replace({}, { promptBindingFailed: (tx) => tx.answer('login_required', 'device_binding_failed') }),
+  },
+  {
+    id: 'failed-check-burns-without-a8',
+    description: 'With A8 off, a redemption that fails the organization check still uses the token up.',
+    rules: ['A8', 'R19'], catches: ['failed-check-uses-token-up'],
+    config: webWith({ enforce_device_binding: 'none' }),
+    interpretations: { A8: false },
+    implementation: replace({}, {
+      promptOrganizationMismatch: (tx, e) => {
+        tx.send('transferToken', ev<'AUTHORIZE'>(e).transferToken!, 'BURN');
+        tx.answer('login_required', 'organization_mismatch');
+      },
+    }),
+  },
+  // ---- lineage (R21)
+  {
+    id: 'web-successor-loses-lineage',
+    description: 'A rotating web refresh token\'s successor forgets its parent, escaping the cascade and the nesting ban.',
+    rules: ['R21', 'A15'], catches: ['lineage-kept'],
+    config: { ...webWith({ allow_refresh_token: true, enforce_device_binding: 'none' }), web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS, allow_refresh_token: true, enforce_device_binding: 'none' }, refresh_token: { rotation_type: 'rotating' } } },
+    implementation: replace({}, {
+      refresh: (tx, e) => {
+        const rt = presentedRefreshToken(tx.before, e);
+        if (tx.setting.config[rt.client].rotationType === 'rotating') {
+          tx.send('refreshToken', rt.id, 'ROTATE');
+          const { id: _id, status: _status, ...inherited } = rt;
+          tx.issueRefreshToken({ ...inherited, parent: null, online: false });
+        }
+        tx.answer('issued');
+      },
+    }),
+  },
+  {
+    id: 'cascade-hits-login-sessions',
+    description: 'Revoking a native refresh-token family also revokes the user\'s sessions that came from ordinary logins.',
+    rules: ['R28', 'A5'], catches: ['flags-touch-only-transfer-artifacts'],
+    config: REDEEMABLE,
+    implementation: replace({}, {
+      revokeRefreshTokenFamily: (tx, e) => {
+        const rt = presentedRefreshToken(tx.before, e);
+        revokeFamily(tx, rt.family);
+        for (const s of tx.sessions) if (s.user === rt.user && s.via === 'login' && s.status === 'active') revokeSession(tx, s.id);
+        tx.answer('revoked');
+      },
+    }),
+  },
+  {
+    id: 'cascade-ignores-flag',
+    description: 'The cascade runs although the native client\'s enforce_cascade_revocation is off.',
+    rules: ['R28', 'R26'], catches: ['flags-touch-only-transfer-artifacts'],
+    config: { native: { session_transfer: { can_create_session_transfer_token: true, enforce_cascade_revocation: false } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    implementation: replace({}, {
+      revokeRefreshTokenFamily: (tx, e) => {
+        revokeFamilyWith(tx, presentedRefreshToken(tx.before, e).family, { sessions: true, refreshTokens: true, ignoreFlag: true });
+        tx.answer('revoked');
+      },
+    }),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Running mutants.
+
+/** The mutant's model: its configuration and interpretations, the default population, its implementation. */
+export function mutantModel(m: Mutant): Model {
+  return createModel(makeSetting(resolveConfig(m.config), resolveInterpretations(m.interpretations), DEFAULT_POPULATION), m.implementation);
+}
+
+/** The correct model in the mutant's configuration: what the mutant must differ from. */
+export function correctModel(m: Mutant): Model {
+  return createModel(makeSetting(resolveConfig(m.config), resolveInterpretations(m.interpretations), DEFAULT_POPULATION));
+}
+
+export interface MutationRow {
+  mutant: string;
+  /** every rule property the random engine found violated, in report order */
+  caughtBy: string[];
+  /** steps of the main catcher's (shrunk) counterexample, or null when it was not caught */
+  shortest: number | null;
+}
+
+/** For each mutant: which rule properties catch it, and how short the main catcher's counterexample is. */
+export function mutationMatrix(runs = 300, seed = 1, mutants: readonly Mutant[] = MUTANTS): MutationRow[] {
+  return mutants.map((m) => {
+    const r = runRandom(mutantModel(m), { runs, maxSteps: 10, seed, properties: RULE_PROPERTIES });
+    return {
+      mutant: m.id,
+      caughtBy: RULE_PROPERTIES.filter((p) => r.counterexamples.has(p.id)).map((p) => p.id),
+      shortest: r.counterexamples.get(m.catches[0])?.events.length ?? null,
+    };
+  });
+}
