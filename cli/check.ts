@@ -1,11 +1,10 @@
 // cli/check.ts: `n2w check`: the random engine over the configuration space (or one configuration),
 // the report written to --out, and a short summary with the scope actually explored.
-import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { checkConfigurations, type CheckOptions } from '../engine/check.js';
+import { checkConfigurations, workerCount, type CheckOptions } from '../engine/check.js';
 import { buildReport } from './report/report.js';
 import { writeReport, toJson } from './report/write.js';
 import { loadClients, loadConfigFile, parseInterpretationFlags } from './input.js';
@@ -37,7 +36,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     interpretations: flags.interpret.length ? parseInterpretationFlags(flags.interpret) : DEFAULT_INTERPRETATIONS,
     population: DEFAULT_POPULATION,
   };
-  const workers = flags.workers || availableParallelism();
+  const workers = workerCount(configs.length, flags.workers);
   const started = performance.now();
   const progress = progressReporter(configs.length);
   const results = await checkConfigurations(configs, opts, { workers, onResult: progress.tick });
@@ -54,7 +53,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     const rnd = r.scope.random;
     out.push(`${pc.bold('n2w check')}: ${configs.length} configuration${configs.length > 1 ? 's' : ''}${one ? ` (${describeConfig(one)})` : ''}; `
       + `${rnd.sequences.toLocaleString('en-US')} random sequences of up to ${rnd.maxSteps} steps (${rnd.steps.toLocaleString('en-US')} steps), seed ${rnd.seed}; `
-      + `${seconds.toFixed(1)} s on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''}`);
+      + `${seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}`);
     const rules = r.properties.filter((p) => p.kind === 'rule');
     const broken = rules.filter((p) => p.violatedIn > 0);
     out.push(broken.length === 0

@@ -46,11 +46,16 @@ export interface ParallelOptions {
   onResult?: (r: ConfigResult) => void;
 }
 
+/** How many worker threads a check of `configurations` uses: none for a handful (threads cost more than they give). */
+export function workerCount(configurations: number, requested?: number): number {
+  return configurations < 8 ? 1 : Math.max(1, Math.min(requested || availableParallelism(), configurations));
+}
+
 /** Checks every configuration; results come back in configuration order. */
 export async function checkConfigurations(configs: readonly Config[], opts: CheckOptions, par: ParallelOptions = {}): Promise<ConfigResult[]> {
-  const workers = Math.max(1, Math.min(par.workers ?? availableParallelism(), configs.length));
+  const workers = workerCount(configs.length, par.workers);
   const results: ConfigResult[] = new Array(configs.length);
-  if (workers === 1 || configs.length < 8) {
+  if (workers === 1) {
     configs.forEach((c, i) => {
       results[i] = checkConfiguration(i, c, opts);
       par.onResult?.(results[i]);

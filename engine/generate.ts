@@ -96,10 +96,15 @@ export function decodeChoice(setting: Setting, w: World, c: Choice, mask = 0): M
     case 'AUTHORIZE': {
       const issued = w.transferTokens.filter((t) => t.status === 'issued');
       const stt = pickRecent(issued.length > 0 && !chance(c[5], 15) ? issued : w.transferTokens, c[1]);
-      // the minting device, a device of someone else (theft, injection), a browser with no session, any device
-      const strangers = devices.filter((d) => d.owner !== stt.user);
-      const sessionless = devices.filter((d) => w.devices[d.name].session === null);
-      const pool = [[devices.find((d) => d.name === stt.device)!], strangers, sessionless, devices][c[2] % 4];
+      // the minting device, a device of someone else (theft, injection), a browser with no session, or a
+      // device now on the minting network (where binding lets it through)
+      const pools = [
+        devices.filter((d) => d.name === stt.device),
+        devices.filter((d) => d.owner !== stt.user),
+        devices.filter((d) => w.devices[d.name].session === null),
+        devices.filter((d) => w.devices[d.name].network === stt.network),
+      ];
+      const pool = pools[c[2] % pools.length];
       const device = pick(pool.length > 0 ? pool : devices, c[2] >> 2).name;
       const allowed = setting.config.web.allowedAuthenticationMethods;
       const method = allowed.length > 0 && !chance(c[3], 15) ? pick(allowed, c[3] >> 7) : pick(['cookie', 'query'] as const, c[3] >> 7);

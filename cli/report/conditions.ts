@@ -6,7 +6,7 @@
 // listed configuration by configuration.
 import { DIMENSIONS, dimensionValues, type Config, type DimensionKey, type DimensionValue } from '../../machines/config.js';
 
-const MAX_LITERALS = 3;
+const MAX_LITERALS = 4;
 
 export interface Literal { key: DimensionKey; values: DimensionValue[] }
 export interface Term { literals: Literal[]; text: string; matches: number[] }
@@ -69,7 +69,9 @@ export function summarise(configs: readonly Config[], failing: ReadonlySet<numbe
   for (const i of failing) fail.set(i);
   const failingList = fail.indexes(n);
   if (failingList.length === 0) return { failing: [], terms: [], uncovered: [], text: 'holds in every configuration checked' };
-  if (failingList.length === n) return { failing: failingList, terms: [], uncovered: [], text: 'fails in every configuration checked' };
+  if (failingList.length === n) {
+    return { failing: failingList, terms: [{ literals: [], text: 'any configuration checked', matches: failingList }], uncovered: [], text: 'fails in every configuration checked' };
+  }
 
   const literals = DIMENSIONS.flatMap((d) => literalsOf(d.key, d.values)).map((l) => {
     const b = Bits.empty(n);

@@ -1,0 +1,323 @@
+// Configuration of the reference server, in Auth0's Management API shape.
+// Written from the spec digest (shared/spec/auth0-native-to-web-sso.md) and the contract (MODEL.md §1, §2),
+// independently of the model's code.
+
+export type DeviceBinding = 'ip' | 'asn' | 'none';
+export type TransferMethod = 'cookie' | 'query';
+export type RotationType = 'rotating' | 'non-rotating';
+
+/** client.session_transfer (Management API ClientSessionTransferConfiguration), defaults filled in. */
+export interface SessionTransferSettings {
+  can_create_session_transfer_token: boolean;
+  enforce_cascade_revocation: boolean;
+  allowed_authentication_methods: TransferMethod[];
+  enforce_device_binding: DeviceBinding;
+  allow_refresh_token: boolean;
+  enforce_online_refresh_tokens: boolean;
+}
+
+/** client.refresh_token (subset that matters here), defaults filled in. */
+export interface RefreshTokenSettings {
+  rotation_type: RotationType;
+  /** Reuse interval (overlap period) in seconds. Accepted for shape compatibility; the server treats it as 0. */
+  leeway: number;
+}
+
+export interface ClientSettings {
+  client_id: string;
+  name: string;
+  app_type: 'native' | 'regular_web' | 'spa';
+  /** Allowed callback URLs; null = any absolute http(s) URL is accepted (loopback test setups). */
+  callbacks: string[] | null;
+  session_transfer: SessionTransferSettings;
+  refresh_token: RefreshTokenSettings;
+}
+
+export interface UserSettings {
+  user_id: string;
+  username: string;
+  password: string;
+}
+
+export interface NetworkSettings {
+  name?: string;
+  ip: string;
+  asn: number;
+}
+
+/** Readings of the spec's ambiguities that are switches (MODEL.md §2, plus A11 and A19 of the spec). */
+export interface Interpretations {
+  /** Valid token meets a same-user session: is the reused session linked to the token's parent? */
+  A6: boolean;
+  /** Does a redemption that fails binding / organization / user checks use the token up? */
+  A8: boolean;
+  /** Token sent by a method the web client does not allow: ignored (standard SSO) or invalid (login prompt). */
+  A10: 'ignored' | 'invalid';
+  /** Cookie and query both present: which one is evaluated first. */
+  A11: 'query' | 'cookie';
+  /** POST /api/v2/sessions/{id}/revoke: 'online-flag' follows the online-refresh-token rule like logout
+   *  (MODEL.md's REVOKE_SESSION); 'always' revokes every refresh token linked to the session (spec A19). */
+  A19: 'online-flag' | 'always';
+}
+
+export interface ServerConfig {
+  domain: string;
+  transfer_token_ttl_seconds: number;
+  native: ClientSettings;
+  web: ClientSettings;
+  users: UserSettings[];
+  networks: NetworkSettings[];
+  interpretations: Interpretations;
+}
+
+export const FAULTS = [
+  'reusable-transfer-token',
+  'no-expiry',
+  'ignore-device-binding',
+  'mismatch-keeps-session',
+  'nested-transfer-allowed',
+  'shallow-cascade',
+  'offline-web-refresh-tokens',
+  'revoked-parent-still-redeems',
+] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export function isFault(s: string): s is Fault {
+  return (FAULTS as readonly string[]).includes(s);
+}
+
+export class ConfigError extends Error {
+  constructor(
+    public readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_SESSION_TRANSFER: SessionTransferSettings = {
+  can_create_session_transfer_token: false,
+  enforce_cascade_revocation: true,
+  allowed_authentication_methods: [],
+  enforce_device_binding: 'ip',
+  allow_refresh_token: false,
+  enforce_online_refresh_tokens: true,
+};
+
+export const DEFAULT_REFRESH_TOKEN: RefreshTokenSettings = { rotation_type: 'non-rotating', leeway: 0 };
+
+export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', A11: 'query', A19: 'online-flag' };
+
+/** MODEL.md §1: the default world. */
+export const DEFAULT_USERS: UserSettings[] = [
+  { user_id: 'alice', username: 'alice', password: 'password' },
+  { user_id: 'mallory', username: 'mallory', password: 'password' },
+];
+
+export const DEFAULT_NETWORKS: NetworkSettings[] = [
+  { name: 'home', ip: '198.51.100.7', asn: 64500 },
+  { name: 'cafe', ip: '198.51.100.99', asn: 64500 },
+  { name: 'mobile', ip: '203.0.113.20', asn: 64501 },
+];
+
+export const DEFAULT_DOMAIN = 'n2w.test';
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function bool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') throw new ConfigError(path, `expected a boolean, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new ConfigError(path, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
+}
+
+function str(v: unknown, path: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw new ConfigError(path, `expected a non-empty string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function int(v: unknown, path: string, min = 0): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ConfigError(path, `expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * Merge a Management API `session_transfer` object onto `base`. Unknown fields are ignored, known fields
+ * are validated. `null` resets to Auth0's defaults.
+ */
+export function mergeSessionTransfer(base: SessionTransferSettings, input: unknown, path: string): SessionTransferSettings {
+  if (input === null) return { ...DEFAULT_SESSION_TRANSFER, allowed_authentication_methods: [] };
+  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  const out: SessionTransferSettings = { ...base, allowed_authentication_methods: [...base.allowed_authentication_methods] };
+  if ('can_create_session_transfer_token' in input)
+    out.can_create_session_transfer_token = bool(input.can_create_session_transfer_token, `${path}.can_create_session_transfer_token`);
+  if ('enforce_cascade_revocation' in input)
+    out.enforce_cascade_revocation = bool(input.enforce_cascade_revocation, `${path}.enforce_cascade_revocation`);
+  if ('allow_refresh_token' in input) out.allow_refresh_token = bool(input.allow_refresh_token, `${path}.allow_refresh_token`);
+  if ('enforce_online_refresh_tokens' in input)
+    out.enforce_online_refresh_tokens = bool(input.enforce_online_refresh_tokens, `${path}.enforce_online_refresh_tokens`);
+  if ('enforce_device_binding' in input)
+    out.enforce_device_binding = oneOf(input.enforce_device_binding, ['ip', 'asn', 'none'] as const, `${path}.enforce_device_binding`);
+  if ('allowed_authentication_methods' in input) {
+    const m = input.allowed_authentication_methods;
+    if (m === null) out.allowed_authentication_methods = [];
+    else if (!Array.isArray(m)) throw new ConfigError(`${path}.allowed_authentication_methods`, `expected an array or null, got ${JSON.stringify(m)}`);
+    else {
+      const methods: TransferMethod[] = [];
+      m.forEach((x, i) => {
+        const v = oneOf(x, ['cookie', 'query'] as const, `${path}.allowed_authentication_methods[${i}]`);
+        if (!methods.includes(v)) methods.push(v);
+      });
+      out.allowed_authentication_methods = methods;
+    }
+  }
+  if ('delegation' in input && input.delegation !== null && !isObj(input.delegation))
+    throw new ConfigError(`${path}.delegation`, `expected an object or null, got ${JSON.stringify(input.delegation)}`);
+  return out;
+}
+
+/** Merge a Management API `refresh_token` object onto `base`. */
+export function mergeRefreshToken(base: RefreshTokenSettings, input: unknown, path: string): RefreshTokenSettings {
+  if (input === null) return { ...DEFAULT_REFRESH_TOKEN };
+  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  const out = { ...base };
+  if ('rotation_type' in input) out.rotation_type = oneOf(input.rotation_type, ['rotating', 'non-rotating'] as const, `${path}.rotation_type`);
+  if ('leeway' in input) out.leeway = int(input.leeway, `${path}.leeway`);
+  if ('expiration_type' in input) oneOf(input.expiration_type, ['expiring', 'non-expiring'] as const, `${path}.expiration_type`);
+  for (const k of ['token_lifetime', 'idle_token_lifetime']) if (k in input) int(input[k], `${path}.${k}`, 1);
+  for (const k of ['infinite_token_lifetime', 'infinite_idle_token_lifetime']) if (k in input) bool(input[k], `${path}.${k}`);
+  return out;
+}
+
+function callbacksOf(v: unknown, path: string): string[] | null {
+  if (v === null || v === undefined) return null;
+  if (!Array.isArray(v)) throw new ConfigError(path, `expected an array of URLs, got ${JSON.stringify(v)}`);
+  return v.map((u, i) => {
+    const s = str(u, `${path}[${i}]`);
+    try {
+      new URL(s);
+    } catch {
+      throw new ConfigError(`${path}[${i}]`, `not an absolute URL: ${JSON.stringify(s)}`);
+    }
+    return s;
+  });
+}
+
+/** Apply a Management API client PATCH body (session_transfer, refresh_token, callbacks, name) to a client. */
+export function patchClient(client: ClientSettings, body: unknown, path = 'body'): ClientSettings {
+  if (!isObj(body)) throw new ConfigError(path, `expected a JSON object, got ${JSON.stringify(body)}`);
+  const out: ClientSettings = { ...client };
+  if ('session_transfer' in body) out.session_transfer = mergeSessionTransfer(client.session_transfer, body.session_transfer, `${path}.session_transfer`);
+  if ('refresh_token' in body) out.refresh_token = mergeRefreshToken(client.refresh_token, body.refresh_token, `${path}.refresh_token`);
+  if ('callbacks' in body) out.callbacks = callbacksOf(body.callbacks, `${path}.callbacks`);
+  if ('name' in body) out.name = str(body.name, `${path}.name`);
+  return out;
+}
+
+function clientOf(input: unknown, path: string, defaults: ClientSettings): ClientSettings {
+  if (input === undefined) return defaults;
+  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  let c: ClientSettings = { ...defaults };
+  if ('client_id' in input) c.client_id = str(input.client_id, `${path}.client_id`);
+  if ('app_type' in input) c.app_type = oneOf(input.app_type, ['native', 'regular_web', 'spa'] as const, `${path}.app_type`);
+  c = patchClient(c, input, path);
+  return c;
+}
+
+export function mergeInterpretations(base: Interpretations, input: unknown, path: string): Interpretations {
+  if (input === undefined || input === null) return base;
+  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  const out = { ...base };
+  if ('A6' in input) out.A6 = bool(input.A6, `${path}.A6`);
+  if ('A8' in input) out.A8 = bool(input.A8, `${path}.A8`);
+  if ('A10' in input) out.A10 = oneOf(input.A10, ['ignored', 'invalid'] as const, `${path}.A10`);
+  if ('A11' in input) out.A11 = oneOf(input.A11, ['query', 'cookie'] as const, `${path}.A11`);
+  if ('A19' in input) out.A19 = oneOf(input.A19, ['online-flag', 'always'] as const, `${path}.A19`);
+  return out;
+}
+
+export function defaultConfig(): ServerConfig {
+  return {
+    domain: DEFAULT_DOMAIN,
+    transfer_token_ttl_seconds: 60,
+    native: {
+      client_id: 'native-app',
+      name: 'Native App',
+      app_type: 'native',
+      callbacks: null,
+      session_transfer: { ...DEFAULT_SESSION_TRANSFER },
+      refresh_token: { ...DEFAULT_REFRESH_TOKEN },
+    },
+    web: {
+      client_id: 'web-app',
+      name: 'Web App',
+      app_type: 'regular_web',
+      callbacks: null,
+      session_transfer: { ...DEFAULT_SESSION_TRANSFER },
+      refresh_token: { ...DEFAULT_REFRESH_TOKEN },
+    },
+    users: DEFAULT_USERS.map((u) => ({ ...u })),
+    networks: DEFAULT_NETWORKS.map((n) => ({ ...n })),
+    interpretations: { ...DEFAULT_INTERPRETATIONS },
+  };
+}
+
+/**
+ * Parse a configuration document. Accepts MODEL.md §2's shape ({native, web, transfer_token_ttl_seconds}),
+ * optionally with `interpretations`, `domain` and a `world` ({users, networks}); or a whole MODEL.md §7
+ * scenario ({config, interpretations, world, steps}), whose steps are ignored.
+ */
+export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()): ServerConfig {
+  if (input === undefined || input === null) return base;
+  if (!isObj(input)) throw new ConfigError('config', `expected a JSON object, got ${JSON.stringify(input)}`);
+  let doc = input;
+  if ('config' in input || 'steps' in input) {
+    const inner = input.config === undefined ? {} : input.config;
+    if (!isObj(inner)) throw new ConfigError('config', `expected an object, got ${JSON.stringify(inner)}`);
+    doc = { ...inner };
+    if ('interpretations' in input) doc.interpretations = input.interpretations;
+    if ('world' in input) doc.world = input.world;
+  }
+  const out: ServerConfig = { ...base };
+  if ('domain' in doc) out.domain = str(doc.domain, 'config.domain');
+  if ('transfer_token_ttl_seconds' in doc) out.transfer_token_ttl_seconds = int(doc.transfer_token_ttl_seconds, 'config.transfer_token_ttl_seconds', 1);
+  out.native = clientOf(doc.native, 'config.native', base.native);
+  out.web = clientOf(doc.web, 'config.web', base.web);
+  if (out.native.client_id === out.web.client_id) throw new ConfigError('config.web.client_id', 'must differ from config.native.client_id');
+  out.interpretations = mergeInterpretations(base.interpretations, doc.interpretations, 'config.interpretations');
+  if ('world' in doc && doc.world !== undefined) {
+    const w = doc.world;
+    if (!isObj(w)) throw new ConfigError('config.world', `expected an object, got ${JSON.stringify(w)}`);
+    if ('users' in w) {
+      if (!Array.isArray(w.users)) throw new ConfigError('config.world.users', 'expected an array');
+      out.users = w.users.map((u, i) => {
+        const p = `config.world.users[${i}]`;
+        if (typeof u === 'string') return { user_id: u, username: u, password: 'password' };
+        if (!isObj(u)) throw new ConfigError(p, 'expected an object or a name');
+        const name = str(u.name ?? u.username ?? u.user_id, `${p}.name`);
+        return {
+          user_id: u.user_id === undefined ? name : str(u.user_id, `${p}.user_id`),
+          username: u.username === undefined ? name : str(u.username, `${p}.username`),
+          password: u.password === undefined ? 'password' : str(u.password, `${p}.password`),
+        };
+      });
+    }
+    if ('networks' in w) {
+      if (!Array.isArray(w.networks)) throw new ConfigError('config.world.networks', 'expected an array');
+      out.networks = w.networks.map((n, i) => {
+        const p = `config.world.networks[${i}]`;
+        if (!isObj(n)) throw new ConfigError(p, 'expected an object');
+        return { name: n.name === undefined ? undefined : str(n.name, `${p}.name`), ip: str(n.ip, `${p}.ip`), asn: int(n.asn, `${p}.asn`) };
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULTS } from './config.js';
+import { type RunningServer, startServer } from './server.js';
+import { Kit, NETWORKS } from './testkit.js';
+
+const BASE = {
+  native: { session_transfer: { can_create_session_transfer_token: true } },
+  web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, can_create_session_transfer_token: true } },
+};
+
+let server: RunningServer;
+let kit: Kit;
+beforeAll(async () => {
+  server = await startServer({ testMode: true });
+  kit = new Kit(server.url);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** Run `scenario` on a fresh tenant without faults and with `fault`; return both results. */
+async function both<T>(fault: string, scenario: () => Promise<T>): Promise<{ clean: T; faulty: T }> {
+  expect((await kit.reset({ config: BASE, faults: [] })).status).toBe(200);
+  const clean = await scenario();
+  expect((await kit.reset({ config: BASE, faults: [fault] })).status).toBe(200);
+  const faulty = await scenario();
+  await kit.reset({ config: BASE, faults: [] });
+  return { clean, faulty };
+}
+
+async function transferSession() {
+  const { rt } = await kit.nativeLogin('alice');
+  const b = kit.browser();
+  const { auth, tokens } = await kit.authorizeAndExchange(b, { stt: await kit.stt(rt), offline: true });
+  expect(auth.outcome).toBe('logged_in');
+  return { rt, b, webRt: tokens!.body.refresh_token as string };
+}
+
+describe('seeded faults: each changes the behaviour it names', () => {
+  it('reusable-transfer-token: a second redemption logs in again', async () => {
+    const { clean, faulty } = await both('reusable-transfer-token', async () => {
+      const { rt } = await kit.nativeLogin('alice');
+      const stt = await kit.stt(rt);
+      await kit.authorize(kit.browser(), { stt });
+      return (await kit.authorize(kit.browser(), { stt })).outcome;
+    });
+    expect(clean).toBe('login_required');
+    expect(faulty).toBe('logged_in');
+  });
+
+  it('no-expiry: a token older than 60 s still redeems', async () => {
+    const { clean, faulty } = await both('no-expiry', async () => {
+      const { rt } = await kit.nativeLogin('alice');
+      const stt = await kit.stt(rt);
+      await kit.advance(3600);
+      return (await kit.authorize(kit.browser(), { stt })).outcome;
+    });
+    expect(clean).toBe('login_required');
+    expect(faulty).toBe('logged_in');
+  });
+
+  it('ignore-device-binding: a token redeems from another network', async () => {
+    const { clean, faulty } = await both('ignore-device-binding', async () => {
+      const { rt } = await kit.nativeLogin('alice');
+      const stt = await kit.stt(rt, NETWORKS.home);
+      return (await kit.authorize(kit.browser(NETWORKS.mobile), { stt })).outcome;
+    });
+    expect(clean).toBe('login_required');
+    expect(faulty).toBe('logged_in');
+  });
+
+  it('mismatch-keeps-session: the other user\'s session survives a user mismatch', async () => {
+    const { clean, faulty } = await both('mismatch-keeps-session', async () => {
+      const laptop = kit.browser(NETWORKS.home);
+      await kit.webLogin(laptop, 'alice');
+      const { rt } = await kit.nativeLogin('mallory', NETWORKS.home);
+      const a = await kit.authorize(laptop, { stt: await kit.stt(rt, NETWORKS.home) });
+      expect(a.reason).toBe('user_mismatch');
+      return (await kit.state()).sessions.find((s) => s.id === 's1')!.status;
+    });
+    expect(clean).toBe('revoked');
+    expect(faulty).toBe('active');
+  });
+
+  it('nested-transfer-allowed: a refresh token of a transfer-born session mints a transfer token', async () => {
+    const { clean, faulty } = await both('nested-transfer-allowed', async () => {
+      const { webRt } = await transferSession();
+      return (await kit.mint(webRt, NETWORKS.home, 'web-app')).status;
+    });
+    expect(clean).toBe(403);
+    expect(faulty).toBe(200);
+  });
+
+  it('shallow-cascade: the cascade revokes the session but leaves its web refresh token', async () => {
+    const { clean, faulty } = await both('shallow-cascade', async () => {
+      const { rt, webRt } = await transferSession();
+      const r = await kit.revoke(rt);
+      expect(r.effects?.revoked.sessions).toEqual(['s1']);
+      return (await kit.refresh(webRt, 'web-app')).status;
+    });
+    expect(clean).toBe(403);
+    expect(faulty).toBe(200);
+  });
+
+  it('offline-web-refresh-tokens: the web refresh token outlives logout', async () => {
+    const { clean, faulty } = await both('offline-web-refresh-tokens', async () => {
+      const { b, webRt } = await transferSession();
+      await kit.logout(b);
+      return (await kit.refresh(webRt, 'web-app')).status;
+    });
+    expect(clean).toBe(403);
+    expect(faulty).toBe(200);
+  });
+
+  it('revoked-parent-still-redeems: a token redeems after its parent was revoked', async () => {
+    const { clean, faulty } = await both('revoked-parent-still-redeems', async () => {
+      const { rt } = await kit.nativeLogin('alice');
+      const stt = await kit.stt(rt);
+      await kit.revoke(rt);
+      return (await kit.authorize(kit.browser(), { stt })).outcome;
+    });
+    expect(clean).toBe('login_required');
+    expect(faulty).toBe('logged_in');
+  });
+
+  it('every fault is covered above, and startServer refuses an unknown one', async () => {
+    expect(FAULTS.length).toBe(8);
+    await expect(startServer({ faults: ['no-such-fault'] })).rejects.toThrow(/unknown fault/);
+    const r = await kit.reset({ faults: ['no-such-fault'] });
+    expect(r.status).toBe(400);
+  });
+
+  it('faults given at start are active and listed in /test/state', async () => {
+    const s = await startServer({ testMode: true, faults: ['no-expiry', 'ignore-device-binding'], config: BASE });
+    try {
+      const k = new Kit(s.url);
+      expect((await k.state()).faults).toEqual(['no-expiry', 'ignore-device-binding']);
+      const { rt } = await k.nativeLogin('alice');
+      const stt = await k.stt(rt, NETWORKS.home);
+      await k.advance(120);
+      expect((await k.authorize(k.browser(NETWORKS.mobile), { stt })).outcome).toBe('logged_in');
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,825 @@
+// The authorization server's logic (the "tenant"): native login, refresh, transfer-token mint, redemption at
+// /authorize, interactive login, code exchange, revocation with cascade and the online-refresh-token rule.
+// Written from the spec digest's rules R1..R33 and readings A1..A26, and MODEL.md's contract.
+
+import type { ClientSettings, Fault, Interpretations, ServerConfig } from './config.js';
+import { patchClient as applyClientPatch } from './config.js';
+import {
+  type CodeRow,
+  type Db,
+  type FamilyRow,
+  type RefreshTokenRow,
+  type SessionRow,
+  type TransferTokenRow,
+  type UserRow,
+  getMeta,
+  listClients,
+  newSecret,
+  nextId,
+  passwordMatches,
+  readClient,
+  seedIfEmpty,
+  setMeta,
+  sha256,
+  wipe,
+  writeClient,
+} from './store.js';
+
+export const STT_TOKEN_TYPE = 'urn:auth0:params:oauth:token-type:session_transfer_token';
+export const CODE_TTL_SECONDS = 300;
+export const ACCESS_TOKEN_TTL_SECONDS = 86400;
+
+/** MODEL.md §4 reasons, plus a few for requests outside the model's alphabet. */
+export type Reason =
+  | 'no_session'
+  | 'transfer_token_not_found_or_expired'
+  | 'parent_refresh_token_revoked'
+  | 'device_binding_failed'
+  | 'organization_mismatch'
+  | 'user_mismatch'
+  | 'method_not_allowed'
+  | 'client_not_allowed'
+  | 'nested_transfer_forbidden'
+  | 'refresh_token_revoked'
+  | 'refresh_token_reused'
+  | 'session_revoked'
+  | 'session_not_found';
+
+/** Auth0-style warning texts for the documented redemption failures (spec §3.3). */
+export const WARNINGS: Partial<Record<Reason, string>> = {
+  transfer_token_not_found_or_expired: 'Session transfer token not found or expired. This can happen due to token reuse or expiration.',
+  parent_refresh_token_revoked: "Parent refresh token not found. The session transfer token won't be used.",
+  device_binding_failed: "Session transfer token device binding validation failed. The session transfer token won't be used.",
+  organization_mismatch: "Session transfer token organization mismatch. The session transfer token won't be used.",
+  user_mismatch: 'Session transfer token user mismatch. The existing session was revoked.',
+  method_not_allowed: "Session transfer token sent by a method the client does not allow. The session transfer token won't be used.",
+  no_session: 'Login required.',
+};
+
+export interface Effects {
+  issued: { refreshTokens: string[]; transferTokens: string[]; sessions: string[] };
+  revoked: { refreshTokens: string[]; sessions: string[]; transferTokens: string[] };
+  consumed: string[];
+  outcome?: string;
+  reason?: Reason;
+  session?: string;
+  user?: string;
+  sessionCreated?: boolean;
+}
+
+export function newEffects(): Effects {
+  return {
+    issued: { refreshTokens: [], transferTokens: [], sessions: [] },
+    revoked: { refreshTokens: [], sessions: [], transferTokens: [] },
+    consumed: [],
+  };
+}
+
+export interface OAuthFailure {
+  ok: false;
+  status: number;
+  error: string;
+  description: string;
+  reason?: Reason;
+}
+
+export function fail(status: number, error: string, description: string, reason?: Reason): OAuthFailure {
+  return { ok: false, status, error, description, reason };
+}
+
+export type TokenResponse = Record<string, string | number>;
+export type TokenResult = { ok: true; body: TokenResponse } | OAuthFailure;
+
+export interface AuthorizeInput {
+  clientId: string;
+  redirectUri: string;
+  responseType: string;
+  scope: string | undefined;
+  state: string | undefined;
+  organization: string | undefined;
+  prompt: string | undefined;
+  queryStt: string | undefined;
+  cookieStt: string | undefined;
+  sessionCookie: string | undefined;
+  ip: string;
+}
+
+export type AuthorizeResult =
+  | OAuthFailure
+  | {
+      ok: true;
+      kind: 'code';
+      redirect: string;
+      sessionId: string;
+      userId: string;
+      sessionCreated: boolean;
+      /** new session cookie value to set (undefined: leave as is) */
+      setSessionCookie?: string;
+      clearSttCookie: boolean;
+    }
+  | {
+      ok: true;
+      kind: 'login_required';
+      reason: Reason;
+      /** the login page, or (prompt=none) the redirect_uri with error=login_required */
+      redirect: string;
+      clearSessionCookie: boolean;
+      clearSttCookie: boolean;
+    };
+
+export interface WebLoginInput {
+  username: string;
+  password: string;
+  sessionCookie: string | undefined;
+  organization: string | undefined;
+  clientId: string | undefined;
+  redirectUri: string | undefined;
+  scope: string | undefined;
+  state: string | undefined;
+}
+
+export type WebLoginResult =
+  | OAuthFailure
+  | { ok: true; sessionId: string; userId: string; sessionCreated: boolean; setSessionCookie?: string; redirect?: string };
+
+function hasOfflineAccess(scope: string | undefined): boolean {
+  return (scope ?? '').split(/\s+/).includes('offline_access');
+}
+
+function redirectOk(client: ClientSettings, uri: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+  if (u.hash) return false;
+  if (client.callbacks === null) return true;
+  return client.callbacks.includes(uri);
+}
+
+export class Tenant {
+  faults: Set<Fault>;
+  private asnTable = new Map<string, number>();
+
+  constructor(
+    readonly db: Db,
+    public config: ServerConfig,
+    faults: Iterable<Fault>,
+    private readonly clockMode: 'real' | 'frozen',
+  ) {
+    this.faults = new Set(faults);
+    this.init();
+  }
+
+  private init(): void {
+    seedIfEmpty(this.db, this.config);
+    this.asnTable = new Map(this.config.networks.map((n) => [n.ip, n.asn]));
+    if (getMeta(this.db, 'clock_offset_ms') === undefined) setMeta(this.db, 'clock_offset_ms', '0');
+    if (this.clockMode === 'frozen' && getMeta(this.db, 'clock_frozen_at') === undefined) setMeta(this.db, 'clock_frozen_at', String(Date.now()));
+  }
+
+  get interpretations(): Interpretations {
+    return this.config.interpretations;
+  }
+
+  has(f: Fault): boolean {
+    return this.faults.has(f);
+  }
+
+  // ---------------------------------------------------------------- clock, networks
+
+  now(): number {
+    const offset = Number(getMeta(this.db, 'clock_offset_ms') ?? '0');
+    const frozen = getMeta(this.db, 'clock_frozen_at');
+    const base = this.clockMode === 'frozen' && frozen !== undefined ? Number(frozen) : Date.now();
+    return base + offset;
+  }
+
+  advanceClock(seconds: number): number {
+    const offset = Number(getMeta(this.db, 'clock_offset_ms') ?? '0');
+    setMeta(this.db, 'clock_offset_ms', String(offset + Math.round(seconds * 1000)));
+    return this.now();
+  }
+
+  asnOf(ip: string): number | null {
+    return this.asnTable.get(ip) ?? null;
+  }
+
+  /** Wipe everything and start a fresh tenant (test mode). */
+  reset(config: ServerConfig, faults?: Iterable<Fault>): void {
+    wipe(this.db);
+    this.config = config;
+    if (faults) this.faults = new Set(faults);
+    this.init();
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  client(clientId: string): ClientSettings | undefined {
+    return readClient(this.db, clientId)?.settings;
+  }
+
+  private family(id: string): FamilyRow | undefined {
+    return this.db.prepare('SELECT * FROM rt_families WHERE id = ?').get(id) as FamilyRow | undefined;
+  }
+
+  private sessionById(id: string): SessionRow | undefined {
+    return this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+  }
+
+  /** The active session a browser's session cookie points to, if any. */
+  private sessionByCookie(cookie: string | undefined): SessionRow | undefined {
+    if (!cookie) return undefined;
+    const s = this.db.prepare('SELECT * FROM sessions WHERE cookie_hash = ?').get(sha256(cookie)) as SessionRow | undefined;
+    return s && s.status === 'active' ? s : undefined;
+  }
+
+  private user(username: string): UserRow | undefined {
+    return this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+  }
+
+  // ---------------------------------------------------------------- creation
+
+  private issueRefreshToken(
+    familyId: string | null,
+    fam: Omit<FamilyRow, 'id' | 'seq' | 'status' | 'created_at' | 'revoked_at' | 'revoked_reason'>,
+    fx: Effects,
+  ): { value: string; id: string } {
+    const { id, seq } = nextId(this.db, 'rt');
+    const now = this.now();
+    let famId = familyId;
+    if (famId === null) {
+      famId = id;
+      this.db
+        .prepare(
+          `INSERT INTO rt_families(id, seq, client_id, user_id, organization, scope, status, transfer_born, parent_family_id, session_id, online, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+        )
+        .run(famId, seq, fam.client_id, fam.user_id, fam.organization, fam.scope, fam.transfer_born, fam.parent_family_id, fam.session_id, fam.online, now);
+    }
+    const value = newSecret();
+    this.db
+      .prepare(`INSERT INTO refresh_tokens(id, seq, family_id, token_hash, status, created_at) VALUES (?, ?, ?, ?, 'active', ?)`)
+      .run(id, seq, famId, sha256(value), now);
+    fx.issued.refreshTokens.push(id);
+    return { value, id };
+  }
+
+  private createSession(
+    userId: string,
+    organization: string | null,
+    via: 'login' | 'transfer',
+    transferTokenId: string | null,
+    parentFamilyId: string | null,
+    fx: Effects,
+  ): { cookie: string; session: SessionRow } {
+    const { id, seq } = nextId(this.db, 's');
+    const cookie = newSecret();
+    this.db
+      .prepare(
+        `INSERT INTO sessions(id, seq, cookie_hash, user_id, organization, status, via, transfer_token_id, parent_family_id, created_at)
+         VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
+      )
+      .run(id, seq, sha256(cookie), userId, organization, via, transferTokenId, parentFamilyId, this.now());
+    fx.issued.sessions.push(id);
+    return { cookie, session: this.sessionById(id)! };
+  }
+
+  private issueCode(
+    clientId: string,
+    redirectUri: string,
+    session: SessionRow,
+    scope: string | undefined,
+    state: string | undefined,
+    viaTransfer: boolean,
+  ): string {
+    const code = newSecret();
+    this.db
+      .prepare(
+        `INSERT INTO codes(code_hash, client_id, redirect_uri, session_id, user_id, scope, offline, via_transfer, created_at, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      )
+      .run(sha256(code), clientId, redirectUri, session.id, session.user_id, scope ?? null, hasOfflineAccess(scope) ? 1 : 0, viaTransfer ? 1 : 0, this.now());
+    const u = new URL(redirectUri);
+    u.searchParams.set('code', code);
+    if (state !== undefined) u.searchParams.set('state', state);
+    return u.toString();
+  }
+
+  // ---------------------------------------------------------------- revocation
+
+  /** Revoke a refresh-token family (R18 of the brief: /oauth/revoke, reuse detection, cascade), then run the cascade (R26, A5). */
+  private revokeFamily(famId: string, reason: string, fx: Effects): void {
+    const fam = this.family(famId);
+    if (!fam || fam.status === 'revoked') return;
+    const now = this.now();
+    this.db.prepare(`UPDATE rt_families SET status = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ?`).run(now, reason, famId);
+    const live = this.db.prepare(`SELECT id FROM refresh_tokens WHERE family_id = ? AND status = 'active' ORDER BY seq`).all(famId) as { id: string }[];
+    this.db.prepare(`UPDATE refresh_tokens SET status = 'revoked', status_at = ? WHERE family_id = ? AND status = 'active'`).run(now, famId);
+    fx.revoked.refreshTokens.push(...live.map((r) => r.id));
+    // Unredeemed, unexpired transfer tokens of this family can no longer be used (R20, A2).
+    const stts = this.db.prepare(`SELECT * FROM transfer_tokens WHERE family_id = ? AND status = 'issued' ORDER BY seq`).all(famId) as TransferTokenRow[];
+    for (const t of stts) {
+      if (this.expired(t, now)) continue;
+      this.db.prepare(`UPDATE transfer_tokens SET status = 'revoked', status_at = ?, status_reason = 'parent_revoked' WHERE id = ?`).run(now, t.id);
+      fx.revoked.transferTokens.push(t.id);
+    }
+    // Cascade: read the issuing client's flag now (A17).
+    const issuer = this.client(fam.client_id);
+    const cascade = issuer?.session_transfer.enforce_cascade_revocation ?? true;
+    if (!cascade) return;
+    const shallow = this.has('shallow-cascade');
+    const sessions = this.db.prepare(`SELECT id FROM sessions WHERE parent_family_id = ? AND status = 'active' ORDER BY seq`).all(famId) as { id: string }[];
+    for (const s of sessions) this.revokeSession(s.id, 'cascade', fx, shallow ? 'none' : 'online');
+    if (shallow) return;
+    const children = this.db.prepare(`SELECT id FROM rt_families WHERE parent_family_id = ? AND status = 'active' ORDER BY seq`).all(famId) as { id: string }[];
+    for (const c of children) this.revokeFamily(c.id, 'cascade', fx);
+  }
+
+  /**
+   * Revoke a session. `rts` says which refresh tokens issued to it die with it: 'online' (R27: those issued
+   * online), 'all' (A19 'always' reading of the admin endpoint), 'none'.
+   */
+  private revokeSession(id: string, reason: string, fx: Effects, rts: 'online' | 'all' | 'none'): boolean {
+    const r = this.db.prepare(`UPDATE sessions SET status = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ? AND status = 'active'`).run(this.now(), reason, id);
+    if (r.changes === 0) return false;
+    fx.revoked.sessions.push(id);
+    if (rts === 'none') return true;
+    const fams = this.db
+      .prepare(`SELECT id FROM rt_families WHERE session_id = ? AND status = 'active' ${rts === 'online' ? 'AND online = 1' : ''} ORDER BY seq`)
+      .all(id) as { id: string }[];
+    for (const f of fams) this.revokeFamily(f.id, 'session_revoked', fx);
+    return true;
+  }
+
+  private expired(t: TransferTokenRow, now: number): boolean {
+    if (this.has('no-expiry')) return false;
+    return now - t.issued_at >= t.ttl_seconds * 1000; // A14: valid while age < TTL
+  }
+
+  // ---------------------------------------------------------------- /oauth/token
+
+  /** grant_type=password: native login (NATIVE_LOGIN). Always issues a refresh token (a new family). */
+  passwordGrant(p: { clientId: string; username: string; password: string; organization?: string; scope?: string }, fx: Effects): TokenResult {
+    return this.db.transaction((): TokenResult => {
+      const client = this.client(p.clientId);
+      if (!client) return fail(401, 'invalid_client', 'Unknown client.');
+      const user = this.user(p.username);
+      if (!user || !passwordMatches(user.password_hash, p.password)) return fail(403, 'invalid_grant', 'Wrong email or password.');
+      const scope = p.scope ?? 'openid profile offline_access';
+      const rt = this.issueRefreshToken(
+        null,
+        { client_id: client.client_id, user_id: user.user_id, organization: p.organization ?? null, scope, transfer_born: 0, parent_family_id: null, session_id: null, online: 0 },
+        fx,
+      );
+      fx.outcome = 'issued';
+      fx.user = user.user_id;
+      return {
+        ok: true,
+        body: { access_token: newSecret(), refresh_token: rt.value, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, scope },
+      };
+    })();
+  }
+
+  /**
+   * grant_type=refresh_token: plain refresh (REFRESH) or, with the session_transfer audience, the
+   * transfer-token mint (MINT_TRANSFER_TOKEN). Checks, in order: client, token known and the client's own,
+   * mint flag (R2), family revoked, reuse of a rotated token (revokes the family, cascade applies),
+   * nesting ban (R7, R8). Then rotation (R4) and the mint (R3), which records the caller's network.
+   */
+  refreshGrant(p: { clientId: string; refreshToken: string; mint: boolean; ip: string }, fx: Effects): TokenResult {
+    return this.db.transaction((): TokenResult => {
+      const client = this.client(p.clientId);
+      if (!client) return fail(401, 'invalid_client', 'Unknown client.');
+      const tok = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.refreshToken)) as RefreshTokenRow | undefined;
+      const fam = tok ? this.family(tok.family_id) : undefined;
+      if (!tok || !fam) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
+      if (fam.client_id !== client.client_id) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
+      if (p.mint && !client.session_transfer.can_create_session_transfer_token)
+        return fail(403, 'unauthorized_client', 'The client is not allowed to create session transfer tokens.', 'client_not_allowed');
+      if (fam.status === 'revoked' || tok.status === 'revoked') return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
+      if (tok.status === 'rotated') {
+        this.revokeFamily(fam.id, 'reuse_detected', fx);
+        fx.outcome = 'rejected';
+        return fail(403, 'invalid_grant', 'Unknown or invalid refresh token. Reuse of a rotated refresh token was detected; its family was revoked.', 'refresh_token_reused');
+      }
+      if (p.mint && fam.transfer_born === 1 && !this.has('nested-transfer-allowed'))
+        return fail(403, 'invalid_grant', 'A refresh token issued from a session transfer cannot create a session transfer token.', 'nested_transfer_forbidden');
+
+      const body: TokenResponse = {};
+      const rotate = client.refresh_token.rotation_type === 'rotating';
+      let rotated: string | undefined;
+      const now = this.now();
+      // The mint's transfer token first, so that issued lists it before the rotated refresh token.
+      if (p.mint) {
+        const { id, seq } = nextId(this.db, 'stt');
+        const value = newSecret();
+        const ttl = this.config.transfer_token_ttl_seconds;
+        this.db
+          .prepare(
+            `INSERT INTO transfer_tokens(id, seq, token_hash, family_id, refresh_token_id, client_id, user_id, organization, scope, ip, asn, ttl_seconds, issued_at, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued')`,
+          )
+          .run(id, seq, sha256(value), fam.id, tok.id, client.client_id, fam.user_id, fam.organization, fam.scope, p.ip, this.asnOf(p.ip), ttl, now);
+        fx.issued.transferTokens.push(id);
+        body.access_token = value;
+        body.issued_token_type = STT_TOKEN_TYPE;
+        body.token_type = 'N_A';
+        body.expires_in = ttl;
+      } else {
+        body.access_token = newSecret();
+        body.token_type = 'Bearer';
+        body.expires_in = ACCESS_TOKEN_TTL_SECONDS;
+        if (fam.scope) body.scope = fam.scope;
+      }
+      if (rotate) {
+        this.db.prepare(`UPDATE refresh_tokens SET status = 'rotated', status_at = ? WHERE id = ?`).run(now, tok.id);
+        const rt = this.issueRefreshToken(fam.id, fam, fx);
+        rotated = rt.value;
+        body.refresh_token = rotated;
+      }
+      fx.outcome = 'issued';
+      fx.user = fam.user_id;
+      return { ok: true, body };
+    })();
+  }
+
+  /** grant_type=authorization_code: the web app exchanges its code. A refresh token only as R25 / A26 allow. */
+  codeGrant(p: { clientId: string; code: string; redirectUri: string | undefined }, fx: Effects): TokenResult {
+    return this.db.transaction((): TokenResult => {
+      const client = this.client(p.clientId);
+      if (!client) return fail(401, 'invalid_client', 'Unknown client.');
+      const row = this.db.prepare('SELECT * FROM codes WHERE code_hash = ?').get(sha256(p.code)) as CodeRow | undefined;
+      if (!row || row.used === 1 || this.now() - row.created_at >= CODE_TTL_SECONDS * 1000) return fail(403, 'invalid_grant', 'Invalid authorization code.');
+      if (row.client_id !== client.client_id) return fail(403, 'invalid_grant', 'Invalid authorization code.');
+      if (p.redirectUri !== undefined && p.redirectUri !== row.redirect_uri) return fail(403, 'invalid_grant', 'redirect_uri does not match the authorization request.');
+      const used = this.db.prepare('UPDATE codes SET used = 1 WHERE code_hash = ? AND used = 0').run(row.code_hash);
+      if (used.changes !== 1) return fail(403, 'invalid_grant', 'Invalid authorization code.');
+      const session = this.sessionById(row.session_id);
+      if (!session || session.status !== 'active') return fail(403, 'invalid_grant', 'The session of this authorization code has ended.', 'session_revoked');
+      const body: TokenResponse = { access_token: newSecret(), token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS };
+      if (row.scope) body.scope = row.scope;
+      if (row.offline === 1) {
+        const transferBorn = session.parent_family_id !== null;
+        // R25 / A26 / A17: the gate applies to an STT login (even one that reused a same-user session) and to
+        // every later login riding on a transfer-born session; allow_refresh_token is read from W now, the
+        // online flag is read now and stored on the token.
+        const gated = transferBorn || row.via_transfer === 1;
+        const allowed = !gated || client.session_transfer.allow_refresh_token;
+        if (allowed) {
+          const online = transferBorn && client.session_transfer.enforce_online_refresh_tokens && !this.has('offline-web-refresh-tokens');
+          const rt = this.issueRefreshToken(
+            null,
+            {
+              client_id: client.client_id,
+              user_id: session.user_id,
+              organization: session.organization,
+              scope: row.scope,
+              transfer_born: transferBorn ? 1 : 0,
+              parent_family_id: session.parent_family_id,
+              session_id: session.id,
+              online: online ? 1 : 0,
+            },
+            fx,
+          );
+          body.refresh_token = rt.value;
+        }
+      }
+      fx.outcome = 'issued';
+      fx.session = session.id;
+      fx.user = session.user_id;
+      return { ok: true, body };
+    })();
+  }
+
+  // ---------------------------------------------------------------- /authorize
+
+  authorize(p: AuthorizeInput, fx: Effects): AuthorizeResult {
+    return this.db.transaction((): AuthorizeResult => {
+      const client = this.client(p.clientId);
+      if (!client) return fail(400, 'invalid_request', 'Unknown client_id.');
+      if (!redirectOk(client, p.redirectUri)) return fail(400, 'invalid_request', 'The redirect_uri is not allowed for this client.');
+      const errorRedirect = (error: string, description: string): string => {
+        const u = new URL(p.redirectUri);
+        u.searchParams.set('error', error);
+        u.searchParams.set('error_description', description);
+        if (p.state !== undefined) u.searchParams.set('state', p.state);
+        return u.toString();
+      };
+      if (p.responseType !== 'code') return fail(400, 'unsupported_response_type', 'Only response_type=code is supported.');
+
+      const loginRequired = (reason: Reason, clearSessionCookie: boolean, clearSttCookie: boolean): AuthorizeResult => {
+        fx.outcome = 'login_required';
+        fx.reason = reason;
+        let redirect: string;
+        if (p.prompt === 'none') redirect = errorRedirect('login_required', WARNINGS[reason] ?? 'Login required.');
+        else {
+          const q = new URLSearchParams({ client_id: p.clientId, redirect_uri: p.redirectUri, response_type: 'code' });
+          if (p.scope !== undefined) q.set('scope', p.scope);
+          if (p.state !== undefined) q.set('state', p.state);
+          if (p.organization !== undefined) q.set('organization', p.organization);
+          redirect = `/login?${q.toString()}`;
+        }
+        return { ok: true, kind: 'login_required', reason, redirect, clearSessionCookie, clearSttCookie };
+      };
+      const loggedIn = (session: SessionRow, created: boolean, cookie: string | undefined, clearSttCookie: boolean, viaTransfer: boolean): AuthorizeResult => {
+        fx.outcome = 'logged_in';
+        fx.session = session.id;
+        fx.user = session.user_id;
+        fx.sessionCreated = created;
+        const redirect = this.issueCode(client.client_id, p.redirectUri, session, p.scope, p.state, viaTransfer);
+        return { ok: true, kind: 'code', redirect, sessionId: session.id, userId: session.user_id, sessionCreated: created, setSessionCookie: cookie, clearSttCookie };
+      };
+
+      const existing = this.sessionByCookie(p.sessionCookie);
+      const staleCookie = p.sessionCookie !== undefined && !existing;
+
+      // A9.1 / R13 / A10 / A11: which transfer token (if any) is evaluated.
+      const candidates: { method: 'query' | 'cookie'; value: string }[] = [];
+      if (p.queryStt !== undefined) candidates.push({ method: 'query', value: p.queryStt });
+      if (p.cookieStt !== undefined) candidates.push({ method: 'cookie', value: p.cookieStt });
+      if (this.interpretations.A11 === 'cookie') candidates.reverse();
+      const allowed = client.session_transfer.allowed_authentication_methods;
+      const chosen = candidates.find((c) => allowed.includes(c.method));
+      if (!chosen && candidates.length > 0 && this.interpretations.A10 === 'invalid') return loginRequired('method_not_allowed', staleCookie, false);
+
+      if (!chosen) {
+        // R29: standard SSO.
+        if (existing) return loggedIn(existing, false, undefined, false, false);
+        return loginRequired('no_session', staleCookie, false);
+      }
+      // A12: the transfer-token cookie is cleared once it has been evaluated.
+      const clearStt = chosen.method === 'cookie';
+      const r = this.redeem(client, chosen.value, p.organization, existing, p.ip, fx);
+      if (!r.ok) return loginRequired(r.reason, staleCookie || r.reason === 'user_mismatch', clearStt);
+      if (r.created) return loggedIn(r.session, true, r.cookie, clearStt, true);
+      return loggedIn(r.session, false, undefined, clearStt, true);
+    })();
+  }
+
+  /**
+   * Redeem a transfer token (A9's order): exists / not used / not expired (R9, R10, A14); parent family
+   * live (R20, A2); device binding of the redeeming client W (R11, A13); organization (R19, A24); user of
+   * the existing session (R16, R17). Failures of binding, organization and user burn the token under A8;
+   * only the user mismatch revokes anything (the existing session). An invalid token keeps the session (A3).
+   */
+  private redeem(
+    client: ClientSettings,
+    value: string,
+    organization: string | undefined,
+    existing: SessionRow | undefined,
+    ip: string,
+    fx: Effects,
+  ): { ok: false; reason: Reason } | { ok: true; session: SessionRow; created: boolean; cookie?: string } {
+    const now = this.now();
+    const t = this.db.prepare('SELECT * FROM transfer_tokens WHERE token_hash = ?').get(sha256(value)) as TransferTokenRow | undefined;
+    const ignoreParent = this.has('revoked-parent-still-redeems');
+    // 'revoked' = made unusable by its parent's revocation: that is reported by the parent check (step 3).
+    const usable = t && (t.status === 'issued' || t.status === 'revoked');
+    if (!t || !usable || this.expired(t, now)) return { ok: false, reason: 'transfer_token_not_found_or_expired' };
+    const parent = this.family(t.family_id);
+    if (!ignoreParent && (!parent || parent.status === 'revoked')) return { ok: false, reason: 'parent_refresh_token_revoked' };
+
+    const burn = (reason: Reason): { ok: false; reason: Reason } => {
+      if (this.interpretations.A8 && !this.has('reusable-transfer-token')) {
+        const r = this.db
+          .prepare(`UPDATE transfer_tokens SET status = 'rejected', status_at = ?, status_reason = ? WHERE id = ? AND status IN ('issued', 'revoked')`)
+          .run(now, reason, t.id);
+        if (r.changes === 1) fx.consumed.push(t.id);
+      }
+      return { ok: false, reason };
+    };
+
+    if (!this.has('ignore-device-binding')) {
+      const binding = client.session_transfer.enforce_device_binding;
+      if (binding === 'ip' && t.ip !== ip) return burn('device_binding_failed');
+      if (binding === 'asn') {
+        const asn = this.asnOf(ip);
+        const same = t.ip === ip || (t.asn !== null && asn !== null && t.asn === asn);
+        if (!same) return burn('device_binding_failed');
+      }
+    }
+    if ((t.organization ?? null) !== (organization ?? null)) return burn('organization_mismatch');
+    if (existing && existing.user_id !== t.user_id) {
+      if (!this.has('mismatch-keeps-session')) this.revokeSession(existing.id, 'user_mismatch', fx, 'online');
+      return burn('user_mismatch');
+    }
+
+    // Atomic single use (R10): exactly one redemption can move the token out of 'issued'.
+    if (!this.has('reusable-transfer-token')) {
+      const r = this.db
+        .prepare(`UPDATE transfer_tokens SET status = 'consumed', status_at = ?, status_reason = 'redeemed' WHERE id = ? AND status IN ('issued', 'revoked')`)
+        .run(now, t.id);
+      if (r.changes !== 1) return { ok: false, reason: 'transfer_token_not_found_or_expired' };
+      fx.consumed.push(t.id);
+    }
+    if (existing) {
+      // R16, A6: same user: the session is reused; linked to the token's parent only under A6=true (and only if unlinked).
+      if (this.interpretations.A6 && existing.parent_family_id === null) {
+        this.db.prepare('UPDATE sessions SET parent_family_id = ?, transfer_token_id = ?, linked_by = ? WHERE id = ?').run(t.family_id, t.id, t.id, existing.id);
+      }
+      this.db.prepare('UPDATE transfer_tokens SET session_id = ? WHERE id = ?').run(existing.id, t.id);
+      return { ok: true, session: this.sessionById(existing.id)!, created: false };
+    }
+    // R15: a new session made from the token, linked to its parent family (lineage for cascade and nesting).
+    const { cookie, session } = this.createSession(t.user_id, t.organization, 'transfer', t.id, t.family_id, fx);
+    this.db.prepare('UPDATE transfer_tokens SET session_id = ? WHERE id = ?').run(session.id, t.id);
+    return { ok: true, session, created: true, cookie };
+  }
+
+  // ---------------------------------------------------------------- interactive login (WEB_LOGIN)
+
+  /**
+   * The user signs in on the login page. Same user as the browser's session: the session is reused.
+   * Otherwise a new ordinary session replaces the browser's session (which is revoked, A3; online rule applies).
+   */
+  webLogin(p: WebLoginInput, fx: Effects): WebLoginResult {
+    return this.db.transaction((): WebLoginResult => {
+      let client: ClientSettings | undefined;
+      if (p.clientId !== undefined || p.redirectUri !== undefined) {
+        if (p.clientId === undefined || p.redirectUri === undefined) return fail(400, 'invalid_request', 'client_id and redirect_uri go together.');
+        client = this.client(p.clientId);
+        if (!client) return fail(400, 'invalid_request', 'Unknown client_id.');
+        if (!redirectOk(client, p.redirectUri)) return fail(400, 'invalid_request', 'The redirect_uri is not allowed for this client.');
+      }
+      const user = this.user(p.username);
+      if (!user || !passwordMatches(user.password_hash, p.password)) return fail(401, 'access_denied', 'Wrong username or password.');
+      const existing = this.sessionByCookie(p.sessionCookie);
+      let session: SessionRow;
+      let created = false;
+      let cookie: string | undefined;
+      if (existing && existing.user_id === user.user_id) session = existing;
+      else {
+        if (existing) this.revokeSession(existing.id, 'replaced_by_login', fx, 'online');
+        const c = this.createSession(user.user_id, p.organization ?? null, 'login', null, null, fx);
+        session = c.session;
+        cookie = c.cookie;
+        created = true;
+      }
+      fx.outcome = 'logged_in';
+      fx.session = session.id;
+      fx.user = session.user_id;
+      fx.sessionCreated = created;
+      const redirect = client && p.redirectUri ? this.issueCode(client.client_id, p.redirectUri, session, p.scope, p.state, false) : undefined;
+      return { ok: true, sessionId: session.id, userId: user.user_id, sessionCreated: created, setSessionCookie: cookie, redirect };
+    })();
+  }
+
+  // ---------------------------------------------------------------- revocation endpoints
+
+  /** POST /oauth/revoke: the token's family is revoked, then the cascade rules run (R26). */
+  revokeRefreshToken(p: { clientId: string; token: string }, fx: Effects): { ok: true; already: boolean; known: boolean } | OAuthFailure {
+    return this.db.transaction(() => {
+      const client = this.client(p.clientId);
+      if (!client) return fail(401, 'invalid_client', 'Unknown client.');
+      const tok = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.token)) as RefreshTokenRow | undefined;
+      const fam = tok ? this.family(tok.family_id) : undefined;
+      if (!tok || !fam) return { ok: true as const, already: false, known: false }; // RFC 7009: unknown tokens are not an error
+      if (fam.client_id !== client.client_id) return fail(403, 'unauthorized_client', 'The token was not issued to this client.');
+      if (fam.status === 'revoked') {
+        fx.outcome = 'rejected';
+        fx.reason = 'refresh_token_revoked';
+        return { ok: true as const, already: true, known: true };
+      }
+      this.revokeFamily(fam.id, 'revoked', fx);
+      fx.outcome = 'revoked';
+      return { ok: true as const, already: false, known: true };
+    })();
+  }
+
+  /** GET /v2/logout: ends the browser's session; the online-refresh-token rule runs (R27). */
+  logout(sessionCookie: string | undefined, fx: Effects): { sessionId?: string } {
+    return this.db.transaction(() => {
+      const s = this.sessionByCookie(sessionCookie);
+      if (!s) {
+        fx.outcome = 'ok';
+        fx.reason = 'no_session';
+        return {};
+      }
+      this.revokeSession(s.id, 'logout', fx, 'online');
+      fx.outcome = 'revoked';
+      return { sessionId: s.id };
+    })();
+  }
+
+  /** POST /api/v2/sessions/{id}/revoke. */
+  adminRevokeSession(id: string, fx: Effects): 'revoked' | 'already' | 'not_found' {
+    return this.db.transaction(() => {
+      const s = this.sessionById(id);
+      if (!s) return 'not_found' as const;
+      if (s.status !== 'active') {
+        fx.outcome = 'ok';
+        fx.reason = 'session_revoked';
+        return 'already' as const;
+      }
+      this.revokeSession(id, 'admin_revoke', fx, this.interpretations.A19 === 'always' ? 'all' : 'online');
+      fx.outcome = 'revoked';
+      return 'revoked' as const;
+    })();
+  }
+
+  // ---------------------------------------------------------------- management
+
+  sessionView(id: string): Record<string, unknown> | undefined {
+    const s = this.sessionById(id);
+    if (!s) return undefined;
+    return this.viewSession(s);
+  }
+
+  private viewSession(s: SessionRow): Record<string, unknown> {
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    const rts = this.db.prepare('SELECT id FROM rt_families WHERE session_id = ? ORDER BY seq').all(s.id) as { id: string }[];
+    return {
+      id: s.id,
+      user_id: s.user_id,
+      status: s.status,
+      via: s.via,
+      organization: s.organization,
+      transfer_token: s.transfer_token_id,
+      created_at: iso(s.created_at),
+      updated_at: iso(s.revoked_at ?? s.created_at),
+      authenticated_at: iso(s.created_at),
+      revoked_at: iso(s.revoked_at),
+      revoked_reason: s.revoked_reason,
+      refresh_token_families: rts.map((r) => r.id),
+      session_transfer: s.parent_family_id === null ? null : { parent_refresh_token: { id: s.parent_family_id, metadata: {} } },
+    };
+  }
+
+  clientView(id: string): Record<string, unknown> | undefined {
+    const c = this.client(id);
+    return c ? { ...c } : undefined;
+  }
+
+  patchClient(id: string, body: unknown): Record<string, unknown> | undefined {
+    return this.db.transaction(() => {
+      const r = readClient(this.db, id);
+      if (!r) return undefined;
+      const next = applyClientPatch(r.settings, body); // throws ConfigError on bad input
+      writeClient(this.db, r.role, next);
+      return { ...next };
+    })();
+  }
+
+  /** Everything, for the conformance harness (test mode). */
+  state(): Record<string, unknown> {
+    const now = this.now();
+    const fams = new Map((this.db.prepare('SELECT * FROM rt_families').all() as FamilyRow[]).map((f) => [f.id, f]));
+    const rts = this.db.prepare('SELECT * FROM refresh_tokens ORDER BY seq').all() as RefreshTokenRow[];
+    const stts = this.db.prepare('SELECT * FROM transfer_tokens ORDER BY seq').all() as TransferTokenRow[];
+    const sessions = this.db.prepare('SELECT * FROM sessions ORDER BY seq').all() as SessionRow[];
+    return {
+      now,
+      clock: { mode: this.clockMode, offset_ms: Number(getMeta(this.db, 'clock_offset_ms') ?? '0') },
+      faults: [...this.faults],
+      interpretations: this.interpretations,
+      transfer_token_ttl_seconds: this.config.transfer_token_ttl_seconds,
+      domain: this.config.domain,
+      clients: listClients(this.db).map((c) => ({ role: c.role, ...c.settings })),
+      refreshTokens: rts.map((r) => {
+        const f = fams.get(r.family_id)!;
+        return {
+          id: r.id,
+          family: r.family_id,
+          familyStatus: f.status,
+          status: r.status,
+          client_id: f.client_id,
+          user: f.user_id,
+          organization: f.organization,
+          session: f.session_id,
+          parent: f.parent_family_id,
+          transferBorn: f.transfer_born === 1,
+          online: f.online === 1,
+          created_at: r.created_at,
+        };
+      }),
+      transferTokens: stts.map((t) => ({
+        id: t.id,
+        user: t.user_id,
+        status: t.status === 'issued' && this.expired(t, now) ? 'expired' : t.status,
+        statusReason: t.status_reason,
+        family: t.family_id,
+        refreshToken: t.refresh_token_id,
+        client_id: t.client_id,
+        organization: t.organization,
+        ip: t.ip,
+        asn: t.asn,
+        issued_at: t.issued_at,
+        age_ms: now - t.issued_at,
+        session: t.session_id,
+      })),
+      sessions: sessions.map((s) => ({
+        id: s.id,
+        user: s.user_id,
+        status: s.status,
+        via: s.via,
+        transferToken: s.transfer_token_id,
+        parent: s.parent_family_id,
+        organization: s.organization,
+        created_at: s.created_at,
+        revoked_reason: s.revoked_reason,
+      })),
+    };
+  }
+}
