@@ -5,7 +5,7 @@ import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { checkConfigurations, workerCount, type CheckOptions } from '../engine/check.js';
-import { buildReport } from './report/report.js';
+import { buildReport, nonVacuity } from './report/report.js';
 import { writeReport, toJson } from './report/write.js';
 import { loadClients, loadConfigFile, parseInterpretationFlags } from './input.js';
 import { EXIT, InputError } from './errors.js';
@@ -39,11 +39,14 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   const workers = workerCount(configs.length, flags.workers);
   const started = performance.now();
   const progress = progressReporter(configs.length);
-  const results = await checkConfigurations(configs, opts, { workers, onResult: progress.tick });
+  const running = checkConfigurations(configs, opts, { workers, onResult: progress.tick });
+  // while the workers check configurations, this thread shows that the rule properties can fail
+  const mutants = nonVacuity();
+  const results = await running;
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
 
-  const built = buildReport(results, opts, one ? 'given configuration' : 'configuration space', flags.out);
+  const built = buildReport(results, opts, one ? 'given configuration' : 'configuration space', mutants, flags.out);
   writeReport(flags.out, built);
   const r = built.report;
   if (flags.json) {
@@ -59,6 +62,11 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     out.push(broken.length === 0
       ? `${pc.green('spec rules')}: no violation of the ${rules.length} rule properties in this scope`
       : `${pc.red('spec rules violated')}: ${broken.map((p) => `${p.id} (${p.violatedIn} configurations)`).join(', ')}`);
+    const nv = r.nonVacuity;
+    const missed = nv.mutants.filter((m) => !m.caughtBy.includes(m.mainCatcher));
+    out.push(missed.length === 0
+      ? `${pc.green('non-vacuity')}: each of the ${nv.mutants.length} mutants was caught by its rule property (${nv.runs} sequences each, seed ${nv.seed})`
+      : `${pc.red('vacuous properties')}: ${missed.map((m) => `${m.mainCatcher} did not catch ${m.id}`).join(', ')}`);
     out.push(`${pc.bold('security goals')}:`);
     for (const g of r.riskMatrix) {
       const shortest = Math.min(...g.terms.map((t) => t.steps), ...g.others.map((o) => o.steps));
@@ -74,7 +82,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     process.stdout.write(`${out.join('\n')}\n`);
   }
   const goalsFail = r.verdict.goalsFailing.length > 0 && flags.failOn === 'security';
-  return !r.verdict.specRulesHold || goalsFail ? EXIT.propertyFailed : EXIT.ok;
+  return !r.verdict.specRulesHold || !r.verdict.everyRulePropertyCatchesItsMutants || goalsFail ? EXIT.propertyFailed : EXIT.ok;
 }
 
 /** A progress bar on a terminal; on anything else, a plain line every tenth of the work. */

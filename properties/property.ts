@@ -58,7 +58,19 @@ export interface Presentation {
   readonly valid: boolean;
 }
 
+const presentations = new WeakMap<StepView, Presentation | null>();
+
+/** The presentation of the step's transfer token, computed once per step however many properties ask. */
 export function presentation(v: StepView): Presentation | null {
+  let p = presentations.get(v);
+  if (p === undefined) {
+    p = computePresentation(v);
+    presentations.set(v, p);
+  }
+  return p;
+}
+
+function computePresentation(v: StepView): Presentation | null {
   const e = v.event;
   if (e.type !== 'AUTHORIZE' || e.transferToken === undefined) return null;
   const token = transferToken(v.before, e.transferToken)!;

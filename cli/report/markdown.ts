@@ -73,6 +73,15 @@ export function renderReport(r: Report): string {
     for (const v of r.ruleViolations) out.push(`| ${v.property} | \`${v.config}\` | [${v.steps} steps](${v.counterexample.replace(/\.json$/, '.md')}) |`);
     out.push('');
   }
+  const nv = r.nonVacuity;
+  out.push('### Non-vacuity: each rule property catches a wrong model', '',
+    `Each mutant is the model with one deliberate defect (machines/mutants/). The random engine ran ${nv.runs} sequences on each (seed ${nv.seed}); `
+      + `the main catcher must find it. ${nv.allCaught ? 'Every mutant was caught.' : '**Some mutant was not caught: that property is vacuous.**'}`,
+    '', '| mutant | defect | rules | main catcher | caught by | shortest |', '| --- | --- | --- | --- | --- | --- |');
+  for (const m of nv.mutants) {
+    out.push(`| ${m.id} | ${esc(m.description)} | ${m.rules.join(', ')} | ${m.caughtBy.includes(m.mainCatcher) ? m.mainCatcher : `**${m.mainCatcher} (missed)**`} | ${m.caughtBy.join(', ')} | ${m.shortest ?? '—'} |`);
+  }
+  out.push('');
   out.push('## Security goals', '', '| goal | rules | claim | verdict |', '| --- | --- | --- | --- |');
   for (const p of r.properties.filter((x) => x.kind === 'goal')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${p.verdict} |`);
   out.push('', '## Coverage', '', '| what | reached | not reached |', '| --- | --- | --- |');

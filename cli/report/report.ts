@@ -11,6 +11,7 @@ import type { Counterexample } from '../../engine/random.js';
 import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage, missing, coverageToJson, type CoverageCategory } from '../../engine/coverage.js';
 import { DEFAULT_POPULATION, type Population } from '../../machines/world.js';
 import { summarise } from './conditions.js';
+import { MUTANTS, mutationMatrix } from '../../machines/mutants/index.js';
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -59,7 +60,7 @@ export interface Report {
     population: 'default' | Population;
     random: { seed: number; runsPerConfiguration: number; maxSteps: number; sequences: number; steps: number };
   };
-  verdict: { specRulesHold: boolean; ruleViolations: number; goalsFailing: string[] };
+  verdict: { specRulesHold: boolean; everyRulePropertyCatchesItsMutants: boolean; ruleViolations: number; goalsFailing: string[] };
   properties: PropertyVerdict[];
   riskMatrix: RiskRow[];
   ruleViolations: { property: string; config: string; counterexample: string; steps: number; message: string }[];
@@ -68,7 +69,25 @@ export interface Report {
     missing: Record<CoverageCategory, string[]>;
     notes: string[];
   };
+  /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
+  nonVacuity: NonVacuity;
   configurations: { label: string; failing: string[] }[];
+}
+
+export interface NonVacuity {
+  runs: number;
+  seed: number;
+  allCaught: boolean;
+  mutants: { id: string; description: string; rules: readonly RuleId[]; mainCatcher: string; caughtBy: string[]; shortest: number | null }[];
+}
+
+/** Runs every mutant through the random engine and records which rule properties catch it. */
+export function nonVacuity(runs = 300, seed = 1): NonVacuity {
+  const rows = mutationMatrix(runs, seed);
+  const mutants = MUTANTS.map((m, i) => ({
+    id: m.id, description: m.description, rules: m.rules, mainCatcher: m.catches[0], caughtBy: rows[i].caughtBy, shortest: rows[i].shortest,
+  }));
+  return { runs, seed, allCaught: mutants.every((m) => m.caughtBy.includes(m.mainCatcher)), mutants };
 }
 
 export interface BuiltReport {
@@ -92,7 +111,7 @@ export function counterexampleFile(ce: Counterexample, config: Config, opts: Che
   };
 }
 
-export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: Report['scope']['source'], dir = 'reports'): BuiltReport {
+export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: Report['scope']['source'], mutants: NonVacuity, dir = 'reports'): BuiltReport {
   const configs = results.map((r) => r.config);
   const files = new Map<string, CounterexampleFile>();
   const save = (r: ConfigResult, ce: Counterexample): string => {
@@ -159,10 +178,11 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       },
       verdict: {
         specRulesHold: ruleViolations.length === 0,
+        everyRulePropertyCatchesItsMutants: mutants.allCaught,
         ruleViolations: ruleViolations.length,
         goalsFailing: riskMatrix.filter((r) => r.failsIn > 0).map((r) => r.goal),
       },
-      properties, riskMatrix, ruleViolations,
+      properties, riskMatrix, ruleViolations, nonVacuity: mutants,
       coverage: {
         reached: Object.fromEntries((Object.keys(COVERAGE_ITEMS) as CoverageCategory[]).map((k) => [k, `${reached[k].length} of ${COVERAGE_ITEMS[k].length}`])) as Record<CoverageCategory, string>,
         missing: notReached, notes,

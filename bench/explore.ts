@@ -1,0 +1,89 @@
+// bench/explore.ts: the explorer's figures (issue 3). `npx tsc -p . && node dist/bench/explore.js`
+// Prints: distinct states per second on one core on the default scope, bytes per stored state, peak
+// memory, states with and without canonicalisation and symmetry, and how cost grows with depth and
+// with the number of users and devices.
+import os from 'node:os';
+import v8 from 'node:v8';
+import { DEFAULT_INTERPRETATIONS } from '../machines/config.js';
+import { makeSetting } from '../machines/setting.js';
+import type { Population } from '../machines/world.js';
+import { PROPERTIES } from '../properties/index.js';
+import { explore, type ExploreOptions } from '../explorer/explore.js';
+import { DEEP, DEFAULT, SMOKE, withBounds, type Scope } from '../explorer/scopes.js';
+import { GOLDEN_CONFIG, goldenSetting } from '../explorer/golden.js';
+
+const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en');
+let peakHeap = 0;
+const sample = () => { peakHeap = Math.max(peakHeap, v8.getHeapStatistics().used_heap_size); };
+
+function run(scope: Scope, opts: Partial<ExploreOptions> = {}, setting = goldenSetting()) {
+  return explore(setting, scope, { properties: PROPERTIES, onProgress: sample, ...opts });
+}
+
+console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.cpus().length} cores, ${mb(os.totalmem())} RAM, node ${process.version}; one core (single thread)`);
+console.log(`configuration: native may mint, web cookie+query, binding ${GOLDEN_CONFIG.web.enforceDeviceBinding}; interpretations ${JSON.stringify(DEFAULT_INTERPRETATIONS)}\n`);
+
+// warm-up (JIT), then the measured runs
+run(SMOKE);
+const best = [0, 1, 2].map(() => run(DEFAULT)).sort((a, b) => a.elapsedMs - b.elapsedMs)[0];
+sample();
+console.log(`default scope (depth ${best.depth}): ${best.states.toLocaleString('en')} distinct states, ${best.transitions.toLocaleString('en')} transitions in ${best.elapsedMs.toFixed(0)} ms`);
+console.log(`  distinct states/s: ${rate(best.states, best.elapsedMs)}   transitions/s: ${rate(best.transitions, best.elapsedMs)}   (target: 100,000 distinct states/s)`);
+console.log(`  bytes per stored state (visited set + parent pointers): ${best.bytesPerState.toFixed(1)}; peak frontier ${best.peakFrontier.toLocaleString('en')} worlds`);
+
+console.log('\nwhere the time goes (default scope, best of 3):');
+for (const [label, o] of [
+  ['model step + fingerprint only', { properties: [], coverage: false }],
+  ['+ properties (relevance table)', { coverage: false }],
+  ['+ properties (every property on every transition)', { coverage: false, fullChecks: true }],
+  ['+ coverage (the full run)', {}],
+] as [string, Partial<ExploreOptions>][]) {
+  const r = [0, 1, 2].map(() => run(DEFAULT, o)).sort((a, b) => a.elapsedMs - b.elapsedMs)[0];
+  console.log(`  ${label.padEnd(52)} ${r.elapsedMs.toFixed(0).padStart(6)} ms  ${rate(r.states, r.elapsedMs).padStart(8)} states/s  ${rate(r.transitions, r.elapsedMs).padStart(9)} transitions/s`);
+}
+
+console.log('\nreduction (distinct states):');
+const raw = run(DEFAULT, { canonical: false });
+console.log(`  default scope: canonical ${best.states.toLocaleString('en')} vs raw ids + clock ${raw.states.toLocaleString('en')} (x${(raw.states / best.states).toFixed(2)})`);
+for (const d of [3, 4]) {
+  const sym = run(DEEP, { depth: d });
+  const nosym = run(DEEP, { depth: d, symmetry: false });
+  const none = run(DEEP, { depth: d, canonical: false });
+  console.log(`  deep scope, depth ${d}: canonical + symmetry ${sym.states.toLocaleString('en')}; canonical only ${nosym.states.toLocaleString('en')}; raw ${none.states.toLocaleString('en')}`);
+}
+
+console.log('\nby depth (default scope):');
+console.log('  | depth | distinct states | transitions | time (ms) |');
+console.log('  | ---: | ---: | ---: | ---: |');
+{
+  const rows: string[] = [];
+  run(DEFAULT, { depth: 8, onProgress: (p) => { sample(); rows.push(`  | ${p.depth} | ${p.states.toLocaleString('en')} | ${p.transitions.toLocaleString('en')} | ${p.elapsedMs.toFixed(0)} |`); } });
+  console.log(rows.join('\n'));
+}
+
+console.log('\nby population (smoke-like alphabet: each user signs in natively on their first device, every user may sign in on every browser; depth 5):');
+console.log('  | users | devices | distinct states | transitions | time (ms) |');
+console.log('  | ---: | ---: | ---: | ---: | ---: |');
+const networks = [{ name: 'home', ip: '198.51.100.7', asn: 64500 }, { name: 'cafe', ip: '198.51.100.99', asn: 64500 }, { name: 'mobile', ip: '203.0.113.20', asn: 64501 }];
+for (const [users, devices] of [[1, 1], [2, 2], [2, 3], [3, 3], [3, 4]]) {
+  const us = ['alice', 'mallory', 'bob'].slice(0, users).map((name) => ({ name, ...(name === 'mallory' ? { attacker: true } : {}) }));
+  const ds = Array.from({ length: devices }, (_, i) => ({ name: `${us[i % users].name}-d${Math.floor(i / users) + 1}`, owner: us[i % users].name, network: i % users === 1 ? 'cafe' : 'home' }));
+  const population: Population = { users: us, networks, devices: ds };
+  const scope: Scope = withBounds({
+    ...SMOKE, population, name: `pop-${users}u${devices}d`,
+    alphabet: {
+      ...SMOKE.alphabet,
+      nativeLogins: us.map((u) => ({ user: u.name, device: ds.find((d) => d.owner === u.name)!.name })),
+      webLogins: us.flatMap((u) => ds.map((d) => ({ user: u.name, device: d.name }))),
+      authorizeDevices: ds.map((d) => d.name),
+      moves: ds.length > 1 ? [{ device: ds[ds.length - 1].name, network: 'home' }, { device: ds[0].name, network: 'mobile' }] : [],
+    },
+  }, { nativeLogins: users, refreshTokens: users + 1 });
+  const r = run(scope, {}, makeSetting(GOLDEN_CONFIG, DEFAULT_INTERPRETATIONS, population));
+  console.log(`  | ${users} | ${devices} | ${r.states.toLocaleString('en')} | ${r.transitions.toLocaleString('en')} | ${r.elapsedMs.toFixed(0)} |`);
+}
+
+sample();
+const mem = process.memoryUsage();
+console.log(`\npeak heap used ${mb(peakHeap)}; rss now ${mb(mem.rss)}; heap total ${mb(mem.heapTotal)}`);

@@ -1,0 +1,123 @@
+// The n2w command as a user meets it: exit codes, error messages that name the place, reports, replay.
+// Runs the compiled CLI (npm test compiles first).
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+const n2w = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const dir = mkdtempSync(join(tmpdir(), 'n2w-cli-'));
+const file = (name: string, content: unknown) => {
+  const p = join(dir, name);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return p;
+};
+const LOGIN = { type: 'NATIVE_LOGIN', user: 'alice', device: 'alice-phone' };
+
+describe('n2w run', () => {
+  it('prints each observation, the world summary and the violations of the login-CSRF example', () => {
+    const r = n2w('run', 'examples/login-csrf.json');
+    expect(r.code).toBe(0); // a security goal failing is a finding, not an error
+    expect(r.out).toContain('3. alice-laptop calls /authorize with stt1 by query → logged_in as mallory in s1 (new); consumed stt1');
+    expect(r.out).toMatch(/s1\s+mallory\s+alice-laptop\s+active\s+transfer\s+stt1\s+rt1/);
+    expect(r.out).toContain('security goal fails no-session-injection');
+  });
+
+  it('--json gives one document with observations, world and violations in MODEL.md §4 shape', () => {
+    const r = n2w('run', 'examples/login-csrf.json', '--json');
+    const doc = JSON.parse(r.out);
+    expect(doc.observations[2]).toMatchObject({
+      step: 3, outcome: 'logged_in', user: 'mallory', session: 's1', sessionCreated: true,
+      issued: [], revoked: { refreshTokens: [], sessions: [], transferTokens: [] }, consumed: ['stt1'],
+    });
+    expect(doc.world.sessions[0]).toMatchObject({ id: 's1', user: 'mallory', device: 'alice-laptop', status: 'active', via: 'transfer', transferToken: 'stt1', parent: 'rt1' });
+    expect(doc.violations.map((v: { property: string }) => v.property).sort()).toEqual(['no-replay', 'no-session-injection']);
+  });
+
+  it('--fail-on security turns a failing goal into exit 1', () => {
+    expect(n2w('run', 'examples/login-csrf.json', '--fail-on', 'security').code).toBe(1);
+  });
+});
+
+describe('bad input: exit 2, the place named, no stack trace', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['malformed JSON', () => ['run', file('bad.json', '{ "steps": [\n  { "type": "NATIVE_LOGIN", }\n] }')], /bad\.json:2:\d+: malformed JSON/],
+    ['an unknown event type', () => ['run', file('type.json', { steps: [LOGIN, { type: 'LOGOUT', session: 's1' }] })], /steps\[1\]\.type: unknown event type "LOGOUT"; expected one of NATIVE_LOGIN/],
+    ['an id that does not exist yet', () => ['run', file('id.json', { steps: [LOGIN, { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt2' }] })], /steps\[1\]\.refreshToken: refresh token "rt2" does not exist at this step; expected one of rt1\.\.rt1/],
+    ['an unknown device', () => ['run', file('dev.json', { steps: [{ type: 'NATIVE_LOGIN', user: 'alice', device: 'bob-phone' }] })], /steps\[0\]\.device: unknown device "bob-phone"/],
+    ['a config field of the wrong type', () => ['run', file('cfg.json', { config: { web: { session_transfer: { enforce_device_binding: 'mac' } } }, steps: [] })], /config\.web\.session_transfer\.enforce_device_binding: /],
+    ['a config field of the wrong JSON type', () => ['run', file('cfg2.json', { config: { native: { session_transfer: { enforce_cascade_revocation: 'yes' } } }, steps: [] })], /config\.native\.session_transfer\.enforce_cascade_revocation: .*boolean/],
+    ['an unknown interpretation in a scenario', () => ['run', file('int.json', { interpretations: { A99: true }, steps: [] })], /interpretations: .*A99/],
+    ['an unknown interpretation flag', () => ['check', '--config', file('c.json', {}), '-i', 'A99=true', '--out', dir], /--interpret: .*A99/],
+    ['a wrong interpretation value', () => ['check', '--config', file('c2.json', {}), '-i', 'A10=maybe', '--out', dir], /--interpret: A10: /],
+    ['a missing file', () => ['run', join(dir, 'nope.json')], /nope\.json: cannot read the file \(ENOENT\)/],
+    ['a non-numeric --runs', () => ['check', '--runs', 'many'], /--runs <n>.*expected a non-negative integer/],
+    ['an unknown command', () => ['verify'], /unknown command 'verify'/],
+    ['a plain scenario given to replay', () => ['replay', 'examples/login-csrf.json'], /property: expected the id of a property/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`${what}`, () => {
+      const r = n2w(...args());
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  }
+});
+
+describe('n2w check on one configuration, and n2w replay', () => {
+  const out1 = join(dir, 'r1');
+  const out2 = join(dir, 'r2');
+  let first: ReturnType<typeof n2w>;
+  beforeAll(() => {
+    first = n2w('check', '--native', 'examples/native-client.json', '--web', 'examples/web-client.json', '--runs', '200', '--seed', '5', '--out', out1);
+    n2w('check', '--native', 'examples/native-client.json', '--web', 'examples/web-client.json', '--runs', '200', '--seed', '5', '--out', out2);
+  });
+
+  it('holds every spec rule (exit 0) and reports the failing goals with their scope', () => {
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/200 random sequences of up to 12 steps/);
+    expect(first.out).toContain('no violation of the');
+    const report = JSON.parse(readFileSync(join(out1, 'report.json'), 'utf8'));
+    expect(report.verdict.specRulesHold).toBe(true);
+    expect(report.verdict.goalsFailing).toContain('logout-ends-web-refresh-tokens'); // allow_refresh_token on, online off
+  });
+
+  it('is deterministic: the same seed writes the same bytes (but for the output directory in replay commands)', () => {
+    const files = ['report.json', 'report.md', ...readdirSync(join(out1, 'counterexamples')).map((x) => `counterexamples/${x}`)];
+    expect(readdirSync(join(out2, 'counterexamples')).length).toBe(files.length - 2);
+    for (const f of files) {
+      expect(readFileSync(join(out2, f), 'utf8').replaceAll(out2, 'OUT'), f).toBe(readFileSync(join(out1, f), 'utf8').replaceAll(out1, 'OUT'));
+    }
+  });
+
+  it('every counterexample replays to the same failure (exit 1)', () => {
+    const files = readdirSync(join(out1, 'counterexamples')).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const r = n2w('replay', join(out1, 'counterexamples', f));
+      expect(r.code, f).toBe(1);
+      expect(r.out).toContain('reproduced:');
+    }
+  });
+
+  it('a counterexample whose failure no longer happens replays with exit 0 and says so', () => {
+    const f = readdirSync(join(out1, 'counterexamples')).find((x) => x.startsWith('no-replay') && x.endsWith('.json'))!;
+    const ce = JSON.parse(readFileSync(join(out1, 'counterexamples', f), 'utf8'));
+    ce.config.web.session_transfer.enforce_device_binding = 'ip';
+    const r = n2w('replay', file('fixed.json', ce));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('not reproduced');
+  });
+
+  it('--fail-on security exits 1 when a goal fails', () => {
+    const r = n2w('check', '--config', file('cfg-sec.json', { native: { session_transfer: { can_create_session_transfer_token: true } }, web: { session_transfer: { allowed_authentication_methods: ['query'], enforce_device_binding: 'none' } } }),
+      '--runs', '100', '--out', join(dir, 'r3'), '--fail-on', 'security');
+    expect(r.code).toBe(1);
+  });
+});

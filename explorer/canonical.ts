@@ -1,0 +1,365 @@
+// explorer/canonical.ts: the canonical fingerprint of a world, for the explorer's visited set.
+//
+// What two worlds with one fingerprint share (so that exploring one of them is exploring both):
+//
+// 1. Artifact ids renamed. Ids are creation counters (rt1, stt1, s1 ...), so the same artifacts made in
+//    another order carry other ids: alice then mallory signing in gives rt1/rt2 one way, rt2/rt1 the
+//    other. The model never compares ids except for equality (lineage links, the device cookie) and
+//    never orders by them in a way a world or a verdict can see (loops over artifacts only change the
+//    order of ids inside an observation's lists), and new ids are `length + 1` per kind. So a world
+//    whose ids are permuted within each kind, links renamed alike, behaves the same, event for renamed
+//    event, and every property gives the same verdict. The fingerprint hashes the world after renaming
+//    each kind in a canonical order: artifacts sorted by a structural key (own fields plus the keys of
+//    what they link to, recursively), ties kept in creation order.
+//    Sound by construction: the fingerprint is a hash of a *renamed copy of the whole world*, so equal
+//    fingerprints mean isomorphic worlds (up to hash collisions, below). Canonicity is best effort: two
+//    isomorphic worlds may still get two fingerprints when artifacts tie on the structural key but
+//    differ in what links to them; that costs a duplicate state, never a lost one.
+//
+// 2. The clock abstracted. The rules read the clock only as a transfer token's age, `clock - issuedAt`,
+//    and only through `age >= TTL` (tenant.logic.ts: 'transfer token not found or expired?',
+//    advanceClock's EXPIRE; properties/property.ts: `fresh`, and no-replay / transfer-token-expiry
+//    compare the same way); a new token gets `issuedAt = clock`, age 0. Ages only grow, so what the
+//    future can observe of a token is its age capped at the TTL: min(age, TTL) is exact (a
+//    bisimulation) for any time steps. When every ADVANCE_TIME step of the scope is >= TTL (smoke,
+//    default), ages take two values only: 0 and TTL, "below" and "at/above". With smaller steps (deep:
+//    1 s, TTL-1 s) ages between are kept exactly, which those steps need: 59 s and 1 s differ one step later.
+//    The absolute clock is dropped.
+//
+// 3. Symmetry over devices, when the scope makes them interchangeable: same owner, same starting
+//    network, and an event alphabet that a swap of the two maps onto itself (deviceSymmetry below). The
+//    fingerprint is then the least over every permutation of each class. Users are never interchangeable
+//    in the default population: mallory is the attacker, and the goals read that flag; alice's phone and
+//    laptop are interchangeable only in a scope where both run the native app (deep), not in smoke or
+//    default, where only the phone does (MODEL.md §1).
+//
+// Collision risk. A fingerprint is 64 bits: two independent 32-bit murmur3-style lanes over the same
+// word stream (different seeds, each finalised with fmix32). For n distinct states the chance that any
+// two collide (birthday bound) is about n^2 / 2^65: 1e6 states -> 2.7e-8; 1e7 states -> 2.7e-6;
+// 1e8 -> 2.7e-4. A collision would merge two states and could hide the worlds behind the second one;
+// at the counts the scopes reach (expected.json, under 1e7) that is below one in 300,000.
+import type { Setting } from '../machines/setting.js';
+import type { World } from '../machines/world.js';
+import type { Scope } from './scopes.js';
+
+// ---------------------------------------------------------------------------------------------
+// Hashing: two 32-bit lanes.
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+let h1 = 0;
+let h2 = 0;
+
+function feed(w: number): void {
+  let k = Math.imul(w | 0, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h1 ^= k;
+  h1 = (h1 << 13) | (h1 >>> 19);
+  h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+  let j = Math.imul((w ^ 0x5bd1e995) | 0, 0x85ebca6b);
+  j = (j << 17) | (j >>> 15);
+  j = Math.imul(j, 0xc2b2ae35);
+  h2 ^= j;
+  h2 = (h2 << 11) | (h2 >>> 21);
+  h2 = (Math.imul(h2, 9) + 0x2f2b9e1d) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A 32-bit mix of a few small ints: the structural sort key (collisions only cost canonicity). */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35);
+  return (h ^ (h >>> 13)) | 0;
+}
+
+export interface Fingerprint { lo: number; hi: number }
+
+// ---------------------------------------------------------------------------------------------
+// Symmetry.
+
+/**
+ * The classes of interchangeable devices in a scope: same owner, same starting network, and the
+ * scope's alphabet (native logins, web logins, /authorize devices, moves) unchanged by swapping any two
+ * of a class. Transpositions generate the symmetric group, so pairwise checks suffice.
+ */
+export function deviceSymmetry(scope: Scope): string[][] {
+  const devices = scope.population.devices;
+  const a = scope.alphabet;
+  const swapped = (x: string, p: string, q: string) => (x === p ? q : x === q ? p : x);
+  const invariant = (p: string, q: string) =>
+    setEq(a.nativeLogins.map((n) => `${n.user}|${n.device}|${n.organization ?? ''}`), a.nativeLogins.map((n) => `${n.user}|${swapped(n.device, p, q)}|${n.organization ?? ''}`))
+    && setEq(a.webLogins.map((n) => `${n.user}|${n.device}`), a.webLogins.map((n) => `${n.user}|${swapped(n.device, p, q)}`))
+    && setEq(a.authorizeDevices, a.authorizeDevices.map((d) => swapped(d, p, q)))
+    && setEq(a.moves.map((m) => `${m.device}|${m.network}`), a.moves.map((m) => `${swapped(m.device, p, q)}|${m.network}`));
+  const classes: string[][] = [];
+  for (const d of devices) {
+    const cls = classes.find((c) => {
+      const e = devices.find((x) => x.name === c[0])!;
+      return e.owner === d.owner && e.network === d.network && invariant(c[0], d.name);
+    });
+    if (cls) cls.push(d.name);
+    else classes.push([d.name]);
+  }
+  return classes.filter((c) => c.length > 1);
+}
+
+const setEq = (a: readonly string[], b: readonly string[]) => {
+  const s = new Set(a);
+  const t = new Set(b);
+  return s.size === t.size && [...s].every((x) => t.has(x));
+};
+
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The canonicaliser.
+
+export interface CanonicalOptions {
+  /** rename ids canonically and abstract the clock (false: hash the world as it is, clock included) */
+  canonical?: boolean;
+  /** reduce by the scope's device symmetry (needs canonical) */
+  symmetry?: boolean;
+}
+
+export interface Canonicalizer {
+  /** the fingerprint of a world; `out` receives it (no allocation) */
+  fingerprint(w: World, out: Fingerprint): void;
+  /** device permutations tried per world (1 without symmetry) */
+  readonly permutations: number;
+}
+
+const NONE = -1;
+const RT_STATUS: Record<string, number> = { active: 1, rotated: 2, revoked: 3 };
+const STT_STATUS: Record<string, number> = { issued: 1, consumed: 2, rejected: 3, expired: 4, revoked: 5 };
+const S_STATUS: Record<string, number> = { active: 1, revoked: 2 };
+
+export function createCanonicalizer(setting: Setting, scope: Scope, opts: CanonicalOptions = {}): Canonicalizer {
+  const canonical = opts.canonical ?? true;
+  const ttl = setting.config.transferTokenTtlSeconds;
+  // small ints for names; 0 is reserved
+  const intern = new Map<string, number>();
+  const id = (s: string | null): number => {
+    if (s === null) return 0;
+    let n = intern.get(s);
+    if (n === undefined) intern.set(s, (n = intern.size + 1));
+    return n;
+  };
+  const deviceNames = setting.population.devices.map((d) => d.name);
+  const deviceIndex = new Map(deviceNames.map((d, i) => [d, i]));
+  for (const u of setting.population.users) id(u.name);
+  for (const n of setting.population.networks) id(n.name);
+
+  // device permutations: perm[k][i] = the device index that device i is renamed to
+  const perms: Int32Array[] = [Int32Array.from(deviceNames.map((_, i) => i))];
+  if (canonical && opts.symmetry) {
+    for (const cls of deviceSymmetry(scope)) {
+      const idx = cls.map((d) => deviceIndex.get(d)!);
+      const next: Int32Array[] = [];
+      for (const base of perms) {
+        for (const p of permutations(idx)) {
+          const q = Int32Array.from(base);
+          idx.forEach((from, k) => { q[from] = p[k]; });
+          next.push(q);
+        }
+      }
+      perms.splice(0, perms.length, ...next);
+    }
+  }
+  let perm = perms[0];
+  const dev = (name: string): number => perm[deviceIndex.get(name)!] + 1;
+
+  // scratch, grown on demand
+  let rtKey = new Int32Array(16), sttKey = new Int32Array(16), sKey = new Int32Array(16);
+  let rtRank = new Int32Array(16), sttRank = new Int32Array(16), sRank = new Int32Array(16);
+  let rtOrder = new Int32Array(16), sttOrder = new Int32Array(16), sOrder = new Int32Array(16);
+  const grow = (n: number) => {
+    if (n <= rtKey.length) return;
+    const m = Math.max(n, rtKey.length * 2);
+    rtKey = new Int32Array(m); sttKey = new Int32Array(m); sKey = new Int32Array(m);
+    rtRank = new Int32Array(m); sttRank = new Int32Array(m); sRank = new Int32Array(m);
+    rtOrder = new Int32Array(m); sttOrder = new Int32Array(m); sOrder = new Int32Array(m);
+  };
+  // Flags in the key scratch: DONE = computed; BUSY = being computed. Lineage is acyclic except for one
+  // loop A6 can close (a login session's web refresh token mints, the token is redeemed into that same
+  // session, which then takes the token's family as parent): a key met while BUSY contributes CYCLE.
+  const DONE = 0x40000000, BUSY = 0x20000000, FLAGS = DONE | BUSY, CYCLE = 0x0badc0de;
+  let W: World;
+
+  const idx = (s: string): number => {
+    // 'rt12' | 'stt3' | 's4' -> 11 | 2 | 3 (index); hot path: avoid regexes
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) n = n * 10 + (c - 48);
+    }
+    return n - 1;
+  };
+
+  // Structural keys, memoised in the scratch arrays (DONE bit set = computed).
+  function rtK(i: number): number {
+    const k = rtKey[i];
+    if (k & DONE) return k & ~FLAGS;
+    if (k & BUSY) return CYCLE;
+    rtKey[i] = BUSY;
+    const t = W.refreshTokens[i];
+    let h = mix(t.client === 'native' ? 1 : 2, id(t.user));
+    h = mix(h, dev(t.device));
+    h = mix(h, RT_STATUS[t.status]);
+    h = mix(h, t.online ? 1 : 0);
+    h = mix(h, id(t.organization));
+    h = mix(h, t.family === t.id ? NONE : rtK(idx(t.family)));
+    h = mix(h, t.session === null ? NONE : sK(idx(t.session)));
+    h = mix(h, t.parent === null ? NONE : rtK(idx(t.parent)));
+    h &= ~FLAGS;
+    rtKey[i] = h | DONE;
+    return h;
+  }
+  function sttK(i: number): number {
+    const k = sttKey[i];
+    if (k & DONE) return k & ~FLAGS;
+    if (k & BUSY) return CYCLE;
+    sttKey[i] = BUSY;
+    const t = W.transferTokens[i];
+    let h = mix(id(t.user), STT_STATUS[t.status]);
+    h = mix(h, dev(t.device));
+    h = mix(h, id(t.network));
+    h = mix(h, id(t.organization));
+    h = mix(h, Math.min(W.clock - t.issuedAt, ttl));
+    h = mix(h, rtK(idx(t.parent)));
+    h = mix(h, rtK(idx(t.family)));
+    h &= ~FLAGS;
+    sttKey[i] = h | DONE;
+    return h;
+  }
+  function sK(i: number): number {
+    const k = sKey[i];
+    if (k & DONE) return k & ~FLAGS;
+    if (k & BUSY) return CYCLE;
+    sKey[i] = BUSY;
+    const s = W.sessions[i];
+    let h = mix(id(s.user), dev(s.device));
+    h = mix(h, S_STATUS[s.status]);
+    h = mix(h, s.via === 'login' ? 1 : 2);
+    h = mix(h, s.transferToken === null ? NONE : sttK(idx(s.transferToken)));
+    h = mix(h, s.parent === null ? NONE : rtK(idx(s.parent)));
+    h &= ~FLAGS;
+    sKey[i] = h | DONE;
+    return h;
+  }
+
+  /** order[0..n) = indices sorted by (key, index); rank[index] = position */
+  function sortByKey(n: number, key: Int32Array, order: Int32Array, rank: Int32Array): void {
+    for (let i = 0; i < n; i++) {
+      const ki = key[i];
+      let j = i - 1;
+      while (j >= 0 && key[order[j]] > ki) { order[j + 1] = order[j]; j--; }
+      order[j + 1] = i;
+    }
+    for (let r = 0; r < n; r++) rank[order[r]] = r;
+  }
+
+  const ref = (rank: Int32Array, s: string | null) => (s === null ? NONE : rank[idx(s)]);
+
+  function hashOnce(w: World): void {
+    const nR = w.refreshTokens.length, nT = w.transferTokens.length, nS = w.sessions.length;
+    grow(Math.max(nR, nT, nS));
+    W = w;
+    rtKey.fill(0, 0, nR); sttKey.fill(0, 0, nT); sKey.fill(0, 0, nS);
+    for (let i = 0; i < nR; i++) rtK(i);
+    for (let i = 0; i < nT; i++) sttK(i);
+    for (let i = 0; i < nS; i++) sK(i);
+    for (let i = 0; i < nR; i++) rtKey[i] &= ~FLAGS;
+    for (let i = 0; i < nT; i++) sttKey[i] &= ~FLAGS;
+    for (let i = 0; i < nS; i++) sKey[i] &= ~FLAGS;
+    sortByKey(nR, rtKey, rtOrder, rtRank);
+    sortByKey(nT, sttKey, sttOrder, sttRank);
+    sortByKey(nS, sKey, sOrder, sRank);
+    h1 = 0x12345678; h2 = 0x9abcdef0 | 0;
+    feed(nR); feed(nT); feed(nS);
+    for (let r = 0; r < nR; r++) {
+      const t = w.refreshTokens[rtOrder[r]];
+      feed(t.client === 'native' ? 1 : 2); feed(id(t.user)); feed(dev(t.device)); feed(RT_STATUS[t.status]);
+      feed(t.online ? 1 : 0); feed(id(t.organization));
+      feed(ref(rtRank, t.family)); feed(ref(sRank, t.session)); feed(ref(rtRank, t.parent));
+    }
+    for (let r = 0; r < nT; r++) {
+      const t = w.transferTokens[sttOrder[r]];
+      feed(id(t.user)); feed(STT_STATUS[t.status]); feed(dev(t.device)); feed(id(t.network)); feed(id(t.organization));
+      feed(Math.min(w.clock - t.issuedAt, ttl));
+      feed(ref(rtRank, t.parent)); feed(ref(rtRank, t.family));
+    }
+    for (let r = 0; r < nS; r++) {
+      const s = w.sessions[sOrder[r]];
+      feed(id(s.user)); feed(dev(s.device)); feed(S_STATUS[s.status]); feed(s.via === 'login' ? 1 : 2);
+      feed(ref(sttRank, s.transferToken)); feed(ref(rtRank, s.parent));
+    }
+    // devices, in renamed order: device perm[i] gets device i's state
+    for (let j = 0; j < deviceNames.length; j++) {
+      const i = inverse[j];
+      const d = w.devices[deviceNames[i]];
+      feed(id(d.network)); feed(ref(sRank, d.session));
+    }
+  }
+  let inverse = Int32Array.from(perms[0]);
+  const inverses = perms.map((p) => {
+    const inv = new Int32Array(p.length);
+    p.forEach((to, from) => { inv[to] = from; });
+    return inv;
+  });
+
+  /** No renaming, no abstraction: the world as it is (for measuring what canonicalisation buys). */
+  function hashRaw(w: World): void {
+    h1 = 0x12345678; h2 = 0x9abcdef0 | 0;
+    feed(w.clock); feed(w.refreshTokens.length); feed(w.transferTokens.length); feed(w.sessions.length);
+    for (const t of w.refreshTokens) {
+      feed(t.client === 'native' ? 1 : 2); feed(id(t.user)); feed(id(t.device)); feed(RT_STATUS[t.status]);
+      feed(t.online ? 1 : 0); feed(id(t.organization)); feed(idx(t.family)); feed(t.session === null ? NONE : idx(t.session)); feed(t.parent === null ? NONE : idx(t.parent));
+    }
+    for (const t of w.transferTokens) {
+      feed(id(t.user)); feed(STT_STATUS[t.status]); feed(id(t.device)); feed(id(t.network)); feed(id(t.organization));
+      feed(t.issuedAt); feed(idx(t.parent)); feed(idx(t.family));
+    }
+    for (const s of w.sessions) {
+      feed(id(s.user)); feed(id(s.device)); feed(S_STATUS[s.status]); feed(s.via === 'login' ? 1 : 2);
+      feed(s.transferToken === null ? NONE : idx(s.transferToken)); feed(s.parent === null ? NONE : idx(s.parent));
+    }
+    for (const name of deviceNames) {
+      const d = w.devices[name];
+      feed(id(d.network)); feed(d.session === null ? NONE : idx(d.session));
+    }
+  }
+
+  return {
+    permutations: perms.length,
+    fingerprint(w, out) {
+      if (!canonical) {
+        hashRaw(w);
+        out.lo = fmix(h1); out.hi = fmix(h2);
+        return;
+      }
+      let bestLo = 0, bestHi = 0;
+      for (let k = 0; k < perms.length; k++) {
+        perm = perms[k];
+        inverse = inverses[k];
+        hashOnce(w);
+        const lo = fmix(h1), hi = fmix(h2);
+        if (k === 0 || hi < bestHi || (hi === bestHi && lo < bestLo)) { bestLo = lo; bestHi = hi; }
+      }
+      perm = perms[0];
+      inverse = inverses[0];
+      out.lo = bestLo; out.hi = bestHi;
+    },
+  };
+}

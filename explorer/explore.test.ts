@@ -1,0 +1,158 @@
+// explorer/explore.test.ts: golden numbers, shortest and replayable counterexamples, the property
+// relevance table, coverage of the default scope, and agreement with the random engine.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
+import { makeSetting, type Setting } from '../machines/setting.js';
+import { createModel, runEvents } from '../machines/step.js';
+import type { ModelEvent } from '../machines/events.js';
+import { DEFAULT_POPULATION } from '../machines/world.js';
+import { PROPERTIES, propertyById } from '../properties/index.js';
+import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage } from '../engine/coverage.js';
+import { runRandom } from '../engine/random.js';
+import { createEnumerator, explore } from './explore.js';
+import { DEEP, DEFAULT, SMOKE, type Scope } from './scopes.js';
+import { deviceSymmetry } from './canonical.js';
+import { goldenSetting } from './golden.js';
+
+const expected = JSON.parse(readFileSync(new URL('./expected.json', import.meta.url), 'utf8')) as Record<string, { states: number; transitions: number; maxDepth: number; complete: boolean }>;
+
+const setting = (config: ConfigInput, interpretations = {}): Setting =>
+  makeSetting(resolveConfig(config), resolveInterpretations(interpretations), DEFAULT_POPULATION);
+const st = (x: object) => ({ session_transfer: x });
+
+/** A handful of configurations that between them make every goal and reason code reachable. */
+const CONFIGS: [string, Setting][] = [
+  ['golden (mint, cookie+query, ip)', goldenSetting()],
+  ['binding none, query', setting({ native: st({ can_create_session_transfer_token: true }), web: st({ allowed_authentication_methods: ['query'], enforce_device_binding: 'none' }) })],
+  ['asn, no cascade, rotating', setting({ native: { ...st({ can_create_session_transfer_token: true, enforce_cascade_revocation: false }), refresh_token: { rotation_type: 'rotating' } }, web: st({ allowed_authentication_methods: ['cookie'], enforce_device_binding: 'asn' }) })],
+  ['web mints, refresh tokens offline, A10 invalid', setting({ native: st({ can_create_session_transfer_token: true }), web: st({ can_create_session_transfer_token: true, allowed_authentication_methods: ['cookie'], allow_refresh_token: true, enforce_online_refresh_tokens: false }) }, { A10: 'invalid', A8: false, A6: true })],
+  ['native may not mint', setting({ web: st({ allowed_authentication_methods: ['cookie', 'query'] }) })],
+];
+
+/** The property's verdict on the last step of a replay of the events. */
+function replayVerdict(s: Setting, propertyId: string, events: readonly ModelEvent[]): string | null {
+  const model = createModel(s);
+  const before = runEvents(model, events.slice(0, -1)).world;
+  const run = runEvents(model, events);
+  return propertyById(propertyId)!.check({ setting: s, event: events[events.length - 1], observation: run.observations.at(-1)!, before, after: run.world });
+}
+
+/** Every event is one the scope enables at its world, and every world stays within the bounds. */
+function inScope(s: Setting, scope: Scope, events: readonly ModelEvent[]): boolean {
+  if (events.length > scope.depth) return false;
+  const model = createModel(s);
+  const en = createEnumerator(s, scope);
+  let world = model.initial;
+  for (const [i, e] of events.entries()) {
+    const key = JSON.stringify(e);
+    if (!en.events(world).some((x) => JSON.stringify(x) === key)) return false;
+    world = model.step(world, e, i + 1).world;
+    if (!en.withinBounds(world)) return false;
+  }
+  return true;
+}
+
+describe('golden numbers (expected.json)', () => {
+  for (const scope of [SMOKE, DEFAULT]) {
+    it(`${scope.name}: distinct states, transitions, max depth`, () => {
+      const r = explore(goldenSetting(), scope, { properties: PROPERTIES });
+      expect({ states: r.states, transitions: r.transitions, maxDepth: r.maxDepth, complete: r.complete }).toEqual(expected[scope.name]);
+    });
+  }
+  it('smoke runs one configuration in well under a second', () => {
+    explore(goldenSetting(), SMOKE, { properties: PROPERTIES }); // warm-up
+    const r = explore(goldenSetting(), SMOKE, { properties: PROPERTIES });
+    expect(r.elapsedMs).toBeLessThan(1000);
+  });
+});
+
+describe('counterexamples', () => {
+  it('no-session-injection under binding none + query: the 3-step login CSRF', () => {
+    const s = CONFIGS[1][1];
+    const r = explore(s, SMOKE, { properties: PROPERTIES });
+    const c = r.counterexamples.get('no-session-injection')!;
+    expect(c.events.map((e) => e.type)).toEqual(['NATIVE_LOGIN', 'MINT_TRANSFER_TOKEN', 'AUTHORIZE']);
+    expect(c.events[0]).toMatchObject({ user: 'mallory' });
+    expect(c.events[2]).toMatchObject({ method: 'query', transferToken: 'stt1' });
+    expect(['alice-phone', 'alice-laptop']).toContain((c.events[2] as { device: string }).device);
+    expect(replayVerdict(s, 'no-session-injection', c.events)).toBe(c.message);
+  });
+
+  for (const [label, s] of CONFIGS) {
+    it(`${label}: every counterexample replays to the same violation, and none is shorter in the scope`, () => {
+      const r = explore(s, SMOKE, { properties: PROPERTIES });
+      for (const [id, c] of r.counterexamples) {
+        expect(replayVerdict(s, id, c.events), id).toBe(c.message);
+        expect(c.observations).toHaveLength(c.events.length);
+        // shortest: exploring one level less finds no violation of it
+        const shallower = explore(s, SMOKE, { properties: [propertyById(id)!], depth: c.events.length - 1 });
+        expect(shallower.counterexamples.has(id), id).toBe(false);
+      }
+    });
+  }
+});
+
+describe('the relevance table skips only calls that answer null', () => {
+  for (const [label, s] of CONFIGS) {
+    it(label, () => {
+      const fast = explore(s, SMOKE, { properties: PROPERTIES });
+      const full = explore(s, SMOKE, { properties: PROPERTIES, fullChecks: true });
+      const summary = (r: typeof fast) => Object.fromEntries([...r.counterexamples].map(([id, c]) => [id, c.events.length]));
+      expect(summary(fast)).toEqual(summary(full));
+      expect(fast.states).toBe(full.states);
+    });
+  }
+});
+
+describe('canonical states', () => {
+  it('renaming and the clock abstraction only merge states', () => {
+    const s = goldenSetting();
+    const canon = explore(s, SMOKE, { properties: PROPERTIES, depth: 4 });
+    const raw = explore(s, SMOKE, { properties: PROPERTIES, depth: 4, canonical: false });
+    expect(canon.states).toBeLessThan(raw.states);
+    expect([...canon.counterexamples.keys()].sort()).toEqual([...raw.counterexamples.keys()].sort());
+    expect(canon.coverage).toEqual(raw.coverage);
+  });
+  it('device symmetry: none in smoke and default, alice\'s two devices in deep', () => {
+    expect(deviceSymmetry(SMOKE)).toEqual([]);
+    expect(deviceSymmetry(DEFAULT)).toEqual([]);
+    expect(deviceSymmetry(DEEP)).toEqual([['alice-phone', 'alice-laptop']]);
+  });
+  it('symmetry only merges states', () => {
+    const s = goldenSetting();
+    const sym = explore(s, DEEP, { properties: PROPERTIES, depth: 3 });
+    const asym = explore(s, DEEP, { properties: PROPERTIES, depth: 3, symmetry: false });
+    expect(sym.states).toBeLessThan(asym.states);
+    expect([...sym.counterexamples.keys()].sort()).toEqual([...asym.counterexamples.keys()].sort());
+  });
+});
+
+describe('default scope coverage', () => {
+  it('reaches every reason code and every /authorize outcome row over three configurations', () => {
+    const cov = emptyCoverage();
+    for (const s of [goldenSetting(), CONFIGS[2][1], CONFIGS[3][1]]) mergeCoverage(cov, explore(s, DEFAULT, { properties: [] }).coverage);
+    expect(COVERAGE_ITEMS.reasons.filter((x) => !cov.reasons.has(x))).toEqual([]);
+    expect(COVERAGE_ITEMS.outcomeRows.filter((x) => !cov.outcomeRows.has(x))).toEqual([]);
+  });
+});
+
+describe('agreement with the random engine on the smoke scope', () => {
+  for (const [label, s] of CONFIGS) {
+    it(label, () => {
+      const explored = explore(s, SMOKE, { properties: PROPERTIES });
+      const random = runRandom(createModel(s), { runs: 3000, maxSteps: SMOKE.depth, seed: 42, properties: PROPERTIES });
+      // explorer -> random: what the explorer finds within the scope, random runs of the same length find
+      for (const id of explored.counterexamples.keys()) expect(random.counterexamples.has(id), `random misses ${id}`).toBe(true);
+      // random -> explorer: a random counterexample that stays within the scope's alphabet and bounds is
+      // found by the explorer, no longer
+      for (const [id, c] of random.counterexamples) {
+        if (!inScope(s, SMOKE, c.events)) continue;
+        expect(explored.counterexamples.has(id), `explorer misses ${id}`).toBe(true);
+        expect(explored.counterexamples.get(id)!.events.length).toBeLessThanOrEqual(c.events.length);
+      }
+      // and the two find the same set of violated properties
+      expect([...random.counterexamples.keys()].sort()).toEqual([...explored.counterexamples.keys()].sort());
+    });
+  }
+});

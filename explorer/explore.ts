@@ -1,0 +1,390 @@
+// explorer/explore.ts: exhaustive bounded exploration, breadth first.
+// From the model's initial world, every event of the scope's alphabet that the world enables is applied
+// (events naming artifacts range over every artifact that exists); worlds are deduplicated by their
+// canonical fingerprint (canonical.ts); every property is checked on every transition (see RELEVANCE
+// for the transitions where a property provably answers null and is not called). Breadth first, so
+// the first counterexample found for a property is a shortest one within the scope.
+// Visited states are stored as 64-bit fingerprints in an open-addressing table plus a parent pointer
+// and the index of the event in the parent's enumeration (8 bytes per state); worlds are kept for the
+// frontier only. A path is rebuilt by replaying event indices from the initial world.
+import { createModel, runEvents, type Model, type StepResult } from '../machines/step.js';
+import type { ModelEvent, EventType } from '../machines/events.js';
+import type { Observation } from '../machines/observation.js';
+import type { Setting } from '../machines/setting.js';
+import type { World } from '../machines/world.js';
+import type { Property, StepView } from '../properties/property.js';
+import { emptyCoverage, recordStep, type Coverage } from '../engine/coverage.js';
+import { createCanonicalizer, type Fingerprint } from './canonical.js';
+import { timeStepSeconds, type Scope } from './scopes.js';
+
+export interface ExploreProgress {
+  depth: number;
+  states: number;
+  transitions: number;
+  frontier: number;
+  elapsedMs: number;
+}
+
+export interface ExploreOptions {
+  properties: readonly Property[];
+  /** overrides the scope's depth */
+  depth?: number;
+  /** the model to explore (a mutant's, say); default createModel(setting) */
+  model?: Model;
+  onProgress?: (p: ExploreProgress) => void;
+  /** rename ids and abstract the clock (default true) */
+  canonical?: boolean;
+  /** reduce by the scope's device symmetry (default true; a no-op when the scope has none) */
+  symmetry?: boolean;
+  /** call every property on every transition, ignoring RELEVANCE (for checking RELEVANCE itself) */
+  fullChecks?: boolean;
+  /** stop after this many distinct states (complete is then false) */
+  maxStates?: number;
+  /** record coverage (default true; the bench measures the cost) */
+  coverage?: boolean;
+}
+
+export interface ExploreCounterexample {
+  property: string;
+  kind: Property['kind'];
+  message: string;
+  events: ModelEvent[];
+  observations: Observation[];
+}
+
+export interface ExploreResult {
+  scope: string;
+  depth: number;
+  /** distinct states, the initial world included */
+  states: number;
+  /** in-scope transitions generated (self-loops and transitions to known states included) */
+  transitions: number;
+  /** the depth of the deepest distinct state */
+  maxDepth: number;
+  /** the frontier ran dry before the depth bound: every world within the scope's bounds was reached */
+  complete: boolean;
+  /** the first (= a shortest) counterexample per property id */
+  counterexamples: Map<string, ExploreCounterexample>;
+  coverage: Coverage;
+  elapsedMs: number;
+  /** bytes of the visited set and parent pointers per distinct state (worlds of the frontier excluded) */
+  bytesPerState: number;
+  /** distinct states first reached at each depth (index = depth) */
+  statesByDepth: number[];
+  /** most worlds held at once (one BFS level and the next) */
+  peakFrontier: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which properties can answer non-null on which transitions.
+//
+// Read off properties/*.ts (every check starts with the guard quoted):
+//  - `presentation(v)` is null unless AUTHORIZE with a transfer token, and the goals' `redeemed(v)` is
+//    false then: transfer-token-expiry, single-use, device-binding, allowed-methods,
+//    valid-token-no-session-logs-in, same-user-reuses-session, other-user-prompts-and-revokes,
+//    invalid-token-prompts, organization-match, live-parent, no-session-injection,
+//    no-token-theft-takeover, no-replay, failed-check-uses-token-up -> 'token'.
+//  - standard-sso-unchanged: `if (e.type !== 'AUTHORIZE') return null` -> 'authorize'.
+//  - mint-needs-flag, no-nested-transfer: MINT only -> 'mint'. revoked-refresh-token-refused: MINT
+//    or REFRESH -> 'grant'.
+//  - web-refresh-token-gate and lineage-kept loop over `observation.issued`: null when nothing was
+//    issued -> 'issued'.
+//  - flags-touch-only-transfer-artifacts loops over `observation.revoked.{sessions,refreshTokens}`:
+//    null when both are empty -> 'revoked'.
+//  - no-orphans, complete-cascade, online-refresh-tokens, logout-ends-web-refresh-tokens read only
+//    `v.after` and `v.setting`: state invariants -> 'state'. Their verdict on a transition depends on
+//    the world reached alone, and is the same for isomorphic worlds (canonical.ts), so checking them
+//    on the transition that first reaches each distinct state is checking them on every transition
+//    (a transition to a known state repeats a verdict already given, and BFS reaches a state first by
+//    a shortest path, so the counterexample stays a shortest one).
+//  - rotation-reuse-detection: a state invariant (a rotated token of a non-rotating client, read from
+//    `v.after`) and then `MINT`/`REFRESH` only -> 'state+grant'.
+// Any other property (one added later) is called on every transition. A test (explore.test.ts) runs
+// the smoke scope with and without this table over several configurations and compares counterexamples.
+type Relevance = 'token' | 'authorize' | 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'always';
+export const RELEVANCE: Readonly<Record<string, Relevance>> = {
+  'transfer-token-expiry': 'token', 'single-use': 'token', 'device-binding': 'token', 'allowed-methods': 'token',
+  'valid-token-no-session-logs-in': 'token', 'same-user-reuses-session': 'token', 'other-user-prompts-and-revokes': 'token',
+  'invalid-token-prompts': 'token', 'organization-match': 'token', 'live-parent': 'token',
+  'no-session-injection': 'token', 'no-token-theft-takeover': 'token', 'no-replay': 'token', 'failed-check-uses-token-up': 'token',
+  'standard-sso-unchanged': 'authorize',
+  'mint-needs-flag': 'mint', 'no-nested-transfer': 'mint', 'revoked-refresh-token-refused': 'grant',
+  'web-refresh-token-gate': 'issued', 'lineage-kept': 'issued', 'flags-touch-only-transfer-artifacts': 'revoked',
+  'no-orphans': 'state', 'complete-cascade': 'state', 'online-refresh-tokens': 'state', 'logout-ends-web-refresh-tokens': 'state',
+  'rotation-reuse-detection': 'state+grant',
+};
+
+function relevant(r: Relevance, e: ModelEvent, o: Observation, isNew: boolean): boolean {
+  switch (r) {
+    case 'token': return e.type === 'AUTHORIZE' && e.transferToken !== undefined;
+    case 'authorize': return e.type === 'AUTHORIZE';
+    case 'mint': return e.type === 'MINT_TRANSFER_TOKEN';
+    case 'grant': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
+    case 'issued': return o.issued.length > 0;
+    case 'revoked': return o.revoked.sessions.length > 0 || o.revoked.refreshTokens.length > 0;
+    case 'state': return isNew;
+    case 'state+grant': return isNew || e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
+    case 'always': return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scope's events at a world. Event objects are cached and shared (the model never mutates them).
+
+export interface EventEnumerator {
+  /** the enabled events at w, in a fixed order; the array is reused by the next call */
+  events(w: World): readonly ModelEvent[];
+  /** the world is within the scope's bounds (a state constraint) */
+  withinBounds(w: World): boolean;
+}
+
+export function createEnumerator(setting: Setting, scope: Scope): EventEnumerator {
+  const a = scope.alphabet;
+  const b = scope.bounds;
+  const ttl = setting.config.transferTokenTtlSeconds;
+  const nativeLogins: ModelEvent[] = a.nativeLogins.map((n) => (n.organization
+    ? { type: 'NATIVE_LOGIN', user: n.user, device: n.device, organization: n.organization }
+    : { type: 'NATIVE_LOGIN', user: n.user, device: n.device }));
+  const webLogins: ModelEvent[] = a.webLogins.flatMap((l) => a.offlineAccess.map((off): ModelEvent => (off
+    ? { type: 'WEB_LOGIN', device: l.device, user: l.user, offlineAccess: true } : { type: 'WEB_LOGIN', device: l.device, user: l.user })));
+  const plainAuthorize: ModelEvent[] = a.authorizeDevices.flatMap((device) => a.offlineAccess.map((off): ModelEvent => (off
+    ? { type: 'AUTHORIZE', device, offlineAccess: true } : { type: 'AUTHORIZE', device })));
+  const advance: ModelEvent[] = [...new Set(a.advanceTime.map((t) => timeStepSeconds(t, ttl)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
+  const moves: { device: string; network: string; event: ModelEvent }[] = a.moves.map((m) => ({ ...m, event: { type: 'MOVE_DEVICE', device: m.device, network: m.network } }));
+
+  const perRt: { mint: ModelEvent; refresh: ModelEvent; revoke: ModelEvent }[] = [];
+  const rtEvents = (i: number) => (perRt[i] ??= {
+    mint: { type: 'MINT_TRANSFER_TOKEN', refreshToken: `rt${i + 1}` },
+    refresh: { type: 'REFRESH', refreshToken: `rt${i + 1}` },
+    revoke: { type: 'REVOKE_REFRESH_TOKEN', refreshToken: `rt${i + 1}` },
+  });
+  const perStt: ModelEvent[][] = [];
+  const sttEvents = (i: number) => (perStt[i] ??= a.authorizeDevices.flatMap((device) => a.methods.flatMap((method) =>
+    a.organizations.flatMap((org) => a.offlineAccess.map((off): ModelEvent => {
+      const e: ModelEvent = { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}`, method };
+      if (org !== null) e.organization = org;
+      if (off) e.offlineAccess = true;
+      return e;
+    })))));
+  const perSession: ModelEvent[] = [];
+  const sessionEvent = (i: number) => (perSession[i] ??= { type: 'REVOKE_SESSION', session: `s${i + 1}` });
+
+  const nativeFamilies = (w: World) => {
+    let n = 0;
+    for (const t of w.refreshTokens) if (t.client === 'native' && t.family === t.id) n++;
+    return n;
+  };
+  const loginSessions = (w: World) => {
+    let n = 0;
+    for (const s of w.sessions) if (s.via === 'login') n++;
+    return n;
+  };
+  const buf: ModelEvent[] = [];
+  return {
+    events(w) {
+      buf.length = 0;
+      const nR = w.refreshTokens.length;
+      if (nR < b.refreshTokens && nativeFamilies(w) < b.nativeLogins) for (const e of nativeLogins) buf.push(e);
+      const canMint = w.transferTokens.length < b.mints;
+      for (let i = 0; i < nR; i++) {
+        const r = rtEvents(i);
+        if (canMint) buf.push(r.mint);
+        if (a.refresh) buf.push(r.refresh);
+        if (a.revokeRefreshToken) buf.push(r.revoke);
+      }
+      for (const e of plainAuthorize) buf.push(e);
+      for (let i = 0; i < w.transferTokens.length; i++) for (const e of sttEvents(i)) buf.push(e);
+      if (loginSessions(w) < b.webLogins) for (const e of webLogins) buf.push(e);
+      if (a.revokeSession) for (let i = 0; i < w.sessions.length; i++) buf.push(sessionEvent(i));
+      for (const e of advance) buf.push(e);
+      for (const m of moves) if (w.devices[m.device].network !== m.network) buf.push(m.event);
+      return buf;
+    },
+    withinBounds(w) {
+      return w.refreshTokens.length <= b.refreshTokens && w.transferTokens.length <= b.mints
+        && nativeFamilies(w) <= b.nativeLogins && loginSessions(w) <= b.webLogins;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visited set: 64-bit fingerprints, open addressing, linear probing, load <= 1/2.
+
+class FingerprintSet {
+  private keys: Uint32Array;
+  private mask: number;
+  size = 0;
+  constructor(capacity = 1 << 16) {
+    this.keys = new Uint32Array(capacity * 2);
+    this.mask = capacity - 1;
+  }
+  get bytes(): number { return this.keys.byteLength; }
+  /** true when added (it was not there) */
+  add(lo: number, hi: number): boolean {
+    if (lo === 0 && hi === 0) lo = 1; // (0, 0) marks an empty slot
+    const keys = this.keys;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const klo = keys[2 * i], khi = keys[2 * i + 1];
+      if (klo === 0 && khi === 0) break;
+      if (klo === lo && khi === hi) return false;
+      i = (i + 1) & this.mask;
+    }
+    keys[2 * i] = lo;
+    keys[2 * i + 1] = hi;
+    if (++this.size * 2 > this.mask + 1) this.grow();
+    return true;
+  }
+  private grow(): void {
+    const old = this.keys;
+    this.keys = new Uint32Array(old.length * 2);
+    this.mask = (this.keys.length >>> 1) - 1;
+    this.size = 0;
+    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0 || old[j + 1] !== 0) this.add(old[j], old[j + 1]);
+  }
+}
+
+/** Growable parent pointers: state index -> parent state index, event index in the parent's enumeration. */
+class Parents {
+  parent = new Int32Array(1 << 16);
+  event = new Uint16Array(1 << 16);
+  push(i: number, parent: number, event: number): void {
+    if (i >= this.parent.length) {
+      const p = new Int32Array(this.parent.length * 2); p.set(this.parent); this.parent = p;
+      const e = new Uint16Array(this.event.length * 2); e.set(this.event); this.event = e;
+    }
+    this.parent[i] = parent;
+    this.event[i] = event;
+  }
+  get bytes(): number { return this.parent.byteLength + this.event.byteLength; }
+}
+
+/** The world did not change: every part is the same object (the step copies on write). */
+function unchanged(a: World, b: World, devices: readonly string[]): boolean {
+  if (a.clock !== b.clock || a.refreshTokens.length !== b.refreshTokens.length || a.transferTokens.length !== b.transferTokens.length
+    || a.sessions.length !== b.sessions.length) return false;
+  for (let i = 0; i < a.refreshTokens.length; i++) if (a.refreshTokens[i] !== b.refreshTokens[i]) return false;
+  for (let i = 0; i < a.transferTokens.length; i++) if (a.transferTokens[i] !== b.transferTokens[i]) return false;
+  for (let i = 0; i < a.sessions.length; i++) if (a.sessions[i] !== b.sessions[i]) return false;
+  for (const d of devices) if (a.devices[d] !== b.devices[d]) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): ExploreResult {
+  const started = performance.now();
+  const model = opts.model ?? createModel(setting);
+  const depthBound = opts.depth ?? scope.depth;
+  const maxStates = opts.maxStates ?? Infinity;
+  const enumerator = createEnumerator(setting, scope);
+  const canon = createCanonicalizer(setting, scope, { canonical: opts.canonical ?? true, symmetry: opts.symmetry ?? true });
+  const deviceNames = setting.population.devices.map((d) => d.name);
+  const props = opts.properties.map((p) => ({ p, relevance: opts.fullChecks ? 'always' as Relevance : RELEVANCE[p.id] ?? 'always' }));
+  const coverage = emptyCoverage();
+  const recordCoverage = opts.coverage ?? true;
+  const coveredQuiet = new Set<string>();
+  const counterexamples = new Map<string, ExploreCounterexample>();
+  const found = new Map<string, { parent: number; event: ModelEvent }>();
+
+  const visited = new FingerprintSet();
+  const parents = new Parents();
+  const fp: Fingerprint = { lo: 0, hi: 0 };
+  canon.fingerprint(model.initial, fp);
+  visited.add(fp.lo, fp.hi);
+  parents.push(0, -1, 0);
+  let states = 1;
+  let transitions = 0;
+  let maxDepth = 0;
+  let complete = false;
+  let peakFrontier = 1;
+  const statesByDepth = [1];
+
+  let frontier: World[] = [model.initial];
+  let frontierIds: number[] = [0];
+  let stopped = false;
+  for (let depth = 0; depth < depthBound && !stopped; depth++) {
+    const next: World[] = [];
+    const nextIds: number[] = [];
+    const fromInitial = depth === 0;
+    for (let f = 0; f < frontier.length && !stopped; f++) {
+      const world = frontier[f];
+      const events = enumerator.events(world);
+      for (let k = 0; k < events.length; k++) {
+        const event = events[k];
+        const result: StepResult = model.step(world, event, depth + 1);
+        const after = result.world;
+        const same = unchanged(world, after, deviceNames);
+        if (!same && !enumerator.withinBounds(after)) continue;
+        transitions++;
+        const view: StepView = { setting, event, observation: result.observation, before: world, after };
+        // coverage: a transition that changes nothing and is not an /authorize adds only its reason and
+        // branch (recordStep: outcomeRow is null, no status moved), so one such per branch and reason suffices
+        if (!recordCoverage) { /* not asked */ } else if (event.type === 'AUTHORIZE' || !same) recordStep(coverage, view, result);
+        else {
+          const key = `${event.type}/${result.branch}|${result.observation.reason ?? ''}`;
+          if (!coveredQuiet.has(key)) { coveredQuiet.add(key); recordStep(coverage, view, result); }
+        }
+        let isNew = false;
+        if (!same) {
+          canon.fingerprint(after, fp);
+          isNew = visited.add(fp.lo, fp.hi);
+        }
+        for (const { p, relevance } of props) {
+          if (found.has(p.id) || !(fromInitial || relevant(relevance, event, result.observation, isNew))) continue;
+          if (p.check(view) !== null) found.set(p.id, { parent: frontierIds[f], event });
+        }
+        if (isNew) {
+          parents.push(states, frontierIds[f], k);
+          if (depth + 1 < depthBound) { next.push(after); nextIds.push(states); }
+          states++;
+          statesByDepth[depth + 1] = (statesByDepth[depth + 1] ?? 0) + 1;
+          maxDepth = depth + 1;
+          if (states >= maxStates) { stopped = true; break; }
+        }
+      }
+    }
+    peakFrontier = Math.max(peakFrontier, frontier.length + next.length);
+    opts.onProgress?.({ depth: depth + 1, states, transitions, frontier: next.length, elapsedMs: performance.now() - started });
+    if (statesByDepth[depth + 1] === undefined) { complete = !stopped; break; }
+    frontier = next;
+    frontierIds = nextIds;
+  }
+
+  // Rebuild and replay each counterexample: the events from the initial world to the violating step.
+  for (const { p } of props) {
+    const f = found.get(p.id);
+    if (!f) continue;
+    const events = [...pathTo(model, enumerator, parents, f.parent), f.event];
+    const replay = runEvents(createModel(setting), events);
+    const beforeLast = runEvents(createModel(setting), events.slice(0, -1)).world;
+    const last = replay.observations[replay.observations.length - 1];
+    const message = p.check({ setting, event: f.event, observation: last, before: beforeLast, after: replay.world });
+    if (message === null) throw new Error(`explorer: the counterexample of ${p.id} does not replay (${events.length} events)`);
+    counterexamples.set(p.id, { property: p.id, kind: p.kind, message, events, observations: replay.observations });
+  }
+
+  return {
+    scope: scope.name, depth: depthBound, states, transitions, maxDepth, complete, counterexamples, coverage,
+    elapsedMs: performance.now() - started,
+    bytesPerState: (visited.bytes + parents.bytes) / states,
+    statesByDepth, peakFrontier,
+  };
+}
+
+/** The events from the initial world to state `id`, by replaying event indices. */
+function pathTo(model: Model, enumerator: EventEnumerator, parents: Parents, id: number): ModelEvent[] {
+  const indices: number[] = [];
+  for (let s = id; s > 0; s = parents.parent[s]) indices.push(parents.event[s]);
+  indices.reverse();
+  const events: ModelEvent[] = [];
+  let world = model.initial;
+  indices.forEach((k, i) => {
+    const e = enumerator.events(world)[k];
+    events.push(e);
+    world = model.step(world, e, i + 1).world;
+  });
+  return events;
+}
+
+export type { EventType };
