@@ -49,14 +49,20 @@ export function outcomeRow(v: StepView): OutcomeRow | null {
 }
 
 const KINDS = [['refreshToken', 'refreshTokens'], ['transferToken', 'transferTokens'], ['session', 'sessions']] as const;
-const EVENT_OF: Record<string, string> = Object.fromEntries(lifecycleTransitions().map((t) => [`${t.kind}:${t.from}>${t.to}`, t.event]));
+// keys built once: recording coverage is on the explorer's hot path
+const BRANCH_KEY: Record<string, Record<string, string>> = Object.fromEntries(
+  Object.entries(TENANT_BRANCHES).map(([type, bs]) => [type, Object.fromEntries(bs.map((b) => [b.actions, `${type}/${b.actions}`]))]));
+const STATE_KEY: Record<string, Record<string, string>> = Object.fromEntries(
+  (Object.keys(LIFECYCLE) as ArtifactKind[]).map((k) => [k, Object.fromEntries(Object.keys(LIFECYCLE[k]).map((st) => [st, `${k}:${st}`]))]));
+const TRANSITION_KEY: Record<string, string> = Object.fromEntries(
+  lifecycleTransitions().map((t) => [`${t.kind}:${t.from}>${t.to}`, `${t.kind}:${t.from} -${t.event}-> ${t.to}`]));
 
 export function recordStep(cov: Coverage, v: StepView, result: StepResult): void {
   const o = result.observation;
   if (o.reason && o.reason !== 'already_revoked') cov.reasons.add(o.reason);
   const row = outcomeRow(v);
   if (row) cov.outcomeRows.add(row);
-  cov.branches.add(`${v.event.type}/${result.branch}`);
+  cov.branches.add(BRANCH_KEY[v.event.type][result.branch]);
   recordWorldChange(cov, v.before, v.after);
 }
 
@@ -64,12 +70,14 @@ function recordWorldChange(cov: Coverage, before: World, after: World): void {
   for (const [kind, list] of KINDS) {
     const a = after[list] as readonly { status: string }[];
     const b = before[list] as readonly { status: string }[];
+    if (a === b) continue; // the step left this kind alone (copy on write)
     for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
       const to = a[i].status;
       const from = b[i]?.status;
       if (from === to) continue;
-      cov.actorStates.add(`${kind}:${to}`);
-      if (from !== undefined) cov.transitions.add(`${kind}:${from} -${EVENT_OF[`${kind}:${from}>${to}`]}-> ${to}`);
+      cov.actorStates.add(STATE_KEY[kind][to]);
+      if (from !== undefined) cov.transitions.add(TRANSITION_KEY[`${kind}:${from}>${to}`]);
     }
   }
 }

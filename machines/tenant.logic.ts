@@ -21,37 +21,61 @@ export interface LifecycleMessage { kind: ArtifactKind; id: string; event: strin
 
 export class Tx {
   clock: number;
-  readonly devices: Record<string, DeviceState>;
-  readonly refreshTokens: RefreshToken[];
-  readonly transferTokens: TransferToken[];
-  readonly sessions: Session[];
   readonly obs: Observation;
   /** for the live actor system: artifacts created and lifecycle events sent, in order */
   readonly created: { kind: ArtifactKind; id: string }[] = [];
   readonly sent: LifecycleMessage[] = [];
+  // Copy on write: a list or the device record is copied the first time this step changes it, so what a
+  // step leaves alone stays shared with the world before (cheap to store, cheap to compare).
+  private devicesNow: Readonly<Record<string, DeviceState>>;
+  private readonly lists: { refreshTokens: RefreshToken[]; transferTokens: TransferToken[]; sessions: Session[] };
+  private readonly owned = { devices: false, refreshTokens: false, transferTokens: false, sessions: false };
 
   constructor(readonly setting: Setting, readonly before: World, readonly event: ModelEvent, step: number) {
     this.clock = before.clock;
-    this.devices = { ...before.devices };
-    this.refreshTokens = before.refreshTokens.slice();
-    this.transferTokens = before.transferTokens.slice();
-    this.sessions = before.sessions.slice();
+    this.devicesNow = before.devices;
+    this.lists = {
+      refreshTokens: before.refreshTokens as RefreshToken[],
+      transferTokens: before.transferTokens as TransferToken[],
+      sessions: before.sessions as Session[],
+    };
     this.obs = emptyObservation(step, event);
   }
 
+  get devices(): Readonly<Record<string, DeviceState>> { return this.devicesNow; }
+  get refreshTokens(): readonly RefreshToken[] { return this.lists.refreshTokens; }
+  get transferTokens(): readonly TransferToken[] { return this.lists.transferTokens; }
+  get sessions(): readonly Session[] { return this.lists.sessions; }
+
   /** The world as it stands now in this step. */
   get world(): World {
-    return { clock: this.clock, devices: this.devices, refreshTokens: this.refreshTokens, transferTokens: this.transferTokens, sessions: this.sessions };
+    return { clock: this.clock, devices: this.devicesNow, refreshTokens: this.lists.refreshTokens, transferTokens: this.lists.transferTokens, sessions: this.lists.sessions };
+  }
+
+  private writable<L extends keyof Tx['lists']>(list: L): Tx['lists'][L] {
+    if (!this.owned[list]) {
+      (this.lists[list] as unknown[]) = this.lists[list].slice();
+      this.owned[list] = true;
+    }
+    return this.lists[list];
+  }
+
+  /** Changes one device's network or session cookie. */
+  setDevice(name: string, patch: Partial<DeviceState>): void {
+    if (!this.owned.devices) {
+      this.devicesNow = { ...this.devicesNow };
+      this.owned.devices = true;
+    }
+    (this.devicesNow as Record<string, DeviceState>)[name] = { ...this.devicesNow[name], ...patch };
   }
 
   /** Sends a lifecycle event to an artifact; true when its machine moved. */
   send(kind: ArtifactKind, id: string, event: string): boolean {
-    const list = this[LIST[kind]] as Artifact[];
     const i = indexOfId(id);
-    const current = list[i];
+    const current = this.lists[LIST[kind]][i] as Artifact;
     const next = LIFECYCLE[kind][current.status]?.[event];
     if (next === undefined) return false;
-    list[i] = { ...current, status: next } as Artifact;
+    (this.writable(LIST[kind]) as Artifact[])[i] = { ...current, status: next } as Artifact;
     this.sent.push({ kind, id, event });
     if (event === 'REVOKE') this.obs.revoked[LIST[kind]].push(id);
     else if (event === 'REDEEM' || event === 'BURN') this.obs.consumed.push(id);
@@ -62,7 +86,7 @@ export class Tx {
   issueRefreshToken(fields: Omit<RefreshToken, 'id' | 'status' | 'family'> & { family?: string }): RefreshToken {
     const id = `rt${this.refreshTokens.length + 1}`;
     const rt: RefreshToken = { id, ...fields, status: 'active', family: fields.family ?? id };
-    this.refreshTokens.push(rt);
+    this.writable('refreshTokens').push(rt);
     this.created.push({ kind: 'refreshToken', id });
     this.obs.issued.push(id);
     return rt;
@@ -71,7 +95,7 @@ export class Tx {
   issueTransferToken(fields: Omit<TransferToken, 'id' | 'status'>): TransferToken {
     const id = `stt${this.transferTokens.length + 1}`;
     const stt: TransferToken = { id, ...fields, status: 'issued' };
-    this.transferTokens.push(stt);
+    this.writable('transferTokens').push(stt);
     this.created.push({ kind: 'transferToken', id });
     this.obs.issued.push(id);
     return stt;
@@ -80,15 +104,15 @@ export class Tx {
   createSession(fields: Omit<Session, 'id' | 'status'>): Session {
     const id = `s${this.sessions.length + 1}`;
     const s: Session = { id, ...fields, status: 'active' };
-    this.sessions.push(s);
+    this.writable('sessions').push(s);
     this.created.push({ kind: 'session', id });
-    this.devices[fields.device] = { ...this.devices[fields.device], session: id };
+    this.setDevice(fields.device, { session: id });
     return s;
   }
 
   updateSession(id: string, patch: Partial<Pick<Session, 'parent'>>): void {
     const i = indexOfId(id);
-    this.sessions[i] = { ...this.sessions[i], ...patch };
+    this.writable('sessions')[i] = { ...this.sessions[i], ...patch };
   }
 
   loggedIn(s: Session, created: boolean): void {
@@ -108,7 +132,7 @@ export class Tx {
 export function revokeSession(tx: Tx, id: string): void {
   if (!tx.send('session', id, 'REVOKE')) return;
   const s = tx.sessions[indexOfId(id)];
-  if (tx.devices[s.device]?.session === id) tx.devices[s.device] = { ...tx.devices[s.device], session: null };
+  if (tx.devices[s.device]?.session === id) tx.setDevice(s.device, { session: null });
   for (const rt of tx.refreshTokens) if (rt.session === id && rt.online) tx.send('refreshToken', rt.id, 'REVOKE');
 }
 
@@ -302,7 +326,7 @@ export const EFFECTS = {
   },
   moveDevice: (tx, e) => {
     const { device, network } = ev<'MOVE_DEVICE'>(e);
-    tx.devices[device] = { ...tx.devices[device], network };
+    tx.setDevice(device, { network });
     tx.answer('ok');
   },
 } satisfies Record<string, Effect>;

@@ -131,7 +131,14 @@ export function initialWorld(population: Population): World {
 }
 
 /** Ids are `rt<n>`, `stt<n>`, `s<n>`: the n-th artifact of its kind sits at index n-1. */
-export const indexOfId = (id: string): number => Number(id.replace(/^\D+/, '')) - 1;
+export function indexOfId(id: string): number {
+  let n = 0;
+  for (let i = 0; i < id.length; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) n = n * 10 + d;
+  }
+  return n - 1;
+}
 export const refreshToken = (w: World, id: string): RefreshToken | undefined => w.refreshTokens[indexOfId(id)];
 export const transferToken = (w: World, id: string): TransferToken | undefined => w.transferTokens[indexOfId(id)];
 export const session = (w: World, id: string): Session | undefined => w.sessions[indexOfId(id)];

@@ -58,16 +58,18 @@ export interface Presentation {
   readonly valid: boolean;
 }
 
-const presentations = new WeakMap<StepView, Presentation | null>();
+// Properties are checked one after another on the same step: a one-entry cache computes the
+// presentation once per step however many properties ask.
+let cachedView: StepView | null = null;
+let cachedPresentation: Presentation | null = null;
 
-/** The presentation of the step's transfer token, computed once per step however many properties ask. */
+/** Public facts about the transfer token this step presents at /authorize, or null. */
 export function presentation(v: StepView): Presentation | null {
-  let p = presentations.get(v);
-  if (p === undefined) {
-    p = computePresentation(v);
-    presentations.set(v, p);
+  if (v !== cachedView) {
+    cachedPresentation = computePresentation(v);
+    cachedView = v;
   }
-  return p;
+  return cachedPresentation;
 }
 
 function computePresentation(v: StepView): Presentation | null {

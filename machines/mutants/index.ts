@@ -80,7 +80,7 @@ const failRedemption = (reason: Reason): Effect => (tx, e) => {
 function revokeSessionOnly(tx: Tx, id: string): void {
   if (!tx.send('session', id, 'REVOKE')) return;
   const s = tx.sessions[indexOfId(id)];
-  if (tx.devices[s.device]?.session === id) tx.devices[s.device] = { ...tx.devices[s.device], session: null };
+  if (tx.devices[s.device]?.session === id) tx.setDevice(s.device, { session: null });
 }
 
 /** Revokes a family and its pending transfer tokens; `cascade` says how far the cascade goes. */
