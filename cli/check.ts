@@ -1,103 +1,232 @@
-// cli/check.ts: `n2w check`: the random engine over the configuration space (or one configuration),
-// the report written to --out, and a short summary with the scope actually explored.
+// cli/check.ts: `n2w check`, `n2w explore` and `n2w merge-reports`. One pipeline: choose the
+// configurations (the space, a slice of it, or one), run the engines on each across worker threads,
+// build the report (cli/report/report.ts), write it, print a short summary with the scope explored.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { checkConfigurations, workerCount, type CheckOptions } from '../engine/check.js';
-import { buildReport, nonVacuity } from './report/report.js';
+import { checkConfigurations, workerCount, type CheckOptions, type ConfigResult } from '../engine/check.js';
+import { SCOPES } from '../explorer/scopes.js';
+import type { ExploreProgress } from '../explorer/explore.js';
+import { GOLDEN_CONFIG } from '../explorer/golden.js';
+import { buildReport, nonVacuity, type NonVacuity, type Report } from './report/report.js';
 import { writeReport, toJson } from './report/write.js';
-import { loadClients, loadConfigFile, parseInterpretationFlags } from './input.js';
+import { loadClients, loadConfigFile, parseInterpretationFlags, readJson } from './input.js';
 import { EXIT, InputError } from './errors.js';
 import { describeConfig } from './format.js';
 
-export interface CheckFlags {
+/** Flags common to check and explore. */
+export interface EngineFlags {
   config?: string;
   native?: string;
   web?: string;
+  allConfigs?: boolean;
   interpret: string[];
-  runs: number;
-  maxSteps: number;
-  seed: number;
   workers: number;
   out: string;
+  shard?: string;
   failOn?: 'security';
   json?: boolean;
 }
 
+export interface CheckFlags extends EngineFlags {
+  runs: number;
+  maxSteps: number;
+  seed: number;
+  scope: string;
+  depth: number;
+  explore: boolean;
+}
+
+export interface ExploreFlags extends EngineFlags {
+  scope: string;
+  depth?: number;
+}
+
+const PARTIAL_FORMAT = 'n2w-partial/1';
+interface Partial {
+  format: typeof PARTIAL_FORMAT;
+  shard: { index: number; count: number };
+  total: number;
+  options: CheckOptions;
+  results: ConfigResult[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
 export async function checkCommand(flags: CheckFlags): Promise<number> {
-  if (flags.config && (flags.native || flags.web)) throw new InputError('--config cannot be combined with --native/--web: give one configuration one way');
-  if (flags.runs < 1) throw new InputError('--runs: expected at least 1');
-  if (flags.maxSteps < 1) throw new InputError('--max-steps: expected at least 1');
-  const one: Config | null = flags.config ? loadConfigFile(flags.config) : flags.native || flags.web ? loadClients(flags.native, flags.web) : null;
-  const configs = one ? [one] : configurationSpace();
-  const opts: CheckOptions = {
-    runs: flags.runs, maxSteps: flags.maxSteps, seed: flags.seed,
+  if (flags.runs < 0) throw new InputError('--runs: expected 0 (no random engine) or more');
+  if (flags.runs > 0 && flags.maxSteps < 1) throw new InputError('--max-steps: expected at least 1');
+  if (!flags.explore && flags.runs === 0) throw new InputError('--no-explore with --runs 0 leaves no engine to run');
+  const opts = engineOptions(flags, {
+    random: flags.runs > 0 ? { runs: flags.runs, maxSteps: flags.maxSteps, seed: flags.seed } : null,
+    explorer: flags.explore ? { scope: scopeName(flags.scope), depth: positiveDepth(flags.depth) } : null,
+  });
+  return run(flags, opts, selectConfigurations(flags, 'space'));
+}
+
+export async function exploreCommand(flags: ExploreFlags): Promise<number> {
+  const scope = SCOPES[scopeName(flags.scope)];
+  const opts = engineOptions(flags, { random: null, explorer: { scope: scope.name, depth: flags.depth === undefined ? scope.depth : positiveDepth(flags.depth) } });
+  return run(flags, opts, selectConfigurations(flags, flags.allConfigs ? 'space' : 'golden'));
+}
+
+export async function mergeCommand(dirs: string[], flags: { out: string; failOn?: 'security'; json?: boolean }): Promise<number> {
+  const partials = dirs.map((d) => {
+    const file = join(d, 'partial.json');
+    const p = readJson(file) as Partial;
+    if (p?.format !== PARTIAL_FORMAT) throw new InputError(`${file}: format: expected "${PARTIAL_FORMAT}" (a partial report written by --shard)`);
+    return { file, p };
+  });
+  const first = partials[0].p;
+  for (const { file, p } of partials) {
+    if (JSON.stringify(p.options) !== JSON.stringify(first.options)) throw new InputError(`${file}: options: this shard ran with other options than ${partials[0].file}`);
+    if (p.shard.count !== first.shard.count || p.total !== first.total) throw new InputError(`${file}: shard: ${p.shard.index}/${p.shard.count} does not belong with ${first.shard.index}/${first.shard.count}`);
+  }
+  const seen = new Set(partials.map(({ p }) => p.shard.index));
+  if (seen.size !== partials.length) throw new InputError('merge-reports: a shard is given twice');
+  const missing = Array.from({ length: first.shard.count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length) throw new InputError(`merge-reports: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.shard.count}`).join(', ')} missing`);
+  const results = partials.flatMap(({ p }) => p.results).sort((a, b) => a.index - b.index);
+  return finish(flags, first.options, results, first.total === results.length ? 'configuration space' : 'configurations given', nonVacuity(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function engineOptions(flags: EngineFlags, engines: Pick<CheckOptions, 'random' | 'explorer'>): CheckOptions {
+  return {
     interpretations: flags.interpret.length ? parseInterpretationFlags(flags.interpret) : DEFAULT_INTERPRETATIONS,
     population: DEFAULT_POPULATION,
+    ...engines,
   };
-  const workers = workerCount(configs.length, flags.workers);
+}
+
+function scopeName(name: string): string {
+  if (!SCOPES[name]) throw new InputError(`--scope: unknown scope "${name}"; expected one of ${Object.keys(SCOPES).join(', ')}`);
+  return name;
+}
+
+function positiveDepth(d: number): number {
+  if (d < 1) throw new InputError('--depth: expected at least 1');
+  return d;
+}
+
+interface Selection { jobs: { index: number; config: Config }[]; total: number; source: string; one: Config | null; shard: { index: number; count: number } | null }
+
+/** The configurations to check: one given, or the space (or one slice of it with --shard). */
+function selectConfigurations(flags: EngineFlags, fallback: 'space' | 'golden'): Selection {
+  const given = [flags.config && '--config', (flags.native || flags.web) && '--native/--web', flags.allConfigs && '--all-configs'].filter(Boolean);
+  if (given.length > 1) throw new InputError(`${given.join(' and ')}: choose one way to give the configurations`);
+  const one: Config | null = flags.config ? loadConfigFile(flags.config)
+    : flags.native || flags.web ? loadClients(flags.native, flags.web)
+      : !flags.allConfigs && fallback === 'golden' ? GOLDEN_CONFIG : null;
+  if (one) {
+    if (flags.shard) throw new InputError('--shard: only the configuration space can be split; drop --config/--native/--web');
+    return { jobs: [{ index: 0, config: one }], total: 1, source: 'given configuration', one, shard: null };
+  }
+  const space = configurationSpace().map((config, index) => ({ index, config }));
+  if (!flags.shard) return { jobs: space, total: space.length, source: 'configuration space', one: null, shard: null };
+  const m = /^(\d+)\/(\d+)$/.exec(flags.shard);
+  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || count < 1 || index < 1 || index > count) throw new InputError(`--shard ${flags.shard}: expected I/N with 1 <= I <= N, e.g. 2/4`);
+  // contiguous slices, as Playwright shards: slice I holds configurations [from, to)
+  const from = Math.floor(((index - 1) * space.length) / count);
+  const to = Math.floor((index * space.length) / count);
+  return { jobs: space.slice(from, to), total: space.length, source: `shard ${index}/${count} of the configuration space`, one: null, shard: { index, count } };
+}
+
+async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Promise<number> {
+  const workers = workerCount(sel.jobs.length, flags.workers);
   const started = performance.now();
-  const progress = progressReporter(configs.length);
-  const running = checkConfigurations(configs, opts, { workers, onResult: progress.tick });
+  const progress = progressReporter(sel.jobs.length);
+  const running = checkConfigurations(sel.jobs, opts, { workers, onResult: progress.tick, onExploreProgress: progress.explore });
   // while the workers check configurations, this thread shows that the rule properties can fail
-  const mutants = nonVacuity();
+  const mutants = sel.shard ? null : nonVacuity();
   const results = await running;
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
+  if (sel.shard) {
+    const partial: Partial = { format: PARTIAL_FORMAT, shard: sel.shard, total: sel.total, options: opts, results };
+    mkdirSync(flags.out, { recursive: true });
+    writeFileSync(join(flags.out, 'partial.json'), toJson(partial));
+    process.stdout.write(`${pc.bold('n2w')}: ${sel.source}: ${results.length} configurations in ${seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}; `
+      + `partial report ${join(flags.out, 'partial.json')}; combine the shards with n2w merge-reports DIR...\n`);
+    const rules = results.some((r) => [...(r.explorer?.counterexamples ?? []), ...(r.random?.counterexamples ?? [])].some((c) => c.kind === 'rule'));
+    return rules ? EXIT.propertyFailed : EXIT.ok;
+  }
+  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one);
+}
 
-  const built = buildReport(results, opts, one ? 'given configuration' : 'configuration space', mutants, flags.out);
+function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null): number {
+  const built = buildReport(results, opts, source, mutants, flags.out);
   writeReport(flags.out, built);
   const r = built.report;
-  if (flags.json) {
-    process.stdout.write(toJson(r));
-  } else {
-    const out: string[] = [];
-    const rnd = r.scope.random;
-    out.push(`${pc.bold('n2w check')}: ${configs.length} configuration${configs.length > 1 ? 's' : ''}${one ? ` (${describeConfig(one)})` : ''}; `
-      + `${rnd.sequences.toLocaleString('en-US')} random sequences of up to ${rnd.maxSteps} steps (${rnd.steps.toLocaleString('en-US')} steps), seed ${rnd.seed}; `
-      + `${seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}`);
-    const rules = r.properties.filter((p) => p.kind === 'rule');
-    const broken = rules.filter((p) => p.violatedIn > 0);
-    out.push(broken.length === 0
-      ? `${pc.green('spec rules')}: no violation of the ${rules.length} rule properties in this scope`
-      : `${pc.red('spec rules violated')}: ${broken.map((p) => `${p.id} (${p.violatedIn} configurations)`).join(', ')}`);
-    const nv = r.nonVacuity;
-    const missed = nv.mutants.filter((m) => !m.caughtBy.includes(m.mainCatcher));
-    out.push(missed.length === 0
-      ? `${pc.green('non-vacuity')}: each of the ${nv.mutants.length} mutants was caught by its rule property (${nv.runs} sequences each, seed ${nv.seed})`
-      : `${pc.red('vacuous properties')}: ${missed.map((m) => `${m.mainCatcher} did not catch ${m.id}`).join(', ')}`);
-    out.push(`${pc.bold('security goals')}:`);
-    for (const g of r.riskMatrix) {
-      const shortest = Math.min(...g.terms.map((t) => t.steps), ...g.others.map((o) => o.steps));
-      out.push(g.failsIn === 0
-        ? `  ${pc.green('holds')} ${g.goal}: no violation found`
-        : `  ${pc.yellow('fails')} ${g.goal} in ${g.failsIn}/${g.of}: ${g.condition} (shortest counterexample: ${shortest} steps)`);
-    }
-    const missing = Object.entries(r.coverage.missing).filter(([, v]) => v.length > 0);
-    out.push(missing.length === 0 ? 'coverage: every reason code, outcome row, actor state, transition and branch reached'
-      : `coverage: not reached: ${missing.map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ')}`);
-    for (const n of r.coverage.notes) out.push(`  note: ${n}`);
-    out.push(`report: ${flags.out}/report.md, ${flags.out}/report.json, ${built.counterexamples.size} counterexamples in ${flags.out}/counterexamples/`);
-    process.stdout.write(`${out.join('\n')}\n`);
-  }
+  if (flags.json) process.stdout.write(toJson(r));
+  else process.stdout.write(summary(r, flags.out, built.counterexamples.size, seconds, workers, one));
   const goalsFail = r.verdict.goalsFailing.length > 0 && flags.failOn === 'security';
   return !r.verdict.specRulesHold || !r.verdict.everyRulePropertyCatchesItsMutants || goalsFail ? EXIT.propertyFailed : EXIT.ok;
 }
 
-/** A progress bar on a terminal; on anything else, a plain line every tenth of the work. */
-function progressReporter(total: number): { tick: () => void; stop: () => void } {
+function summary(r: Report, out: string, counterexamples: number, seconds: number, workers: number, one: Config | null): string {
+  const s = r.scope;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const lines: string[] = [];
+  const engines = [
+    s.explorer && `explorer: every world of scope ${s.explorer.scope} up to depth ${s.explorer.depth} (${fmt(s.explorer.states)} distinct states, ${fmt(s.explorer.transitions)} transitions)`,
+    s.random && `random: ${fmt(s.random.sequences)} sequences of up to ${s.random.maxSteps} steps (${fmt(s.random.steps)} steps), seed ${s.random.seed}`,
+  ].filter(Boolean);
+  lines.push(`${pc.bold('n2w')}: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''}${one ? ` (${describeConfig(one)})` : ` (${s.source})`}; ${engines.join('; ')}`
+    + (seconds > 0 ? `; ${seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}` : ''));
+  const rules = r.properties.filter((p) => p.kind === 'rule');
+  const broken = rules.filter((p) => p.violatedIn > 0);
+  lines.push(broken.length === 0
+    ? `${pc.green('spec rules')}: no violation of the ${rules.length} rule properties in this scope`
+    : `${pc.red('spec rules violated')}: ${broken.map((p) => `${p.id} (${p.violatedIn} configurations)`).join(', ')}`);
+  const missed = r.nonVacuity.mutants.filter((m) => !m.caughtBy.includes(m.mainCatcher));
+  lines.push(missed.length === 0
+    ? `${pc.green('non-vacuity')}: each of the ${r.nonVacuity.mutants.length} mutants was caught by its rule property (${r.nonVacuity.runs} sequences each, seed ${r.nonVacuity.seed})`
+    : `${pc.red('vacuous properties')}: ${missed.map((m) => `${m.mainCatcher} did not catch ${m.id}`).join(', ')}`);
+  lines.push(`${pc.bold('security goals')}:`);
+  for (const g of r.riskMatrix) {
+    const shortest = Math.min(...g.terms.map((t) => t.steps), ...g.others.map((o) => o.steps));
+    lines.push(g.failsIn === 0
+      ? `  ${pc.green('holds')} ${g.goal}: no violation found`
+      : `  ${pc.yellow('fails')} ${g.goal} in ${g.failsIn}/${g.of}: ${g.condition} (shortest counterexample: ${shortest} steps)`);
+  }
+  const notReached = Object.entries(r.coverage.missing).filter(([, v]) => v.length > 0);
+  lines.push(notReached.length === 0 ? 'coverage: every reason code, outcome row, actor state, transition and branch reached'
+    : `coverage: not reached: ${notReached.map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ')}`);
+  for (const n of r.coverage.notes) lines.push(`  note: ${n}`);
+  lines.push(`report: ${out}/report.md, ${out}/report.json, ${counterexamples} counterexamples in ${out}/counterexamples/`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Progress on a terminal: a bar over configurations, or, for one configuration explored, the explorer's
+ * depth, states, states/s and memory. Elsewhere, a plain line every tenth of the configurations.
+ */
+function progressReporter(total: number): { tick: () => void; stop: () => void; explore: (p: ExploreProgress) => void } {
   let done = 0;
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar({
-      format: 'checking {bar} {value}/{total} configurations | {eta_formatted} left', stream: process.stderr, hideCursor: true,
-    }, cliProgress.Presets.shades_classic);
-    bar.start(total, 0);
-    return { tick: () => bar.update(++done), stop: () => bar.stop() };
+    const bar = total > 1
+      ? new cliProgress.SingleBar({ format: 'checking {bar} {value}/{total} configurations | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+      : new cliProgress.SingleBar({ format: 'exploring | depth {depth} | {states} states | {rate} states/s | {memory} MB', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    bar.start(total, 0, { depth: 0, states: 0, rate: 0, memory: 0 });
+    return {
+      tick: () => bar.update(++done),
+      stop: () => bar.stop(),
+      explore: (p) => bar.update(done, {
+        depth: p.depth, states: p.states.toLocaleString('en-US'), rate: Math.round((p.states / Math.max(1, p.elapsedMs)) * 1000).toLocaleString('en-US'),
+        memory: Math.round(process.memoryUsage().rss / 2 ** 20),
+      }),
+    };
   }
   const step = Math.max(1, Math.ceil(total / 10));
   return {
     tick: () => { if (++done % step === 0 && total > 20) process.stderr.write(`checked ${done}/${total} configurations\n`); },
     stop: () => {},
+    explore: () => {},
   };
 }

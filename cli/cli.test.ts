@@ -81,7 +81,8 @@ describe('n2w check on one configuration, and n2w replay', () => {
 
   it('holds every spec rule (exit 0) and reports the failing goals with their scope', () => {
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/200 random sequences of up to 12 steps/);
+    expect(first.out).toMatch(/explorer: every world of scope smoke up to depth 4 \([\d,]+ distinct states/);
+    expect(first.out).toMatch(/random: 200 sequences of up to 12 steps/);
     expect(first.out).toContain('no violation of the');
     const report = JSON.parse(readFileSync(join(out1, 'report.json'), 'utf8'));
     expect(report.verdict.specRulesHold).toBe(true);
@@ -119,5 +120,59 @@ describe('n2w check on one configuration, and n2w replay', () => {
     const r = n2w('check', '--config', file('cfg-sec.json', { native: { session_transfer: { can_create_session_transfer_token: true } }, web: { session_transfer: { allowed_authentication_methods: ['query'], enforce_device_binding: 'none' } } }),
       '--runs', '100', '--out', join(dir, 'r3'), '--fail-on', 'security');
     expect(r.code).toBe(1);
+  });
+});
+
+describe('n2w check --shard and n2w merge-reports', () => {
+  it('merging the shards of a run writes the report one machine writes', () => {
+    // a cheap run: explorer at depth 2 and 20 random sequences, over the whole space
+    const common = ['--depth', '2', '--runs', '20', '--seed', '3'];
+    const whole = join(dir, 'whole');
+    expect(n2w('check', ...common, '--out', whole).code).toBe(0);
+    const parts = [1, 2, 3].map((i) => join(dir, `part${i}`));
+    parts.forEach((p, i) => expect(n2w('check', ...common, '--shard', `${i + 1}/3`, '--out', p).code).toBe(0));
+    const merged = join(dir, 'merged');
+    const r = n2w('merge-reports', ...parts, '--out', whole.replace('whole', 'merged'));
+    expect(r.code).toBe(0);
+    const files = ['report.json', 'report.md', ...readdirSync(join(whole, 'counterexamples')).map((x) => `counterexamples/${x}`)];
+    expect(readdirSync(join(merged, 'counterexamples')).sort()).toEqual(readdirSync(join(whole, 'counterexamples')).sort());
+    for (const f of files) expect(readFileSync(join(merged, f), 'utf8').replaceAll(merged, 'OUT'), f).toBe(readFileSync(join(whole, f), 'utf8').replaceAll(whole, 'OUT'));
+  });
+
+  it('refuses a missing shard, naming it', () => {
+    const r = n2w('merge-reports', join(dir, 'part1'), join(dir, 'part3'), '--out', join(dir, 'm2'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('shard 2/3 missing');
+  });
+
+  it('refuses a malformed --shard', () => {
+    const r = n2w('check', '--shard', '4/3');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--shard 4/3: expected I/N with 1 <= I <= N');
+  });
+});
+
+describe('n2w explore', () => {
+  it('gives, per property, no violation up to the depth or a shortest counterexample that replays', () => {
+    const out = join(dir, 'ex');
+    const r = n2w('explore', '--scope', 'smoke', '--depth', '3', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/explorer: every world of scope smoke up to depth 3 \([\d,]+ distinct states/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const injection = report.properties.find((p: { id: string }) => p.id === 'no-session-injection');
+    expect(injection.violatedIn).toBe(0); // ip binding, depth 3: mallory cannot share alice's IP and redeem in 3 steps
+    expect(report.properties.find((p: { id: string }) => p.id === 'single-use').explorer).toMatch(/^no violation up to depth 3 in scope smoke \([\d,]+ distinct states/);
+    const deeper = join(dir, 'ex4');
+    expect(n2w('explore', '--scope', 'smoke', '--depth', '4', '--out', deeper).code).toBe(0);
+    const ce = JSON.parse(readFileSync(join(deeper, 'counterexamples', 'no-session-injection--n-mint-casc-norot_w-nomint-cookiequery-ip-nort-online.json'), 'utf8'));
+    expect(ce.foundBy).toEqual({ engine: 'explorer', scope: 'smoke', depth: 4 });
+    expect(ce.steps).toHaveLength(4);
+    expect(n2w('replay', join(deeper, 'counterexamples', 'no-session-injection--n-mint-casc-norot_w-nomint-cookiequery-ip-nort-online.json')).code).toBe(1);
+  });
+
+  it('rejects an unknown scope with exit 2', () => {
+    const r = n2w('explore', '--scope', 'huge');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--scope: unknown scope "huge"; expected one of smoke, default, deep');
   });
 });

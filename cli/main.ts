@@ -4,8 +4,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { EXIT, InputError } from './errors.js';
-import { checkCommand } from './check.js';
+import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
+import { conformCommand, pathsCommand } from '../conformance/cli.js';
 
 const program = new Command()
   .name('n2w')
@@ -14,31 +15,91 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: (s, write) => write(pc.red(s)) });
 
-const intOption = (flag: string, description: string, dflt: number) =>
-  new Option(flag, description).default(dflt).argParser((v) => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer');
-    return Number(v);
-  });
+function parseNat(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer');
+  return Number(v);
+}
+const intOption = (flag: string, description: string, dflt: number) => new Option(flag, description).default(dflt).argParser(parseNat);
 
-program.command('check')
-  .description('Check every spec rule and security goal with the random engine, over the whole configuration space or one configuration, and write reports/.')
+const engineFlags = (cmd: Command) => cmd
   .option('--config <file>', 'one configuration: { native, web, transfer_token_ttl_seconds } in Management API shape')
   .option('--native <file>', 'the native client\'s JSON (GET /api/v2/clients/{id}); with --web, one configuration')
   .option('--web <file>', 'the web client\'s JSON (GET /api/v2/clients/{id})')
   .option('-i, --interpret <id=value...>', 'an interpretation switch, e.g. -i A8=false -i A10=invalid', [])
-  .addOption(intOption('--runs <n>', 'random sequences per configuration', 300))
-  .addOption(intOption('--max-steps <n>', 'steps per sequence at most', 12))
-  .addOption(intOption('--seed <n>', 'seed of the random engine', 20261129))
-  .addOption(intOption('--workers <n>', 'worker threads (default: one per core)', 0))
-  .option('--out <dir>', 'where to write the report', 'reports')
+  .addOption(new Option('--workers <n>', 'worker threads').default(0, 'one per core').argParser(parseNat))
+  .option('--shard <i/n>', 'check only the i-th of n slices of the configuration space and write a partial report (see merge-reports)')
   .addOption(new Option('--fail-on <what>', 'also exit 1 when a security goal fails').choices(['security']))
-  .option('--json', 'print the report JSON instead of the summary')
+  .option('--json', 'print the report JSON instead of the summary');
+
+engineFlags(program.command('check')
+  .description('Check every spec rule and security goal with both engines (the explorer on a small scope, then random sequences), over the whole configuration space or one configuration, and write reports/.'))
+  .addOption(intOption('--runs <n>', 'random sequences per configuration (0: no random engine)', 300))
+  .addOption(intOption('--max-steps <n>', 'steps per random sequence at most', 12))
+  .addOption(intOption('--seed <n>', 'seed of the random engine', 20261129))
+  .option('--scope <name>', 'the explorer\'s scope (explorer/scopes.ts)', 'smoke')
+  .addOption(intOption('--depth <k>', 'the explorer\'s depth', 4))
+  .option('--no-explore', 'leave the explorer out')
+  .option('--out <dir>', 'where to write the report', 'reports')
   .addHelpText('after', `
 Examples:
   $ n2w check                                     # all 768 configurations, default interpretations
   $ n2w check --native native.json --web web.json # your real clients, as the Management API returns them
-  $ n2w check --config config.json -i A8=false --runs 2000 --seed 7 --fail-on security`)
+  $ n2w check --config config.json -i A8=false --runs 2000 --seed 7 --fail-on security
+  $ n2w check --shard 2/4 --out part2             # one CI job of four; then n2w merge-reports part1 part2 part3 part4`)
   .action(async (opts) => process.exit(await checkCommand(opts)));
+
+engineFlags(program.command('explore')
+  .description('Explore every world of a scope breadth first, checking every property on every transition: per property, "no violation up to depth K" or a shortest counterexample.'))
+  .option('--scope <name>', 'smoke, default or deep (explorer/scopes.ts)', 'default')
+  .addOption(new Option('--depth <k>', 'depth bound (default: the scope\'s)').argParser(parseNat))
+  .option('--all-configs', 'every configuration of the space (default: native mints, web takes cookie and query)')
+  .option('--out <dir>', 'where to write the report', 'explore-report')
+  .addHelpText('after', `
+Examples:
+  $ n2w explore                                   # scope default, the reference configuration
+  $ n2w explore --scope deep --config config.json
+  $ n2w explore --all-configs --scope smoke --workers 2`)
+  .action(async (opts) => process.exit(await exploreCommand(opts)));
+
+program.command('merge-reports')
+  .description('Combine the partial reports of --shard runs into the report one machine would have written.')
+  .argument('<dirs...>', 'the --out directories of the shards')
+  .option('--out <dir>', 'where to write the merged report', 'reports')
+  .addOption(new Option('--fail-on <what>', 'also exit 1 when a security goal fails').choices(['security']))
+  .option('--json', 'print the report JSON instead of the summary')
+  .addHelpText('after', `
+Example:
+  $ n2w merge-reports part1 part2 part3 part4 --out reports`)
+  .action(async (dirs, opts) => process.exit(await mergeCommand(dirs, opts)));
+
+program.command('conform')
+  .description('Run model-generated sequences against a real implementation and compare its answers with the model, step by step: exit 0 conformant, 1 divergence (shrunk, saved as a trace), 3 harness error.')
+  .option('--url <url>', 'base URL of an Auth0-shaped server (the HTTP adapter)')
+  .option('--adapter <file>', 'your own adapter module (default-exports an Adapter factory: conformance/adapter.ts)')
+  .option('--config <file>', 'the configuration the implementation runs with (MODEL.md §2, or a scenario)')
+  .addOption(intOption('--runs <n>', 'random sequences after the covering paths', 200))
+  .addOption(intOption('--seed <n>', 'seed of the random sequences', 20261129))
+  .addOption(intOption('--max-steps <n>', 'steps per random sequence at most', 10))
+  .option('--out <dir>', 'where a divergence trace is written', 'conform-report')
+  .option('--no-known', 'also report the known divergences listed in conformance/DIVERGENCES.md')
+  .option('--json', 'print one JSON document')
+  .addHelpText('after', `
+Examples:
+  $ node dist/reference-server/main.js --port 4000 --test-mode &
+  $ n2w conform --url http://127.0.0.1:4000 --runs 500 --seed 7
+  $ n2w conform --adapter ./my-adapter.js --config my-tenant.json`)
+  .action(async (opts) => process.exit(await conformCommand(opts)));
+
+program.command('paths')
+  .description('Write a test suite, one test per model-generated path with the model\'s expected observations, that calls your adapter: for you to commit in your own repository.')
+  .addOption(new Option('--emit <format>', 'the kind of suite').choices(['vitest']).makeOptionMandatory())
+  .requiredOption('--out <dir>', 'where to write the suite')
+  .option('--adapter <file>', 'your adapter module (default: ./adapter.ts beside the suite)')
+  .option('--config <file>', 'the configuration (MODEL.md §2, or a scenario)')
+  .addHelpText('after', `
+Example:
+  $ n2w paths --emit vitest --out test/n2w --adapter test/n2w/my-adapter.ts && npx vitest run test/n2w`)
+  .action(async (opts) => process.exit(await pathsCommand(opts)));
 
 program.command('run')
   .description('Run a scenario: print each step\'s observation, the final world and any property violations.')

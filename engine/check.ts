@@ -1,6 +1,8 @@
-// engine/check.ts: checking configurations with the random engine, in this thread or across workers.
-// Each configuration's run is seeded from the run's seed and the configuration's label, so results do
-// not depend on how configurations are split across workers (or machines).
+// engine/check.ts: checking configurations with both engines, in this thread or across worker threads.
+// Per configuration: the explorer (every world of a small scope, so a shortest counterexample when there
+// is one) and the random engine (longer, deeper sequences). Each configuration's random run is seeded
+// from the run's seed and the configuration's label, so results depend neither on how configurations
+// are split across workers nor on how they are split across machines (--shard).
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { configLabel, type Config, type Interpretations } from '../machines/config.js';
@@ -9,41 +11,60 @@ import { makeSetting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { PROPERTIES } from '../properties/index.js';
 import { deriveSeed, runRandom, type Counterexample } from './random.js';
-import { coverageToJson, type CoverageCategory } from './coverage.js';
+import { coverageToJson, emptyCoverage, mergeCoverage, type CoverageCategory } from './coverage.js';
+import { explore, type ExploreProgress } from '../explorer/explore.js';
+import { scopeByName, withBounds } from '../explorer/scopes.js';
 
 export interface CheckOptions {
-  runs: number;
-  maxSteps: number;
-  seed: number;
   interpretations: Interpretations;
   population: Population;
+  /** the random engine, or null to leave it out */
+  random: { runs: number; maxSteps: number; seed: number } | null;
+  /** the explorer: a named scope (explorer/scopes.ts) and a depth, or null to leave it out */
+  explorer: { scope: string; depth: number } | null;
 }
 
 export interface ConfigResult {
   index: number;
   label: string;
   config: Config;
-  seed: number;
-  sequences: number;
-  steps: number;
-  counterexamples: Counterexample[];
+  random: { seed: number; sequences: number; steps: number; counterexamples: Counterexample[] } | null;
+  explorer: { states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Counterexample[] } | null;
   coverage: Record<CoverageCategory, string[]>;
 }
 
-export function checkConfiguration(index: number, config: Config, opts: CheckOptions): ConfigResult {
+export function checkConfiguration(index: number, config: Config, opts: CheckOptions, onExploreProgress?: (p: ExploreProgress) => void): ConfigResult {
   const label = configLabel(config);
-  const seed = deriveSeed(opts.seed, label);
-  const model = createModel(makeSetting(config, opts.interpretations, opts.population));
-  const r = runRandom(model, { runs: opts.runs, maxSteps: opts.maxSteps, seed, properties: PROPERTIES });
-  return {
-    index, label, config, seed, sequences: r.sequences, steps: r.steps,
-    counterexamples: [...r.counterexamples.values()], coverage: coverageToJson(r.coverage),
-  };
+  const setting = makeSetting(config, opts.interpretations, opts.population);
+  const model = createModel(setting);
+  const coverage = emptyCoverage();
+  let random: ConfigResult['random'] = null;
+  let explorer: ConfigResult['explorer'] = null;
+  if (opts.explorer) {
+    const { scope, depth } = opts.explorer;
+    const r = explore(setting, withBounds(scopeByName(scope), { depth }), { properties: PROPERTIES, model, onProgress: onExploreProgress });
+    mergeCoverage(coverage, r.coverage);
+    explorer = {
+      states: r.states, transitions: r.transitions, maxDepth: r.maxDepth, complete: r.complete,
+      counterexamples: [...r.counterexamples.values()].map((c) => ({ ...c, foundBy: { engine: 'explorer', scope, depth } })),
+    };
+  }
+  if (opts.random) {
+    const seed = deriveSeed(opts.random.seed, label);
+    // what the explorer found has a shortest counterexample already: shrinking the random one buys nothing
+    const known = new Set(explorer?.counterexamples.map((c) => c.property));
+    const r = runRandom(model, { runs: opts.random.runs, maxSteps: opts.random.maxSteps, seed, properties: PROPERTIES, shrink: (id) => !known.has(id) });
+    mergeCoverage(coverage, r.coverage);
+    random = { seed, sequences: r.sequences, steps: r.steps, counterexamples: [...r.counterexamples.values()] };
+  }
+  return { index, label, config, random, explorer, coverage: coverageToJson(coverage) };
 }
 
 export interface ParallelOptions {
   workers?: number;
   onResult?: (r: ConfigResult) => void;
+  /** the explorer's progress, when configurations are checked in this thread */
+  onExploreProgress?: (p: ExploreProgress) => void;
 }
 
 /** How many worker threads a check of `configurations` uses: none for a handful (threads cost more than they give). */
@@ -51,27 +72,25 @@ export function workerCount(configurations: number, requested?: number): number 
   return configurations < 8 ? 1 : Math.max(1, Math.min(requested || availableParallelism(), configurations));
 }
 
-/** Checks every configuration; results come back in configuration order. */
-export async function checkConfigurations(configs: readonly Config[], opts: CheckOptions, par: ParallelOptions = {}): Promise<ConfigResult[]> {
-  const workers = workerCount(configs.length, par.workers);
-  const results: ConfigResult[] = new Array(configs.length);
+/** Checks configurations (with their indexes in the space); results come back in the order given. */
+export async function checkConfigurations(jobs: readonly { index: number; config: Config }[], opts: CheckOptions, par: ParallelOptions = {}): Promise<ConfigResult[]> {
+  const workers = workerCount(jobs.length, par.workers);
+  const results = new Map<number, ConfigResult>();
+  const done = (r: ConfigResult) => {
+    results.set(r.index, r);
+    par.onResult?.(r);
+  };
   if (workers === 1) {
-    configs.forEach((c, i) => {
-      results[i] = checkConfiguration(i, c, opts);
-      par.onResult?.(results[i]);
-    });
-    return results;
+    for (const j of jobs) done(checkConfiguration(j.index, j.config, opts, par.onExploreProgress));
+  } else {
+    // Interleaved slices: neighbouring configurations cost about the same, so slices balance.
+    const slices = Array.from({ length: workers }, (_, w) => jobs.filter((_, k) => k % workers === w));
+    await Promise.all(slices.map((slice) => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { jobs: slice, opts } });
+      worker.on('message', done);
+      worker.on('error', reject);
+      worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`check worker exited with code ${code}`))));
+    })));
   }
-  // Interleaved slices: neighbouring configurations cost about the same, so slices balance.
-  const slices = Array.from({ length: workers }, (_, w) => configs.map((c, i) => ({ index: i, config: c })).filter((x) => x.index % workers === w));
-  await Promise.all(slices.map((slice) => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { jobs: slice, opts } });
-    worker.on('message', (r: ConfigResult) => {
-      results[r.index] = r;
-      par.onResult?.(r);
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`check worker exited with code ${code}`))));
-  })));
-  return results;
+  return jobs.map((j) => results.get(j.index)!);
 }

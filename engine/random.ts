@@ -14,7 +14,14 @@ export interface RandomOptions {
   maxSteps: number;
   seed: number;
   properties: readonly Property[];
+  /** whether to shrink a property's counterexample (default: every one); an unshrunk one is kept as found */
+  shrink?: (propertyId: string) => boolean;
 }
+
+/** How a counterexample was found: by which engine, and what replays the search. */
+export type FoundBy =
+  | { engine: 'random'; seed: number; run: number; shrinkPath: string; shrinks: number }
+  | { engine: 'explorer'; scope: string; depth: number };
 
 /** A property's counterexample: the events up to and including the violating step. */
 export interface Counterexample {
@@ -23,11 +30,7 @@ export interface Counterexample {
   message: string;
   events: ModelEvent[];
   observations: Observation[];
-  /** how it was found: fast-check seed, the index of the run, the shrink path from it */
-  seed: number;
-  run: number;
-  shrinkPath: string;
-  shrinks: number;
+  foundBy: FoundBy;
 }
 
 export interface RandomResult {
@@ -91,7 +94,17 @@ export function runRandom(model: Model, opts: RandomOptions): RandomResult {
   const counterexamples = new Map<string, Counterexample>();
   for (const p of opts.properties) {
     const f = first.get(p.id);
-    if (f) counterexamples.set(p.id, shrink(model, p, f.sequence, opts.seed, f.run, opts.maxSteps));
+    if (!f) continue;
+    if (opts.shrink?.(p.id) === false) {
+      const played = play(model, f.sequence, [p], undefined, p);
+      const [at, message] = played.violations.get(p.id)!;
+      counterexamples.set(p.id, {
+        property: p.id, kind: p.kind, message, events: played.events.slice(0, at + 1), observations: played.observations.slice(0, at + 1),
+        foundBy: { engine: 'random', seed: opts.seed, run: f.run, shrinkPath: '', shrinks: 0 },
+      });
+    } else {
+      counterexamples.set(p.id, shrink(model, p, f.sequence, opts.seed, f.run, opts.maxSteps));
+    }
   }
   return { sequences: samples.length, steps, counterexamples, coverage };
 }
@@ -108,7 +121,7 @@ export function shrink(model: Model, p: Property, sequence: Sequence, seed: numb
   return {
     property: p.id, kind: p.kind, message,
     events: played.events.slice(0, at + 1), observations: played.observations.slice(0, at + 1),
-    seed, run, shrinkPath: details.counterexamplePath ?? '', shrinks: details.numShrinks,
+    foundBy: { engine: 'random', seed, run, shrinkPath: details.counterexamplePath ?? '', shrinks: details.numShrinks },
   };
 }
 

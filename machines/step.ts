@@ -27,14 +27,27 @@ export interface Model {
 
 interface CompiledBranch { guard: Guard | null; effect: Effect; name: string; rules: readonly RuleId[] }
 
+// The branch list does not depend on the setting: compiled once per implementation (building an XState
+// machine costs milliseconds, and a check builds a model for each of 768 configurations).
+const compiledByImpl = new WeakMap<TenantImplementation, Record<EventType, CompiledBranch[]>>();
+
+function compile(impl: TenantImplementation): Record<EventType, CompiledBranch[]> {
+  let compiled = compiledByImpl.get(impl);
+  if (!compiled) {
+    const machine = createTenantMachine(impl);
+    const on = (machine.config.states as { serving: { on: Record<EventType, readonly Branch[]> } }).serving.on;
+    compiled = Object.fromEntries(
+      Object.entries(on).map(([type, branches]) => [type, branches.map((b): CompiledBranch => ({
+        guard: b.guard ? impl.guards[b.guard] : null, effect: impl.effects[b.actions], name: b.actions, rules: b.meta.rules,
+      }))]),
+    ) as Record<EventType, CompiledBranch[]>;
+    compiledByImpl.set(impl, compiled);
+  }
+  return compiled;
+}
+
 export function createModel(setting: Setting, impl: TenantImplementation = TENANT_IMPLEMENTATION): Model {
-  const machine = createTenantMachine(impl);
-  const on = (machine.config.states as { serving: { on: Record<EventType, readonly Branch[]> } }).serving.on;
-  const compiled = Object.fromEntries(
-    Object.entries(on).map(([type, branches]) => [type, branches.map((b): CompiledBranch => ({
-      guard: b.guard ? impl.guards[b.guard] : null, effect: impl.effects[b.actions], name: b.actions, rules: b.meta.rules,
-    }))]),
-  ) as Record<EventType, CompiledBranch[]>;
+  const compiled = compile(impl);
 
   return {
     setting,

@@ -5,8 +5,16 @@ import { resolveConfig } from '../../machines/config.js';
 import { describeEvent } from '../../machines/events.js';
 import { describeAnswer, describeConfig, describeInterpretations } from '../format.js';
 import type { CounterexampleFile, Report } from './report.js';
+import type { FoundBy } from '../../engine/random.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function describeFoundBy(f: FoundBy): string {
+  return f.engine === 'explorer'
+    ? `the explorer, breadth first in scope ${f.scope} up to depth ${f.depth}: no shorter counterexample exists in that scope`
+    : `the random engine: seed ${f.seed}, run ${f.run}, shrunk by ${f.shrinks} successful shrinks (path \`${f.shrinkPath}\`)`;
+}
 
 export function renderCounterexample(ce: CounterexampleFile): string {
   const rows = ce.steps.map((e, i) => {
@@ -25,7 +33,7 @@ export function renderCounterexample(ce: CounterexampleFile): string {
     '',
     `**Interpretations.** ${describeInterpretations(ce.interpretations)}.`,
     '',
-    `**Found by** the random engine: seed ${ce.foundBy.seed}, run ${ce.foundBy.run}, shrunk by ${ce.foundBy.shrinks} successful shrinks (path \`${ce.foundBy.shrinkPath}\`).`,
+    `**Found by** ${describeFoundBy(ce.foundBy)}.`,
     '',
     '| # | event | answer |',
     '| --- | --- | --- |',
@@ -43,10 +51,12 @@ export function renderReport(r: Report): string {
   const out: string[] = [
     '# Native to Web SSO: check report',
     '',
-    `Scope: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''} (${s.source}), interpretations ${describeInterpretations(s.interpretations)}, ${s.population === 'default' ? 'the default world' : 'a custom world'}; `
-      + `random engine seed ${s.random.seed}, ${s.random.runsPerConfiguration} sequences per configuration of up to ${s.random.maxSteps} steps `
-      + `(${s.random.sequences.toLocaleString('en-US')} sequences, ${s.random.steps.toLocaleString('en-US')} steps in all). `
-      + 'A random run explores; it does not prove: "no violation" below means none was found in that scope.',
+    `Scope: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''} (${s.source}), interpretations ${describeInterpretations(s.interpretations)}, ${s.population === 'default' ? 'the default world' : 'a custom world'}.`,
+    '',
+    ...(s.explorer ? [`- Explorer: every world of scope \`${s.explorer.scope}\` up to depth ${s.explorer.depth}, breadth first (${fmt(s.explorer.states)} distinct states, ${fmt(s.explorer.transitions)} transitions in all); its counterexamples are shortest within that scope.`] : []),
+    ...(s.random ? [`- Random engine: seed ${s.random.seed}, ${s.random.runsPerConfiguration} sequences per configuration of up to ${s.random.maxSteps} steps (${fmt(s.random.sequences)} sequences, ${fmt(s.random.steps)} steps in all).`] : []),
+    '',
+    'Neither engine proves anything: "no violation" below means none exists within the explorer\'s scope and none was found by the random sequences.',
     '',
     `**Verdict.** ${r.verdict.specRulesHold ? 'No spec rule was violated in this scope.' : `${r.verdict.ruleViolations} spec-rule violation(s): a bug in the model (see below).`} `
       + `Security goals failing in some configuration: ${r.verdict.goalsFailing.length ? r.verdict.goalsFailing.join(', ') : 'none'}.`,
@@ -59,14 +69,16 @@ export function renderReport(r: Report): string {
   for (const row of r.riskMatrix) {
     out.push(`### ${row.goal}`, '', `${row.claim}`, '', `**${row.failsIn === 0 ? 'Holds' : `Fails in ${row.failsIn} of ${row.of} configurations`}**: ${row.condition}.`, '');
     if (row.terms.length || row.others.length) {
+      out.push(`Found failing by the explorer in ${row.foundBy.explorer} and by the random engine in ${row.foundBy.random} configurations.`, '');
       out.push('| when | configurations | shortest counterexample |', '| --- | --- | --- |');
       for (const t of row.terms) out.push(`| ${esc(t.when)} | ${t.configurations} | [${t.steps} steps](${t.counterexample.replace(/\.json$/, '.md')}) |`);
       for (const o of row.others) out.push(`| only \`${o.config}\` | 1 | [${o.steps} steps](${o.counterexample.replace(/\.json$/, '.md')}) |`);
       out.push('');
     }
   }
+  const verdict = (p: Report['properties'][number]) => [p.explorer && `explorer: ${p.explorer}`, p.random && `random: ${p.random}`].filter(Boolean).join('; ');
   out.push('## Spec rules', '', '| property | rules | claim | verdict |', '| --- | --- | --- | --- |');
-  for (const p of r.properties.filter((x) => x.kind === 'rule')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${p.verdict} |`);
+  for (const p of r.properties.filter((x) => x.kind === 'rule')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${verdict(p)} |`);
   out.push('');
   if (r.ruleViolations.length) {
     out.push('### Rule violations', '', '| property | configuration | counterexample |', '| --- | --- | --- |');
@@ -83,7 +95,7 @@ export function renderReport(r: Report): string {
   }
   out.push('');
   out.push('## Security goals', '', '| goal | rules | claim | verdict |', '| --- | --- | --- | --- |');
-  for (const p of r.properties.filter((x) => x.kind === 'goal')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${p.verdict} |`);
+  for (const p of r.properties.filter((x) => x.kind === 'goal')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${verdict(p)} |`);
   out.push('', '## Coverage', '', '| what | reached | not reached |', '| --- | --- | --- |');
   for (const [k, v] of Object.entries(r.coverage.reached)) {
     const miss = r.coverage.missing[k as keyof typeof r.coverage.missing];

@@ -7,7 +7,7 @@ import type { Observation } from '../../machines/observation.js';
 import type { RuleId } from '../../machines/rules.js';
 import { PROPERTIES, propertyById } from '../../properties/index.js';
 import type { ConfigResult, CheckOptions } from '../../engine/check.js';
-import type { Counterexample } from '../../engine/random.js';
+import type { Counterexample, FoundBy } from '../../engine/random.js';
 import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage, missing, coverageToJson, type CoverageCategory } from '../../engine/coverage.js';
 import { DEFAULT_POPULATION, type Population } from '../../machines/world.js';
 import { summarise } from './conditions.js';
@@ -25,7 +25,7 @@ export interface CounterexampleFile {
   config: ConfigInput;
   interpretations: Interpretations;
   world?: Population;
-  foundBy: { engine: 'random'; seed: number; run: number; shrinkPath: string; shrinks: number };
+  foundBy: FoundBy;
   replay: string;
   violation: { step: number; message: string };
   steps: ModelEvent[];
@@ -37,8 +37,10 @@ export interface PropertyVerdict {
   kind: 'rule' | 'goal';
   rules: readonly RuleId[];
   claim: string;
+  /** configurations where some engine found a violation */
   violatedIn: number;
-  verdict: string;
+  explorer: string | null;
+  random: string | null;
 }
 
 export interface RiskRow {
@@ -46,6 +48,8 @@ export interface RiskRow {
   claim: string;
   failsIn: number;
   of: number;
+  /** configurations where each engine found it failing */
+  foundBy: { explorer: number; random: number };
   condition: string;
   terms: { when: string; configurations: number; counterexample: string; steps: number }[];
   others: { config: string; counterexample: string; steps: number }[];
@@ -55,10 +59,11 @@ export interface Report {
   tool: { name: 'n2w'; version: string };
   scope: {
     configurations: number;
-    source: 'configuration space' | 'given configuration';
+    source: string;
     interpretations: Interpretations;
     population: 'default' | Population;
-    random: { seed: number; runsPerConfiguration: number; maxSteps: number; sequences: number; steps: number };
+    explorer: { scope: string; depth: number; states: number; transitions: number } | null;
+    random: { seed: number; runsPerConfiguration: number; maxSteps: number; sequences: number; steps: number } | null;
   };
   verdict: { specRulesHold: boolean; everyRulePropertyCatchesItsMutants: boolean; ruleViolations: number; goalsFailing: string[] };
   properties: PropertyVerdict[];
@@ -71,7 +76,8 @@ export interface Report {
   };
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
-  configurations: { label: string; failing: string[] }[];
+  /** per configuration, the properties each engine found violated */
+  configurations: { label: string; explorer: string[]; random: string[] }[];
 }
 
 export interface NonVacuity {
@@ -103,68 +109,96 @@ export function counterexampleFile(ce: Counterexample, config: Config, opts: Che
   const label = configLabel(config);
   return {
     property: p.id, kind: p.kind, rules: p.rules, claim: p.claim, configLabel: label, config: configToInput(config),
-    interpretations: opts.interpretations, ...(opts.population === DEFAULT_POPULATION ? {} : { world: opts.population }),
-    foundBy: { engine: 'random', seed: ce.seed, run: ce.run, shrinkPath: ce.shrinkPath, shrinks: ce.shrinks },
+    interpretations: opts.interpretations, ...(isDefaultPopulation(opts.population) ? {} : { world: opts.population }),
+    foundBy: ce.foundBy,
     replay: `n2w replay ${dir}/counterexamples/${counterexampleName(p.id, label)}`,
     violation: { step: ce.events.length, message: ce.message },
     steps: ce.events, observations: ce.observations,
   };
 }
 
-export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: Report['scope']['source'], mutants: NonVacuity, dir = 'reports'): BuiltReport {
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The counterexamples of one configuration, per property: the shorter of the two engines' (explorer on a tie). */
+function bestPerProperty(r: ConfigResult): Map<string, Counterexample> {
+  const best = new Map<string, Counterexample>();
+  for (const ce of [...(r.explorer?.counterexamples ?? []), ...(r.random?.counterexamples ?? [])]) {
+    const known = best.get(ce.property);
+    if (!known || ce.events.length < known.events.length) best.set(ce.property, ce);
+  }
+  return best;
+}
+
+export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports'): BuiltReport {
   const configs = results.map((r) => r.config);
+  const n = results.length;
   const files = new Map<string, CounterexampleFile>();
-  const save = (r: ConfigResult, ce: Counterexample): string => {
-    const name = counterexampleName(ce.property, r.label);
-    if (!files.has(name)) files.set(name, counterexampleFile(ce, r.config, opts, dir));
+  const save = (i: number, ce: Counterexample): string => {
+    const name = counterexampleName(ce.property, results[i].label);
+    if (!files.has(name)) files.set(name, counterexampleFile(ce, results[i].config, opts, dir));
     return `counterexamples/${name}`;
   };
-  const byProperty = new Map<string, Map<number, Counterexample>>();
-  for (const r of results) {
-    for (const ce of r.counterexamples) {
-      if (!byProperty.has(ce.property)) byProperty.set(ce.property, new Map());
-      byProperty.get(ce.property)!.set(r.index, ce);
-    }
-  }
-  const sequences = results.reduce((s, r) => s + r.sequences, 0);
-  const steps = results.reduce((s, r) => s + r.steps, 0);
-  const n = results.length;
-  const scopeText = `${sequences.toLocaleString('en-US')} sequences of up to ${opts.maxSteps} steps across ${n} configuration${n > 1 ? 's' : ''}`;
+  const best = results.map(bestPerProperty);
+  const violatedBy = (engine: 'explorer' | 'random', id: string) =>
+    results.filter((r) => r[engine]?.counterexamples.some((c) => c.property === id)).length;
+  const sum = (f: (r: ConfigResult) => number) => results.reduce((s, r) => s + f(r), 0);
+
+  const explorerScope = opts.explorer && {
+    scope: opts.explorer.scope, depth: opts.explorer.depth,
+    states: sum((r) => r.explorer?.states ?? 0), transitions: sum((r) => r.explorer?.transitions ?? 0),
+  };
+  const randomScope = opts.random && {
+    seed: opts.random.seed, runsPerConfiguration: opts.random.runs, maxSteps: opts.random.maxSteps,
+    sequences: sum((r) => r.random?.sequences ?? 0), steps: sum((r) => r.random?.steps ?? 0),
+  };
+  const across = `across ${n} configuration${n > 1 ? 's' : ''}`;
 
   const properties: PropertyVerdict[] = PROPERTIES.map((p) => {
-    const violated = byProperty.get(p.id)?.size ?? 0;
+    const ex = violatedBy('explorer', p.id);
+    const rnd = violatedBy('random', p.id);
     return {
-      id: p.id, kind: p.kind, rules: p.rules, claim: p.claim, violatedIn: violated,
-      verdict: violated === 0 ? `no violation in ${scopeText}` : `violated in ${violated} of ${n} configurations`,
+      id: p.id, kind: p.kind, rules: p.rules, claim: p.claim,
+      violatedIn: best.filter((b) => b.has(p.id)).length,
+      explorer: explorerScope && (ex === 0
+        ? `no violation up to depth ${explorerScope.depth} in scope ${explorerScope.scope} (${fmt(explorerScope.states)} distinct states ${across})`
+        : `violated in ${ex} of ${n} configurations`),
+      random: randomScope && (rnd === 0
+        ? `no violation in ${fmt(randomScope.sequences)} sequences of up to ${randomScope.maxSteps} steps ${across}`
+        : `violated in ${rnd} of ${n} configurations`),
     };
   });
 
   // The shortest counterexample among some configurations (ties: the first configuration).
-  const shortest = (ces: Map<number, Counterexample>, among: number[]) =>
-    among.map((i) => [i, ces.get(i)!] as const).reduce((a, b) => (b[1].events.length < a[1].events.length ? b : a));
+  const shortest = (id: string, among: number[]) =>
+    among.map((i) => [i, best[i].get(id)!] as const).reduce((a, b) => (b[1].events.length < a[1].events.length ? b : a));
 
   const riskMatrix: RiskRow[] = PROPERTIES.filter((p) => p.kind === 'goal').map((p) => {
-    const ces = byProperty.get(p.id) ?? new Map<number, Counterexample>();
-    const cond = summarise(configs, new Set(ces.keys()));
+    const failing = new Set(results.map((_, i) => i).filter((i) => best[i].has(p.id)));
+    const cond = summarise(configs, failing);
     return {
-      goal: p.id, claim: p.claim, failsIn: ces.size, of: n, condition: cond.text,
+      goal: p.id, claim: p.claim, failsIn: failing.size, of: n,
+      foundBy: { explorer: violatedBy('explorer', p.id), random: violatedBy('random', p.id) },
+      condition: cond.text,
       terms: cond.terms.map((t) => {
-        const [i, ce] = shortest(ces, t.matches);
-        return { when: t.text, configurations: t.matches.length, counterexample: save(results[i], ce), steps: ce.events.length };
+        const [i, ce] = shortest(p.id, t.matches);
+        return { when: t.text, configurations: t.matches.length, counterexample: save(i, ce), steps: ce.events.length };
       }),
-      others: cond.uncovered.map((i) => ({ config: results[i].label, counterexample: save(results[i], ces.get(i)!), steps: ces.get(i)!.events.length })),
+      others: cond.uncovered.map((i) => {
+        const ce = best[i].get(p.id)!;
+        return { config: results[i].label, counterexample: save(i, ce), steps: ce.events.length };
+      }),
     };
   });
 
   const ruleViolations = PROPERTIES.filter((p) => p.kind === 'rule').flatMap((p) =>
-    [...(byProperty.get(p.id) ?? new Map<number, Counterexample>())].map(([i, ce]) => ({
-      property: p.id, config: results[i].label, counterexample: save(results[i], ce), steps: ce.events.length, message: ce.message,
-    })));
+    results.map((_, i) => i).filter((i) => best[i].has(p.id)).map((i) => {
+      const ce = best[i].get(p.id)!;
+      return { property: p.id, config: results[i].label, counterexample: save(i, ce), steps: ce.events.length, message: ce.message };
+    }));
 
   const cov = emptyCoverage();
   for (const r of results) mergeCoverage(cov, r.coverage);
   const reached = coverageToJson(cov);
-  const notReached = missing(cov);
   const notes: string[] = [];
   if (opts.interpretations.A10 === 'ignored') notes.push('method_not_allowed and AUTHORIZE/promptMethodNotAllowed exist only under A10 = invalid; this run uses A10 = ignored (run with -i A10=invalid to reach them).');
 
@@ -173,8 +207,8 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       tool: { name: 'n2w', version: TOOL_VERSION },
       scope: {
         configurations: n, source, interpretations: opts.interpretations,
-        population: opts.population === DEFAULT_POPULATION ? 'default' : opts.population,
-        random: { seed: opts.seed, runsPerConfiguration: opts.runs, maxSteps: opts.maxSteps, sequences, steps },
+        population: isDefaultPopulation(opts.population) ? 'default' : opts.population,
+        explorer: explorerScope, random: randomScope,
       },
       verdict: {
         specRulesHold: ruleViolations.length === 0,
@@ -182,13 +216,21 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
         ruleViolations: ruleViolations.length,
         goalsFailing: riskMatrix.filter((r) => r.failsIn > 0).map((r) => r.goal),
       },
-      properties, riskMatrix, ruleViolations, nonVacuity: mutants,
+      properties, riskMatrix, ruleViolations,
       coverage: {
         reached: Object.fromEntries((Object.keys(COVERAGE_ITEMS) as CoverageCategory[]).map((k) => [k, `${reached[k].length} of ${COVERAGE_ITEMS[k].length}`])) as Record<CoverageCategory, string>,
-        missing: notReached, notes,
+        missing: missing(cov), notes,
       },
-      configurations: results.map((r) => ({ label: r.label, failing: r.counterexamples.map((c) => c.property) })),
+      nonVacuity: mutants,
+      configurations: results.map((r) => ({
+        label: r.label,
+        explorer: r.explorer?.counterexamples.map((c) => c.property) ?? [],
+        random: r.random?.counterexamples.map((c) => c.property) ?? [],
+      })),
     },
     counterexamples: files,
   };
 }
+
+/** By value: a partial report's population comes back from JSON, not as the same object. */
+const isDefaultPopulation = (p: Population) => p === DEFAULT_POPULATION || JSON.stringify(p) === JSON.stringify(DEFAULT_POPULATION);

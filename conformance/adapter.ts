@@ -1,0 +1,80 @@
+// conformance/adapter.ts: what the conformance harness drives. An adapter turns the model's events
+// (MODEL.md §3) into calls on a real implementation and answers each with an observation in MODEL.md §4's
+// vocabulary: artifact ids `rt1, stt1, s1` counted per kind in order of creation, as the model counts them.
+import type { Config, Interpretations } from '../machines/config.js';
+import type { ModelEvent } from '../machines/events.js';
+import type { Observation } from '../machines/observation.js';
+import type { Population } from '../machines/world.js';
+
+/** One HTTP request and its response, kept for traces. Bodies are text (JSON or a form as sent). */
+export interface HttpExchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody?: string;
+  /** milliseconds the request took */
+  ms?: number;
+}
+
+/** What a run is set up with: the same configuration, interpretations and population as the model's. */
+export interface AdapterSetup {
+  config: Config;
+  interpretations: Interpretations;
+  population: Population;
+}
+
+/** Contract fields of an observation (MODEL.md §4) that the harness compares. */
+export const CONTRACT_FIELDS = ['outcome', 'reason', 'user', 'session', 'sessionCreated', 'issued', 'revoked', 'consumed'] as const;
+export type ContractField = (typeof CONTRACT_FIELDS)[number];
+
+export interface AdapterStep {
+  observation: Observation;
+  /** every request/response of the step, in order */
+  exchanges: HttpExchange[];
+  /**
+   * Contract fields this adapter cannot see for this step (for example `revoked` against a server that
+   * does not report effects). The harness does not compare them. Absent: every field is observed.
+   */
+  unobserved?: ContractField[];
+}
+
+export interface Adapter {
+  /** Starts a run from an empty tenant set up like the model. */
+  reset(setup: AdapterSetup): Promise<void>;
+  /** Applies one event; `step` is its 1-based number in the sequence (the observation's `step`). */
+  apply(event: ModelEvent, step: number): Promise<AdapterStep>;
+  close?(): Promise<void>;
+}
+
+/** A user's adapter module default-exports one of these (`n2w conform --adapter FILE`). */
+export type AdapterFactory = (options?: Record<string, unknown>) => Adapter | Promise<Adapter>;
+
+/**
+ * The implementation could not be driven: server down, timeout, a response the adapter cannot read.
+ * Not a divergence: the harness reports it as its own result kind (exit 3), with the trace so far.
+ */
+export class HarnessError extends Error {
+  constructor(
+    message: string,
+    /** the exchanges of the step that failed, as far as they went */
+    readonly exchanges: HttpExchange[] = [],
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'HarnessError';
+  }
+}
+
+/** Loads a user's adapter module (default export: a factory, or an adapter object). */
+export async function loadAdapterModule(file: string, options?: Record<string, unknown>): Promise<Adapter> {
+  const { pathToFileURL } = await import('node:url');
+  const { resolve } = await import('node:path');
+  const mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown; createAdapter?: unknown };
+  const exported = mod.default ?? mod.createAdapter;
+  if (typeof exported === 'function') return await (exported as AdapterFactory)(options);
+  if (exported && typeof exported === 'object' && typeof (exported as Adapter).apply === 'function') return exported as Adapter;
+  throw new Error(`${file}: expected a default export that is an adapter factory (a function returning an Adapter)`);
+}

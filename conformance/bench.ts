@@ -1,0 +1,63 @@
+// conformance/bench.ts: steps per second of a conformance run over HTTP against the reference server
+// (in this process, loopback), and the share of time spent in the model vs in the adapter + server.
+//   node dist/conformance/bench.js [--runs N] [--max-steps N] [--seed S] [--config default|strict|lax] [--json]
+import { resolveConfig, resolveInterpretations } from '../machines/config.js';
+import { DEFAULT_POPULATION } from '../machines/world.js';
+import { startServer } from '../reference-server/server.js';
+import { conform, makeSetting } from './harness.js';
+import { createHttpAdapter } from './http-adapter.js';
+import { KNOWN_DIVERGENCES } from './known.js';
+import { translatedPaths } from './paths.js';
+import { CONFORMANCE_CONFIGS } from './configs.js';
+
+export interface BenchResult {
+  config: string;
+  sequences: number;
+  steps: number;
+  seconds: number;
+  stepsPerSecond: number;
+  modelShare: number;
+  adapterShare: number;
+  modelUsPerStep: number;
+  httpUsPerStep: number;
+}
+
+export async function benchConformance(o: { runs?: number; maxSteps?: number; seed?: number; config?: keyof typeof CONFORMANCE_CONFIGS } = {}): Promise<BenchResult> {
+  const name = o.config ?? 'default';
+  const server = await startServer({ port: 0, testMode: true });
+  try {
+    const setting = makeSetting(resolveConfig(CONFORMANCE_CONFIGS[name]), resolveInterpretations(), DEFAULT_POPULATION);
+    const adapter = createHttpAdapter({ baseUrl: server.url });
+    // warm-up (JIT, SQLite statements, sockets)
+    await conform({ setting, adapter, runs: 20, seed: 99, maxSteps: 10, known: KNOWN_DIVERGENCES });
+    const r = await conform({ setting, adapter, paths: translatedPaths(setting).paths, runs: o.runs ?? 1000, seed: o.seed ?? 1, maxSteps: o.maxSteps ?? 20, known: KNOWN_DIVERGENCES });
+    if (r.kind !== 'conformant') throw new Error(`bench run was not conformant: ${r.kind}`);
+    const seconds = r.elapsedMs / 1000;
+    const busy = r.modelMs + r.adapterMs;
+    return {
+      config: name, sequences: r.paths.total + r.random.sequences, steps: r.steps, seconds,
+      stepsPerSecond: r.steps / seconds, modelShare: r.modelMs / busy, adapterShare: r.adapterMs / busy,
+      modelUsPerStep: (r.modelMs * 1000) / r.steps, httpUsPerStep: (r.adapterMs * 1000) / r.steps,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const r = await benchConformance({
+    runs: opt('--runs') ? Number(opt('--runs')) : undefined, maxSteps: opt('--max-steps') ? Number(opt('--max-steps')) : undefined,
+    seed: opt('--seed') ? Number(opt('--seed')) : undefined, config: opt('--config') as keyof typeof CONFORMANCE_CONFIGS | undefined,
+  });
+  if (args.includes('--json')) { console.log(JSON.stringify(r, null, 2)); return; }
+  console.log(`conformance over HTTP (reference server on loopback, ${r.config} configuration)`);
+  console.log(`  ${r.sequences} sequences, ${r.steps} steps in ${r.seconds.toFixed(2)} s: ${r.stepsPerSecond.toFixed(0)} steps/s`);
+  console.log(`  time in the model: ${(r.modelShare * 100).toFixed(1)}% (${r.modelUsPerStep.toFixed(1)} µs/step)`);
+  console.log(`  time in the adapter + server (HTTP): ${(r.adapterShare * 100).toFixed(1)}% (${r.httpUsPerStep.toFixed(0)} µs/step)`);
+}
+
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => { console.error(e); process.exit(1); });
+}

@@ -1,0 +1,267 @@
+// conformance/cli.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  configSchema, configToInput, interpretationsSchema, resolveConfig, resolveInterpretations, type ConfigInput,
+} from '../machines/config.js';
+import type { ModelEvent } from '../machines/events.js';
+import { REASONS, type Observation } from '../machines/observation.js';
+import { makeSetting, type Setting } from '../machines/setting.js';
+import { createModel } from '../machines/step.js';
+import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
+import { CONTRACT_FIELDS, loadAdapterModule, type Adapter } from './adapter.js';
+import { conform, describeTrace, type ConformReport, type NamedPath } from './harness.js';
+import { createHttpAdapter } from './http-adapter.js';
+import { KNOWN_DIVERGENCES, type KnownDivergence } from './known.js';
+import { coveringPaths, translatedPaths } from './paths.js';
+
+/**
+ * The configuration conformance runs use when none is given: MODEL.md §2's defaults, except that the native
+ * app may mint and the web app accepts the transfer token by cookie and by query (without these, Native to
+ * Web SSO is off and almost nothing is exercised).
+ */
+export const CONFORMANCE_DEFAULT_CONFIG: ConfigInput = {
+  native: { session_transfer: { can_create_session_transfer_token: true } },
+  web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'] } },
+};
+
+export class BadInput extends Error {}
+
+/** A config file: MODEL.md §2 JSON (optionally with `interpretations` and `world`), or a §7 scenario. */
+export async function loadSetting(file?: string): Promise<Setting> {
+  if (!file) return makeSetting(resolveConfig(CONFORMANCE_DEFAULT_CONFIG), resolveInterpretations(), DEFAULT_POPULATION);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new BadInput(`${file}: ${(e as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new BadInput(`${file}: expected a JSON object`);
+  const d = doc as Record<string, unknown>;
+  const cfgDoc = 'config' in d ? d.config : d;
+  const parse = <T>(schema: z.ZodType<T>, v: unknown, what: string): T => {
+    const r = schema.safeParse(v);
+    if (!r.success) throw new BadInput(`${file}: ${what}: ${r.error.issues.map((i) => `${[what, ...i.path].join('.')}: ${i.message}`).join('; ')}`);
+    return r.data;
+  };
+  const config = resolveConfig(parse(configSchema, cfgDoc ?? {}, 'config'));
+  const interpretations = resolveInterpretations(parse(interpretationsSchema, d.interpretations ?? (cfgDoc as Record<string, unknown> | undefined)?.interpretations ?? {}, 'interpretations'));
+  const world = d.world ?? (cfgDoc as Record<string, unknown> | undefined)?.world;
+  const population: Population = world === undefined ? DEFAULT_POPULATION : parse(populationSchema, world, 'world') as Population;
+  return makeSetting(config, interpretations, population);
+}
+
+/** Sequences from the explorer, when explorer/ exports a `coveringPaths(setting)` (ModelEvent[][]). */
+export async function explorerPaths(setting: Setting): Promise<NamedPath[]> {
+  try {
+    const mod = (await import('../explorer/explore.js')) as Record<string, unknown>;
+    const fn = mod.coveringPaths ?? mod.shortestCoveringPaths;
+    if (typeof fn !== 'function') return [];
+    const got = (await (fn as (s: Setting) => unknown)(setting)) as unknown;
+    if (!Array.isArray(got)) return [];
+    const seqs = got.map((x) => (Array.isArray(x) ? x : (x as { events?: ModelEvent[] }).events ?? [])) as ModelEvent[][];
+    return coveringPaths(setting, seqs, 'explorer covering path').paths;
+  } catch {
+    return [];
+  }
+}
+
+/** Every path a conformance run starts with: xstate/graph lifecycle paths, then the explorer's. */
+export async function allPaths(setting: Setting): Promise<NamedPath[]> {
+  return [...translatedPaths(setting).paths, ...(await explorerPaths(setting))];
+}
+
+export interface ConformFlags {
+  url?: string;
+  adapter?: string;
+  config?: string;
+  runs: number;
+  seed: number;
+  maxSteps: number;
+  out: string;
+  json?: boolean;
+  /** apply the named skip list of known model/implementation disagreements (default true) */
+  known?: boolean;
+  /** where to print (default process.stdout / stderr) */
+  print?: (line: string) => void;
+}
+
+/** Exit codes: 0 conformant, 1 divergence, 2 bad input, 3 harness error (server down, timeout). */
+export async function conformCommand(flags: ConformFlags): Promise<number> {
+  const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const fail = (l: string) => (flags.print ? flags.print(l) : process.stderr.write(`${l}\n`));
+  if (!flags.url && !flags.adapter) { fail('n2w conform: give --url URL (an Auth0-shaped server) or --adapter FILE'); return 2; }
+  if (flags.url && flags.adapter) { fail('n2w conform: give --url or --adapter, not both'); return 2; }
+  for (const [k, v] of [['runs', flags.runs], ['maxSteps', flags.maxSteps]] as const) {
+    if (!Number.isInteger(v) || v < 0) { fail(`n2w conform: --${k} must be a non-negative integer, got ${v}`); return 2; }
+  }
+  if (!Number.isInteger(flags.seed)) { fail(`n2w conform: --seed must be an integer, got ${flags.seed}`); return 2; }
+  let setting: Setting;
+  let adapter: Adapter;
+  try {
+    setting = await loadSetting(flags.config);
+    if (flags.url) {
+      try { new URL(flags.url); } catch { throw new BadInput(`--url: not a URL: ${flags.url}`); }
+      adapter = createHttpAdapter({ baseUrl: flags.url });
+    } else {
+      try { adapter = await loadAdapterModule(flags.adapter!); } catch (e) { throw new BadInput(`--adapter ${flags.adapter}: ${(e as Error).message}`); }
+    }
+  } catch (e) {
+    fail(`n2w conform: ${(e as Error).message}`);
+    return 2;
+  }
+  const known: readonly KnownDivergence[] = flags.known === false ? [] : KNOWN_DIVERGENCES;
+  const paths = await allPaths(setting);
+  let report: ConformReport;
+  try {
+    report = await conform({ setting, adapter, paths, runs: flags.runs, seed: flags.seed, maxSteps: flags.maxSteps || 1, known });
+  } finally {
+    await adapter.close?.().catch(() => undefined);
+  }
+  let traceFile: string | undefined;
+  if (report.trace) {
+    await mkdir(flags.out, { recursive: true });
+    traceFile = join(flags.out, `conform-${report.kind}-seed${flags.seed}.json`);
+    await writeFile(traceFile, `${JSON.stringify(report.trace, null, 2)}\n`);
+  }
+  const ran = `${report.paths.total} paths + ${report.random.sequences} random sequences (${report.steps} steps) in ${(report.elapsedMs / 1000).toFixed(1)} s`;
+  if (flags.json) {
+    print(JSON.stringify({
+      result: report.kind, paths: report.paths, random: report.random, steps: report.steps, elapsedMs: Math.round(report.elapsedMs),
+      modelMs: Math.round(report.modelMs), adapterMs: Math.round(report.adapterMs), knownCuts: report.cuts, trace: traceFile,
+      ...(report.trace ? { divergence: report.trace.divergence, error: report.trace.error, steps_: report.trace.steps } : {}),
+    }, null, 2));
+  } else {
+    print(`n2w conform: ran ${ran} against ${flags.url ?? flags.adapter}`);
+    if (Object.keys(report.cuts).length) print(`  known divergences (DIVERGENCES.md), sequences cut before them: ${Object.entries(report.cuts).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+    if (report.kind === 'conformant') print('  conformant: every observation matched the model');
+    else {
+      print(report.kind === 'divergence'
+        ? `  DIVERGENCE (${report.trace!.source.kind}${report.trace!.source.name ? ` "${report.trace!.source.name}"` : ''}; shrunk from ${report.trace!.source.originalLength} to ${report.trace!.steps.length} steps):`
+        : `  HARNESS ERROR (the implementation could not be driven; trace so far kept):`);
+      print(describeTrace(report.trace!).split('\n').map((l) => `    ${l}`).join('\n'));
+      print(`  trace: ${traceFile}`);
+    }
+  }
+  return report.kind === 'conformant' ? 0 : report.kind === 'divergence' ? 1 : 3;
+}
+
+// ---------------------------------------------------------------------------------------------
+// n2w paths --emit vitest
+
+export interface PathsFlags {
+  emit: 'vitest';
+  out: string;
+  /** the user's adapter module (default-exports an Adapter factory); default `./adapter.ts` in --out */
+  adapter?: string;
+  config?: string;
+  /** file name of the suite (default n2w-conformance.test.ts) */
+  file?: string;
+  print?: (line: string) => void;
+}
+
+/** What the generated suite compares: the contract fields, arrays sorted, extension reasons dropped. */
+export function contractView(o: Observation): Record<string, unknown> {
+  const reasons = new Set<string>(REASONS);
+  return {
+    outcome: o.outcome,
+    reason: o.reason !== undefined && reasons.has(o.reason) ? o.reason : null,
+    user: o.user ?? null, session: o.session ?? null, sessionCreated: o.sessionCreated ?? null,
+    issued: [...o.issued].sort(),
+    revoked: { refreshTokens: [...o.revoked.refreshTokens].sort(), sessions: [...o.revoked.sessions].sort(), transferTokens: [...o.revoked.transferTokens].sort() },
+    consumed: [...o.consumed].sort(),
+  };
+}
+
+interface EmittedStep { event: ModelEvent; expected: Record<string, unknown>; alternatives?: { known: string; expected: Record<string, unknown> }[] }
+
+/** The model's expected observations for each path (cut before a known `cut` divergence). */
+export function expectedSteps(setting: Setting, path: NamedPath, known: readonly KnownDivergence[] = KNOWN_DIVERGENCES): EmittedStep[] {
+  const model = createModel(setting);
+  let world = model.initial;
+  const out: EmittedStep[] = [];
+  for (let i = 0; i < path.events.length; i++) {
+    const event = path.events[i];
+    if (known.some((k) => k.cut?.(setting, world, event))) break;
+    const r = model.step(world, event, i + 1);
+    const alternatives = known.flatMap((k) => {
+      const alt = k.alternative?.({ setting, before: world, after: r.world, event, model: r.observation });
+      return alt ? [{ known: k.id, expected: contractView(alt) }] : [];
+    });
+    out.push({ event, expected: contractView(r.observation), ...(alternatives.length ? { alternatives } : {}) });
+    world = r.world;
+  }
+  return out;
+}
+
+export async function pathsCommand(flags: PathsFlags): Promise<number> {
+  const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  if (flags.emit !== 'vitest') { print(`n2w paths: --emit ${String(flags.emit)} is not supported (vitest)`); return 2; }
+  let setting: Setting;
+  try { setting = await loadSetting(flags.config); } catch (e) { print(`n2w paths: ${(e as Error).message}`); return 2; }
+  const outDir = resolve(flags.out);
+  await mkdir(outDir, { recursive: true });
+  const file = join(outDir, flags.file ?? 'n2w-conformance.test.ts');
+  let importPath = './adapter.ts';
+  if (flags.adapter) {
+    importPath = relative(dirname(file), resolve(flags.adapter)).split('\\').join('/');
+    if (!importPath.startsWith('.')) importPath = `./${importPath}`;
+  }
+  const paths = await allPaths(setting);
+  const emitted = paths.map((p) => ({ name: p.name, covers: p.covers ?? [], steps: expectedSteps(setting, p) })).filter((p) => p.steps.length > 0);
+  const setup = { config: setting.config, interpretations: setting.interpretations, population: setting.population };
+  const src = `// Generated by \`n2w paths --emit vitest\`: the model's expected observations (MODEL.md §4) for ${emitted.length} paths
+// that drive every refresh token, transfer token and session through every state and transition of its
+// lifecycle machine (xstate/graph), each under every cause the model knows. Commit it; regenerate it when
+// the model changes. It calls your adapter: ${importPath} must default-export a factory returning an Adapter
+// ({ reset(setup), apply(event, step) -> { observation, unobserved? }, close?() }).
+// Configuration (MODEL.md §2): ${JSON.stringify(configToInput(setting.config))}
+// A step passes when the contract fields match the model's, or one of the alternatives that a documented,
+// known divergence allows (see the model's conformance/DIVERGENCES.md).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import createAdapter from '${importPath}';
+
+const SETUP = ${JSON.stringify(setup)};
+const REASONS = ${JSON.stringify(REASONS)};
+const FIELDS = ${JSON.stringify(CONTRACT_FIELDS)};
+const PATHS = ${JSON.stringify(emitted, null, 1)};
+
+function view(o: any, unobserved: string[]) {
+  const sort = (xs: string[] | undefined) => [...(xs ?? [])].sort();
+  const v: Record<string, unknown> = {
+    outcome: o.outcome,
+    reason: o.reason !== undefined && o.reason !== null && REASONS.includes(o.reason) ? o.reason : null,
+    user: o.user ?? null, session: o.session ?? null, sessionCreated: o.sessionCreated ?? null,
+    issued: sort(o.issued),
+    revoked: { refreshTokens: sort(o.revoked?.refreshTokens), sessions: sort(o.revoked?.sessions), transferTokens: sort(o.revoked?.transferTokens) },
+    consumed: sort(o.consumed),
+  };
+  for (const f of FIELDS) if (unobserved.includes(f)) delete v[f];
+  return v;
+}
+
+let adapter: any;
+beforeAll(async () => { adapter = await createAdapter(); });
+afterAll(async () => { await adapter?.close?.(); });
+
+describe('n2w conformance: lifecycle paths', () => {
+  for (const path of PATHS) {
+    it(path.name, async () => {
+      await adapter.reset(SETUP);
+      for (let i = 0; i < path.steps.length; i++) {
+        const step: any = path.steps[i];
+        const { observation, unobserved = [] } = await adapter.apply(step.event, i + 1);
+        const got = view(observation, unobserved);
+        const accepted = [step.expected, ...(step.alternatives ?? []).map((a: any) => a.expected)].map((e) => view(e, unobserved));
+        if (accepted.some((e) => JSON.stringify(e) === JSON.stringify(got))) continue;
+        expect(got, \`step \${i + 1}: \${JSON.stringify(step.event)}\`).toEqual(accepted[0]);
+      }
+    });
+  }
+});
+`;
+  await writeFile(file, src);
+  print(`n2w paths: wrote ${emitted.length} tests to ${file} (adapter: ${importPath})`);
+  return 0;
+}

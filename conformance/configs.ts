@@ -1,0 +1,41 @@
+// conformance/configs.ts: the configurations the conformance tests and the bench run under, and the one
+// that exposes each seeded fault of the reference server.
+import type { ConfigInput } from '../machines/config.js';
+import { CONFORMANCE_DEFAULT_CONFIG } from './cli.js';
+
+export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax', ConfigInput>> = {
+  /** native can_create true, web methods cookie+query, everything else Auth0's defaults */
+  default: CONFORMANCE_DEFAULT_CONFIG,
+  /** rotation on, query only, IP binding, web refresh tokens allowed and online, cascade on */
+  strict: {
+    native: { session_transfer: { can_create_session_transfer_token: true, enforce_cascade_revocation: true }, refresh_token: { rotation_type: 'rotating' } },
+    web: {
+      session_transfer: { allowed_authentication_methods: ['query'], enforce_device_binding: 'ip', allow_refresh_token: true, enforce_online_refresh_tokens: true },
+      refresh_token: { rotation_type: 'rotating' },
+    },
+  },
+  /** no cascade, no binding, the web app may mint, web refresh tokens allowed and offline */
+  lax: {
+    native: { session_transfer: { can_create_session_transfer_token: true, enforce_cascade_revocation: false } },
+    web: {
+      session_transfer: {
+        can_create_session_transfer_token: true, allowed_authentication_methods: ['cookie', 'query'], enforce_device_binding: 'none',
+        allow_refresh_token: true, enforce_online_refresh_tokens: false,
+      },
+    },
+  },
+};
+
+/** The seeded faults of reference-server/ and the configuration that exposes each. */
+export const FAULT_CONFIGS: Readonly<Record<string, keyof typeof CONFORMANCE_CONFIGS>> = {
+  'reusable-transfer-token': 'default',
+  'no-expiry': 'default',
+  'ignore-device-binding': 'default',
+  'mismatch-keeps-session': 'default',
+  'revoked-parent-still-redeems': 'default',
+  // a web refresh token of a transfer-born session may mint only if the web app may mint at all
+  'nested-transfer-allowed': 'lax',
+  // both need web refresh tokens that are online and a cascade
+  'shallow-cascade': 'strict',
+  'offline-web-refresh-tokens': 'strict',
+};
