@@ -2,11 +2,14 @@
 // some configurations, and the point is to find which. A failure here is a finding, not a model bug.
 //
 // Threat model (spec §7.1): the attacker is an ordinary user of the tenant. They can mint transfer
-// tokens for their own account, steal another user's token (a leaked URL, a log), present any token
-// from their own devices by either method, and move their devices between networks (a shared café
-// or home network). They can bring a token into another user's browser only through a link, i.e. by
-// the query method: a cookie on the Auth0 domain cannot be set cross-site [BP].
-import { property, presentation, redeemed, owner, isAttacker } from './property.js';
+// tokens for their own account on their own devices, steal a token another user minted on that user's
+// device (a leaked URL, a log), present any token from their own devices by either method, and move
+// their devices between networks (a shared café or home network). They can bring a token into another
+// user's browser only through a link, i.e. by the query method: a cookie on the Auth0 domain cannot be
+// set cross-site [BP]. They do not hold another user's device or password: a token minted on a device
+// that is not its user's (a login on someone else's phone) is outside the goals' concern.
+const mintedOnOwnDevice = (v: StepView, token: { user: string; device: string }) => owner(v, token.device) === token.user;
+import { property, presentation, redeemed, owner, isAttacker, type StepView } from './property.js';
 import { orphans } from './revocation.js';
 
 export const noSessionInjection = property({
@@ -16,7 +19,7 @@ export const noSessionInjection = property({
     if (!redeemed(v)) return null;
     const p = presentation(v)!;
     const victim = owner(v, p.event.device);
-    if (!isAttacker(v, p.token.user) || isAttacker(v, victim) || p.event.method !== 'query') return null;
+    if (!isAttacker(v, p.token.user) || !mintedOnOwnDevice(v, p.token) || isAttacker(v, victim) || p.event.method !== 'query') return null;
     return `${victim}'s ${p.event.device} (on ${v.before.devices[p.event.device].network}) was logged in as ${p.token.user} with ${p.token.id}, minted by ${p.token.user} on ${p.token.network}`;
   },
 });
@@ -27,8 +30,8 @@ export const noTokenTheftTakeover = property({
   check(v) {
     if (!redeemed(v)) return null;
     const p = presentation(v)!;
-    // a theft: the token was minted on a device of its (non-attacker) user's own, and redeemed on an attacker's
-    if (isAttacker(v, p.token.user) || isAttacker(v, owner(v, p.token.device)) || !isAttacker(v, owner(v, p.event.device))) return null;
+    // a theft: the token was minted by its (non-attacker) user on their own device, and redeemed on an attacker's
+    if (isAttacker(v, p.token.user) || !mintedOnOwnDevice(v, p.token) || !isAttacker(v, owner(v, p.event.device))) return null;
     return `${owner(v, p.event.device)}'s ${p.event.device} (on ${v.before.devices[p.event.device].network}) got a session of ${p.token.user} with ${p.token.id}, minted on ${p.token.network}`;
   },
 });

@@ -179,8 +179,11 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       goal: p.id, claim: p.claim, failsIn: failing.size, of: n,
       foundBy: { explorer: violatedBy('explorer', p.id), random: violatedBy('random', p.id) },
       condition: cond.text,
-      terms: cond.terms.map((t) => {
-        const [i, ce] = shortest(p.id, t.matches);
+      terms: cond.terms.map((t, k) => {
+        // illustrate a term with a configuration it explains alone (not matched by an earlier term), if any
+        const earlier = new Set(cond.terms.slice(0, k).flatMap((e) => e.matches));
+        const own = t.matches.filter((i) => !earlier.has(i));
+        const [i, ce] = shortest(p.id, own.length > 0 ? own : t.matches);
         return { when: t.text, configurations: t.matches.length, counterexample: save(i, ce), steps: ce.events.length };
       }),
       others: cond.uncovered.map((i) => {
