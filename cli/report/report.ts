@@ -76,8 +76,12 @@ export interface Report {
   };
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
-  /** per configuration, the properties each engine found violated */
-  configurations: { label: string; explorer: string[]; random: string[] }[];
+  /** per configuration, what each engine explored and the properties it found violated */
+  configurations: {
+    label: string;
+    explorer: { states: number; transitions: number; violated: string[] } | null;
+    random: { sequences: number; steps: number; violated: string[] } | null;
+  }[];
 }
 
 export interface NonVacuity {
@@ -227,8 +231,8 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       nonVacuity: mutants,
       configurations: results.map((r) => ({
         label: r.label,
-        explorer: r.explorer?.counterexamples.map((c) => c.property) ?? [],
-        random: r.random?.counterexamples.map((c) => c.property) ?? [],
+        explorer: r.explorer && { states: r.explorer.states, transitions: r.explorer.transitions, violated: r.explorer.counterexamples.map((c) => c.property) },
+        random: r.random && { sequences: r.random.sequences, steps: r.random.steps, violated: r.random.counterexamples.map((c) => c.property) },
       })),
     },
     counterexamples: files,
