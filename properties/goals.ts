@@ -49,6 +49,8 @@ export const logoutEndsWebRefreshTokens = property({
   id: 'logout-ends-web-refresh-tokens', kind: 'goal', rules: ['R27', 'R25'],
   claim: 'No refresh token issued to a transfer-linked session outlives that session.',
   check(v) {
+    // fast path: no unrevoked transfer-linked refresh token, nothing to check (no set built)
+    if (!v.after.refreshTokens.some((t) => t.parent !== null && t.session !== null && t.status !== 'revoked')) return null;
     const dead = new Set(v.after.sessions.filter((s) => s.status === 'revoked' && s.parent !== null).map((s) => s.id));
     const alive = v.after.refreshTokens.filter((t) => t.parent !== null && t.session !== null && dead.has(t.session) && t.status !== 'revoked');
     return alive.length === 0 ? null : alive.map((t) => `${t.id} is still ${t.status} after its session ${t.session} was revoked`).join('; ');

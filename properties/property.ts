@@ -31,11 +31,6 @@ export interface Property {
 
 export const property = (p: Property): Property => p;
 
-/** The first failing claim of a list of [holds, message] pairs, or null. */
-export function firstFailure(...checks: [boolean, () => string][]): string | null {
-  for (const [holds, message] of checks) if (!holds) return message();
-  return null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Public facts about a transfer token presented at /authorize, read from the world before the step.
@@ -97,8 +92,17 @@ function computePresentation(v: StepView): Presentation | null {
 export const redeemed = (v: StepView): boolean =>
   v.event.type === 'AUTHORIZE' && v.event.transferToken !== undefined && v.observation.outcome === 'logged_in' && !v.observation.transferTokenIgnored;
 
-export const sessionAfter = (v: StepView, id: string | undefined): Session | undefined =>
-  id === undefined ? undefined : v.after.sessions.find((s) => s.id === id);
+export const sessionAfter = (v: StepView, id: string | undefined): Session | undefined => {
+  if (id === undefined) return undefined;
+  for (const s of v.after.sessions) if (s.id === id) return s; // find() without a closure per call
+  return undefined;
+};
+
+/** The transfer token with this id in the world after the step (the first, as find() would). */
+export function transferTokenAfter(v: StepView, id: string): TransferToken | undefined {
+  for (const t of v.after.transferTokens) if (t.id === id) return t;
+  return undefined;
+}
 
 export const presentedRefreshToken = (v: StepView) => {
   const e = v.event;

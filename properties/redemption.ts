@@ -1,5 +1,5 @@
 // properties/redemption.ts: what /authorize does with a transfer token (spec §3.3, A9 order of checks).
-import { property, firstFailure, presentation, redeemed, sessionAfter, outcomeText } from './property.js';
+import { property, presentation, redeemed, sessionAfter, outcomeText, transferTokenAfter } from './property.js';
 import { deviceSession } from '../machines/world.js';
 
 export const transferTokenExpiry = property({
@@ -9,11 +9,13 @@ export const transferTokenExpiry = property({
     const p = presentation(v);
     if (!p) return null;
     const ttl = v.setting.config.transferTokenTtlSeconds;
-    return firstFailure(
-      [!redeemed(v) || p.age < ttl, () => `${p.token.id} was redeemed at age ${p.age} s; expected a refusal at or after the TTL of ${ttl} s`],
-      [!(p.allowed && p.age >= ttl) || v.observation.reason === 'transfer_token_not_found_or_expired',
-        () => `${p.token.id} presented at age ${p.age} s (TTL ${ttl} s); expected login_required (transfer_token_not_found_or_expired), got ${outcomeText(v.observation)}`],
-    );
+    // (plain if-chains, here and below, no closures or arrays: properties run on every transition of the
+    // explorer, and allocation-free checks cost about a third)
+    if (p.age >= ttl && redeemed(v)) return `${p.token.id} was redeemed at age ${p.age} s; expected a refusal at or after the TTL of ${ttl} s`;
+    if (p.allowed && p.age >= ttl && v.observation.reason !== 'transfer_token_not_found_or_expired') {
+      return `${p.token.id} presented at age ${p.age} s (TTL ${ttl} s); expected login_required (transfer_token_not_found_or_expired), got ${outcomeText(v.observation)}`;
+    }
+    return null;
   },
 });
 
@@ -24,13 +26,13 @@ export const singleUse = property({
     const p = presentation(v);
     if (!p) return null;
     const usedUp = p.token.status === 'consumed' || p.token.status === 'rejected';
-    const after = v.after.transferTokens.find((t) => t.id === p.token.id)!;
-    return firstFailure(
-      [!(p.allowed && usedUp) || v.observation.reason === 'transfer_token_not_found_or_expired',
-        () => `${p.token.id} was already ${p.token.status}; expected login_required (transfer_token_not_found_or_expired), got ${outcomeText(v.observation)}`],
-      [!redeemed(v) || (after.status === 'consumed' && v.observation.consumed.includes(p.token.id)),
-        () => `${p.token.id} was redeemed; expected it consumed, but it is ${after.status}${v.observation.consumed.includes(p.token.id) ? '' : ' and not listed in consumed'}`],
-    );
+    if (p.allowed && usedUp && v.observation.reason !== 'transfer_token_not_found_or_expired') {
+      return `${p.token.id} was already ${p.token.status}; expected login_required (transfer_token_not_found_or_expired), got ${outcomeText(v.observation)}`;
+    }
+    if (!redeemed(v)) return null;
+    const after = transferTokenAfter(v, p.token.id)!;
+    if (after.status === 'consumed' && v.observation.consumed.includes(p.token.id)) return null;
+    return `${p.token.id} was redeemed; expected it consumed, but it is ${after.status}${v.observation.consumed.includes(p.token.id) ? '' : ' and not listed in consumed'}`;
   },
 });
 
@@ -40,12 +42,12 @@ export const deviceBinding = property({
   check(v) {
     const p = presentation(v);
     if (!p) return null;
+    if (p.bindingHolds ? v.observation.reason !== 'device_binding_failed' : !redeemed(v)) return null;
     const binding = v.setting.config.web.enforceDeviceBinding;
     const here = v.before.devices[p.event.device].network;
-    return firstFailure(
-      [!redeemed(v) || p.bindingHolds, () => `${p.token.id} minted on ${p.token.network} was redeemed on ${here} although enforce_device_binding is ${binding}; expected device_binding_failed`],
-      [v.observation.reason !== 'device_binding_failed' || !p.bindingHolds, () => `${p.token.id} minted on ${p.token.network} was refused for binding on ${here}, but ${binding} binding holds there`],
-    );
+    return !p.bindingHolds
+      ? `${p.token.id} minted on ${p.token.network} was redeemed on ${here} although enforce_device_binding is ${binding}; expected device_binding_failed`
+      : `${p.token.id} minted on ${p.token.network} was refused for binding on ${here}, but ${binding} binding holds there`;
   },
 });
 
@@ -60,10 +62,9 @@ export const allowedMethods = property({
     const expected = v.setting.interpretations.A10 === 'invalid'
       ? o.outcome === 'login_required' && o.reason === 'method_not_allowed'
       : o.transferTokenIgnored === true && (p.sessionBefore ? o.outcome === 'logged_in' && o.session === p.sessionBefore.id : o.reason === 'no_session');
-    return firstFailure(
-      [!o.consumed.includes(p.token.id) && !redeemed(v), () => `${p.token.id} sent by ${method}, not in allowed_authentication_methods, was used`],
-      [expected, () => `${p.token.id} sent by ${method} (not allowed, A10 = ${v.setting.interpretations.A10}); got ${outcomeText(o)}`],
-    );
+    if (o.consumed.includes(p.token.id) || redeemed(v)) return `${p.token.id} sent by ${method}, not in allowed_authentication_methods, was used`;
+    if (!expected) return `${p.token.id} sent by ${method} (not allowed, A10 = ${v.setting.interpretations.A10}); got ${outcomeText(o)}`;
+    return null;
   },
 });
 
@@ -74,12 +75,10 @@ export const validTokenNoSessionLogsIn = property({
     const p = presentation(v);
     if (!p || !p.valid || p.sessionBefore) return null;
     const o = v.observation;
+    if (!(o.outcome === 'logged_in' && o.sessionCreated === true)) return `expected logged_in in a new session, got ${outcomeText(o)}${o.sessionCreated === false ? ' in an existing session' : ''}`;
     const s = sessionAfter(v, o.session);
-    return firstFailure(
-      [o.outcome === 'logged_in' && o.sessionCreated === true, () => `expected logged_in in a new session, got ${outcomeText(o)}${o.sessionCreated === false ? ' in an existing session' : ''}`],
-      [s !== undefined && s.via === 'transfer' && s.transferToken === p.token.id && s.user === p.token.user && s.device === p.event.device && v.after.devices[p.event.device].session === s.id,
-        () => `expected a session of ${p.token.user} on ${p.event.device} created from ${p.token.id}, got ${JSON.stringify(s ?? null)}`],
-    );
+    if (s !== undefined && s.via === 'transfer' && s.transferToken === p.token.id && s.user === p.token.user && s.device === p.event.device && v.after.devices[p.event.device].session === s.id) return null;
+    return `expected a session of ${p.token.user} on ${p.event.device} created from ${p.token.id}, got ${JSON.stringify(s ?? null)}`;
   },
 });
 
@@ -90,11 +89,10 @@ export const sameUserReusesSession = property({
     const p = presentation(v);
     if (!p || !p.valid || !p.sessionBefore || p.sessionBefore.user !== p.token.user) return null;
     const o = v.observation;
-    return firstFailure(
-      [o.outcome === 'logged_in' && o.session === p.sessionBefore.id && o.sessionCreated === false,
-        () => `expected logged_in reusing ${p.sessionBefore!.id}, got ${outcomeText(o)}${o.session ? ` in ${o.session}${o.sessionCreated ? ' (new)' : ''}` : ''}`],
-      [o.consumed.includes(p.token.id), () => `expected ${p.token.id} consumed`],
-    );
+    if (!(o.outcome === 'logged_in' && o.session === p.sessionBefore.id && o.sessionCreated === false)) {
+      return `expected logged_in reusing ${p.sessionBefore!.id}, got ${outcomeText(o)}${o.session ? ` in ${o.session}${o.sessionCreated ? ' (new)' : ''}` : ''}`;
+    }
+    return o.consumed.includes(p.token.id) ? null : `expected ${p.token.id} consumed`;
   },
 });
 
@@ -106,11 +104,9 @@ export const otherUserPromptsAndRevokes = property({
     if (!p || !p.valid || !p.sessionBefore || p.sessionBefore.user === p.token.user) return null;
     const o = v.observation;
     const old = p.sessionBefore;
-    return firstFailure(
-      [o.outcome === 'login_required' && o.reason === 'user_mismatch', () => `${p.token.id} of ${p.token.user} met ${old.id} of ${old.user}; expected login_required (user_mismatch), got ${outcomeText(o)}`],
-      [o.revoked.sessions.includes(old.id) && deviceSession(v.after, p.event.device) === undefined,
-        () => `expected ${old.id} of ${old.user} revoked and ${p.event.device} left without a session`],
-    );
+    if (!(o.outcome === 'login_required' && o.reason === 'user_mismatch')) return `${p.token.id} of ${p.token.user} met ${old.id} of ${old.user}; expected login_required (user_mismatch), got ${outcomeText(o)}`;
+    if (o.revoked.sessions.includes(old.id) && deviceSession(v.after, p.event.device) === undefined) return null;
+    return `expected ${old.id} of ${old.user} revoked and ${p.event.device} left without a session`;
   },
 });
 
@@ -122,11 +118,9 @@ export const invalidTokenPrompts = property({
     if (!p || !p.allowed || p.valid) return null;
     const o = v.observation;
     const kept = p.sessionBefore;
-    return firstFailure(
-      [o.outcome === 'login_required', () => `${p.token.id} is invalid (${invalidity(p)}); expected login_required, got ${outcomeText(o)}`],
-      [!kept || (deviceSession(v.after, p.event.device)?.id === kept.id && !o.revoked.sessions.includes(kept.id)),
-        () => `expected ${kept!.id} kept in ${p.event.device}, but it was ${o.revoked.sessions.includes(kept!.id) ? 'revoked' : 'replaced'}`],
-    );
+    if (o.outcome !== 'login_required') return `${p.token.id} is invalid (${invalidity(p)}); expected login_required, got ${outcomeText(o)}`;
+    if (!kept || (deviceSession(v.after, p.event.device)?.id === kept.id && !o.revoked.sessions.includes(kept.id))) return null;
+    return `expected ${kept.id} kept in ${p.event.device}, but it was ${o.revoked.sessions.includes(kept.id) ? 'revoked' : 'replaced'}`;
   },
 });
 
@@ -143,11 +137,11 @@ export const organizationMatch = property({
   check(v) {
     const p = presentation(v);
     if (!p) return null;
+    if (p.organizationMatches ? v.observation.reason !== 'organization_mismatch' : !redeemed(v)) return null;
     const asked = p.event.organization ?? 'none';
-    return firstFailure(
-      [!redeemed(v) || p.organizationMatches, () => `${p.token.id} of organization ${p.token.organization ?? 'none'} was redeemed for organization ${asked}`],
-      [v.observation.reason !== 'organization_mismatch' || !p.organizationMatches, () => `${p.token.id} was refused for organization mismatch, but both are ${asked}`],
-    );
+    return !p.organizationMatches
+      ? `${p.token.id} of organization ${p.token.organization ?? 'none'} was redeemed for organization ${asked}`
+      : `${p.token.id} was refused for organization mismatch, but both are ${asked}`;
   },
 });
 
@@ -157,7 +151,8 @@ export const liveParent = property({
   check(v) {
     const p = presentation(v);
     if (!p) return null;
-    return firstFailure([!redeemed(v) || p.parentAlive, () => `${p.token.id} was redeemed although its parent family ${p.token.family} was revoked; expected parent_refresh_token_revoked`]);
+    if (p.parentAlive || !redeemed(v)) return null;
+    return `${p.token.id} was redeemed although its parent family ${p.token.family} was revoked; expected parent_refresh_token_revoked`;
   },
 });
 
@@ -172,12 +167,11 @@ export const standardSsoUnchanged = property({
     if (!noToken) return null;
     const o = v.observation;
     const s = deviceSession(v.before, e.device);
-    return firstFailure(
-      [s ? o.outcome === 'logged_in' && o.session === s.id && o.sessionCreated === false : o.outcome === 'login_required' && o.reason === 'no_session',
-        () => s ? `expected logged_in reusing ${s.id}, got ${outcomeText(o)}` : `expected login_required (no_session), got ${outcomeText(o)}`],
-      [o.consumed.length === 0 && o.revoked.sessions.length === 0 && o.revoked.refreshTokens.length === 0 && o.revoked.transferTokens.length === 0,
-        () => `expected nothing revoked or consumed, got ${JSON.stringify({ revoked: o.revoked, consumed: o.consumed })}`],
-    );
+    if (!(s ? o.outcome === 'logged_in' && o.session === s.id && o.sessionCreated === false : o.outcome === 'login_required' && o.reason === 'no_session')) {
+      return s ? `expected logged_in reusing ${s.id}, got ${outcomeText(o)}` : `expected login_required (no_session), got ${outcomeText(o)}`;
+    }
+    if (o.consumed.length === 0 && o.revoked.sessions.length === 0 && o.revoked.refreshTokens.length === 0 && o.revoked.transferTokens.length === 0) return null;
+    return `expected nothing revoked or consumed, got ${JSON.stringify({ revoked: o.revoked, consumed: o.consumed })}`;
   },
 });
 
@@ -190,11 +184,9 @@ export const failedCheckUsesTokenUp = property({
     const reason = v.observation.reason;
     const checked = reason === 'device_binding_failed' || reason === 'organization_mismatch' || reason === 'user_mismatch';
     const burns = checked && v.setting.interpretations.A8;
-    const after = v.after.transferTokens.find((t) => t.id === p.token.id)!;
+    const after = transferTokenAfter(v, p.token.id)!;
     const used = v.observation.consumed.includes(p.token.id);
-    return firstFailure(
-      [used === burns && (!burns || after.status === 'rejected') && (burns || after.status === p.token.status),
-        () => `${reason} with A8 = ${v.setting.interpretations.A8}: expected ${p.token.id} ${burns ? 'consumed (rejected)' : 'left as it was'}, got ${after.status}${used ? ', listed in consumed' : ''}`],
-    );
+    if (used === burns && (!burns || after.status === 'rejected') && (burns || after.status === p.token.status)) return null;
+    return `${reason} with A8 = ${v.setting.interpretations.A8}: expected ${p.token.id} ${burns ? 'consumed (rejected)' : 'left as it was'}, got ${after.status}${used ? ', listed in consumed' : ''}`;
   },
 });

@@ -1,5 +1,5 @@
 // properties/tokens.ts: minting and refreshing (spec §3.1, §3.4, §3.6; rotation per [RTR]).
-import { property, firstFailure, presentedRefreshToken, outcomeText, redeemed, type StepView } from './property.js';
+import { property, presentedRefreshToken, outcomeText, redeemed, type StepView } from './property.js';
 
 const mintedToken = (v: StepView) => v.observation.issued.find((id) => id.startsWith('stt'));
 
@@ -11,10 +11,11 @@ export const mintNeedsFlag = property({
     const rt = presentedRefreshToken(v)!;
     const may = v.setting.config[rt.client].canCreateSessionTransferToken;
     const stt = mintedToken(v);
-    return firstFailure(
-      [may || stt === undefined, () => `${stt} was minted from ${rt.id} of the ${rt.client} client, whose can_create_session_transfer_token is false`],
-      [may || rt.status !== 'active' || v.observation.reason === 'client_not_allowed', () => `expected rejected (client_not_allowed) for the ${rt.client} client, got ${outcomeText(v.observation)}`],
-    );
+    // (plain if-chains, no closures or arrays: properties run on every transition of the explorer)
+    if (may) return null;
+    if (stt !== undefined) return `${stt} was minted from ${rt.id} of the ${rt.client} client, whose can_create_session_transfer_token is false`;
+    if (rt.status !== 'active' || v.observation.reason === 'client_not_allowed') return null;
+    return `expected rejected (client_not_allowed) for the ${rt.client} client, got ${outcomeText(v.observation)}`;
   },
 });
 
@@ -26,11 +27,10 @@ export const noNestedTransfer = property({
     const rt = presentedRefreshToken(v)!;
     const stt = mintedToken(v);
     const may = v.setting.config[rt.client].canCreateSessionTransferToken;
-    return firstFailure(
-      [rt.parent === null || stt === undefined, () => `${stt} was minted from ${rt.id}, issued to transfer session ${rt.session} (parent ${rt.parent})`],
-      [rt.parent === null || !may || rt.status !== 'active' || v.observation.reason === 'nested_transfer_forbidden',
-        () => `expected rejected (nested_transfer_forbidden) for ${rt.id}, got ${outcomeText(v.observation)}`],
-    );
+    if (rt.parent === null) return null;
+    if (stt !== undefined) return `${stt} was minted from ${rt.id}, issued to transfer session ${rt.session} (parent ${rt.parent})`;
+    if (!may || rt.status !== 'active' || v.observation.reason === 'nested_transfer_forbidden') return null;
+    return `expected rejected (nested_transfer_forbidden) for ${rt.id}, got ${outcomeText(v.observation)}`;
   },
 });
 
@@ -39,24 +39,23 @@ export const rotationReuseDetection = property({
   claim: 'With rotation on, a grant retires the presented refresh token for a successor of the same family, and presenting a retired one revokes the whole family; without rotation no token is ever retired.',
   check(v) {
     const e = v.event;
-    const rotatedAfter = v.after.refreshTokens.find((t) => t.status === 'rotated' && v.setting.config[t.client].rotationType !== 'rotating');
+    let rotatedAfter: (typeof v.after.refreshTokens)[number] | undefined;
+    for (const t of v.after.refreshTokens) if (t.status === 'rotated' && v.setting.config[t.client].rotationType !== 'rotating') { rotatedAfter = t; break; }
     if (rotatedAfter) return `${rotatedAfter.id} is rotated although the ${rotatedAfter.client} client's rotation_type is non-rotating`;
     if (e.type !== 'MINT_TRANSFER_TOKEN' && e.type !== 'REFRESH') return null;
     const rt = presentedRefreshToken(v)!;
     const o = v.observation;
     if (rt.status === 'rotated') {
       const alive = v.after.refreshTokens.filter((t) => t.family === rt.family && t.status !== 'revoked').map((t) => t.id);
-      return firstFailure(
-        [o.outcome === 'rejected' && o.reason === 'refresh_token_reused', () => `${rt.id} was already rotated; expected rejected (refresh_token_reused), got ${outcomeText(o)}`],
-        [alive.length === 0, () => `reuse of ${rt.id} detected, but ${alive.join(', ')} of family ${rt.family} still live`],
-      );
+      if (!(o.outcome === 'rejected' && o.reason === 'refresh_token_reused')) return `${rt.id} was already rotated; expected rejected (refresh_token_reused), got ${outcomeText(o)}`;
+      return alive.length === 0 ? null : `reuse of ${rt.id} detected, but ${alive.join(', ')} of family ${rt.family} still live`;
     }
     const succeeded = o.outcome === 'issued';
     if (!succeeded || v.setting.config[rt.client].rotationType !== 'rotating') return null;
     const successor = o.issued.map((id) => v.after.refreshTokens.find((t) => t.id === id)).find((t) => t !== undefined);
     const now = v.after.refreshTokens.find((t) => t.id === rt.id)!;
-    return firstFailure([now.status === 'rotated' && successor?.family === rt.family,
-      () => `with rotation on, expected ${rt.id} rotated and a successor in family ${rt.family}; got ${rt.id} ${now.status}, successor ${successor?.id ?? 'none'}`]);
+    if (now.status === 'rotated' && successor?.family === rt.family) return null;
+    return `with rotation on, expected ${rt.id} rotated and a successor in family ${rt.family}; got ${rt.id} ${now.status}, successor ${successor?.id ?? 'none'}`;
   },
 });
 
@@ -68,8 +67,8 @@ export const revokedRefreshTokenRefused = property({
     const rt = presentedRefreshToken(v)!;
     if (rt.status !== 'revoked') return null;
     const o = v.observation;
-    return firstFailure([o.outcome === 'rejected' && o.reason === 'refresh_token_revoked' && o.issued.length === 0,
-      () => `${rt.id} is revoked; expected rejected (refresh_token_revoked), got ${outcomeText(o)}${o.issued.length ? `, issuing ${o.issued.join(', ')}` : ''}`]);
+    if (o.outcome === 'rejected' && o.reason === 'refresh_token_revoked' && o.issued.length === 0) return null;
+    return `${rt.id} is revoked; expected rejected (refresh_token_revoked), got ${outcomeText(o)}${o.issued.length ? `, issuing ${o.issued.join(', ')}` : ''}`;
   },
 });
 
