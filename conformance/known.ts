@@ -9,7 +9,7 @@
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
-import { deviceSession, refreshToken, type World } from '../machines/world.js';
+import type { World } from '../machines/world.js';
 import type { ContractField } from './adapter.js';
 
 export interface StepContext {
@@ -64,22 +64,6 @@ export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
       const rotatedBefore = new Set(c.before.refreshTokens.filter((t) => t.status === 'rotated').map((t) => t.id));
       const kept = c.model.revoked.refreshTokens.filter((id) => !rotatedBefore.has(id));
       return kept.length === c.model.revoked.refreshTokens.length ? null : { ...c.model, revoked: { ...c.model.revoked, refreshTokens: kept } };
-    },
-  },
-  {
-    id: 'web-login-same-user-reuses-session',
-    ref: 'D3',
-    summary: 'an interactive login in a browser that already holds the same user\'s session: the model ends that session and creates a new one, the server reuses it',
-    cut: (_s, before, e) => e.type === 'WEB_LOGIN' && deviceSession(before, e.device)?.user === e.user,
-  },
-  {
-    id: 'mint-checks-client-before-token',
-    ref: 'D4',
-    summary: 'a mint by a client that may not mint, with a revoked or rotated token: the model checks the token first (refresh_token_revoked, or reuse detection revoking the family), the server the client first (client_not_allowed)',
-    cut: (s, before, e) => {
-      if (e.type !== 'MINT_TRANSFER_TOKEN') return false;
-      const rt = refreshToken(before, e.refreshToken);
-      return rt !== undefined && rt.status !== 'active' && !s.config[rt.client].canCreateSessionTransferToken;
     },
   },
 ];

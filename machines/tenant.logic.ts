@@ -240,6 +240,7 @@ export const GUARDS = {
     return s !== undefined && s.user !== presentedTransferToken(w, e).user;
   },
   'session of the same user?': (_m, w, e) => deviceSession(w, ev<'AUTHORIZE'>(e).device)?.user === presentedTransferToken(w, e).user,
+  'session of the signing-in user?': (_m, w, e) => deviceSession(w, ev<'WEB_LOGIN'>(e).device)?.user === ev<'WEB_LOGIN'>(e).user,
 } satisfies Record<string, Guard>;
 export type GuardName = keyof typeof GUARDS;
 
@@ -336,6 +337,13 @@ export const EFFECTS = {
     maybeIssueWebRefreshToken(tx, s, a.offlineAccess, true);
   },
 
+  reauthenticate: (tx, e) => {
+    const { device, offlineAccess } = ev<'WEB_LOGIN'>(e);
+    const s = deviceSession(tx.before, device)!;
+    tx.loggedIn(s, false);
+    maybeIssueWebRefreshToken(tx, s, offlineAccess, false);
+  },
+  /** an ordinary login replaces another user's session in the browser (A3, A7) */
   interactiveLogin: (tx, e) => {
     const { device, user, offlineAccess } = ev<'WEB_LOGIN'>(e);
     const old = deviceSession(tx.before, device);

@@ -22,10 +22,12 @@ export interface Branch {
 /** The branches of the tenant, per event type, in the order they are tried. */
 export const TENANT_BRANCHES: { readonly [T in EventType]: readonly Branch[] } = {
   NATIVE_LOGIN: [{ actions: 'issueNativeRefreshToken', meta: { rules: ['R33'] } }],
+  // The client is checked first: a client without the flag may not ask for the session_transfer audience
+  // at all, so its token is not even looked at (no reuse detection runs; conformance/DIVERGENCES.md D4).
   MINT_TRANSFER_TOKEN: [
+    { guard: 'client may not mint?', actions: 'rejectClientNotAllowed', meta: { rules: ['R2'] } },
     { guard: 'refresh token revoked?', actions: 'rejectRevokedRefreshToken', meta: { rules: ['A18'] } },
     { guard: 'refresh token rotated?', actions: 'detectReuse', meta: { rules: ['RTR', 'A15'] } },
-    { guard: 'client may not mint?', actions: 'rejectClientNotAllowed', meta: { rules: ['R2'] } },
     { guard: 'refresh token came from a transfer?', actions: 'rejectNestedTransfer', meta: { rules: ['R7', 'R8'] } },
     { actions: 'mintTransferToken', meta: { rules: ['R1', 'R3', 'R4', 'A21'] } },
   ],
@@ -54,7 +56,11 @@ export const TENANT_BRANCHES: { readonly [T in EventType]: readonly Branch[] } =
     { guard: 'session of the same user?', actions: 'reuseSessionWithTransfer', meta: { rules: ['R16', 'R25', 'A6'] } },
     { actions: 'createSessionFromTransfer', meta: { rules: ['R15', 'R25'] } },
   ],
-  WEB_LOGIN: [{ actions: 'interactiveLogin', meta: { rules: ['R29', 'A3', 'A7'] } }],
+  WEB_LOGIN: [
+    // the same user signing in again re-authenticates in the session the browser holds (D3)
+    { guard: 'session of the signing-in user?', actions: 'reauthenticate', meta: { rules: ['R29'] } },
+    { actions: 'interactiveLogin', meta: { rules: ['R29', 'A3', 'A7'] } },
+  ],
   ADVANCE_TIME: [{ actions: 'advanceClock', meta: { rules: ['R9', 'A14'] } }],
   MOVE_DEVICE: [{ actions: 'moveDevice', meta: { rules: ['R11'] } }],
 };

@@ -70,10 +70,17 @@ describe('nesting ban (R7, R8)', () => {
     expectObservation(r.last, { outcome: 'rejected', reason: 'nested_transfer_forbidden' });
   });
 
-  it('the same browser\'s web refresh token from a later ordinary login can mint (R8 covers transfer sessions only)', () => {
-    const r = run(NESTING, [...TRANSFER_RT, E.webLogin('alice-laptop', 'alice', true), E.mint('rt3')]);
-    expectObservation(r.at(4), { outcome: 'logged_in', user: 'alice', session: 's2', sessionCreated: true, issued: ['rt3'], revoked: { sessions: ['s1'], refreshTokens: ['rt2'] } });
+  it('the same browser\'s web refresh token from an ordinary login after logout can mint (R8 covers transfer sessions only)', () => {
+    const r = run(NESTING, [...TRANSFER_RT, E.revokeSession('s1'), E.webLogin('alice-laptop', 'alice', true), E.mint('rt3')]);
+    expectObservation(r.at(4), { outcome: 'revoked', revoked: { sessions: ['s1'], refreshTokens: ['rt2'] } });
+    expectObservation(r.at(5), { outcome: 'logged_in', user: 'alice', session: 's2', sessionCreated: true, issued: ['rt3'] });
     expectObservation(r.last, { outcome: 'issued', issued: ['stt2'] });
+  });
+
+  it('signing in again as the same user keeps the transfer session, so its new refresh token still cannot mint (R8)', () => {
+    const r = run(NESTING, [...TRANSFER_RT, E.webLogin('alice-laptop', 'alice', true), E.mint('rt3')]);
+    expectObservation(r.at(4), { outcome: 'logged_in', user: 'alice', session: 's1', sessionCreated: false, issued: ['rt3'] });
+    expectObservation(r.last, { outcome: 'rejected', reason: 'nested_transfer_forbidden' });
   });
 });
 
@@ -148,9 +155,15 @@ describe('a revoked refresh token is refused (A18)', () => {
     expect(statuses(r.world)).toEqual({ rt1: 'revoked' });
   });
 
-  it('the revoked check comes before the flag check: a revoked token at a non-minting client is refused as revoked (A18)', () => {
+  it('the flag check comes first: a revoked token at a non-minting client is refused as client_not_allowed (R2)', () => {
     const r = run({}, [E.nativeLogin('alice', 'alice-phone'), E.revokeRefreshToken('rt1'), E.mint('rt1')]);
-    expectObservation(r.last, { outcome: 'rejected', reason: 'refresh_token_revoked' });
+    expectObservation(r.last, { outcome: 'rejected', reason: 'client_not_allowed' });
+  });
+
+  it('a rotated token at a non-minting client is refused as client_not_allowed, without reuse detection (R2)', () => {
+    const r = run({ native: { rotation_type: 'rotating' } }, [E.nativeLogin('alice', 'alice-phone'), E.refresh('rt1'), E.mint('rt1')]);
+    expectObservation(r.last, { outcome: 'rejected', reason: 'client_not_allowed' });
+    expect(statuses(r.world)).toEqual({ rt1: 'rotated', rt2: 'active' });
   });
 });
 

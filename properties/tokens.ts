@@ -3,9 +3,13 @@ import { property, presentedRefreshToken, outcomeText, redeemed, type StepView }
 
 const mintedToken = (v: StepView) => v.observation.issued.find((id) => id.startsWith('stt'));
 
+/** A mint by a client without the flag: refused before its refresh token is looked at (mint-needs-flag judges it). */
+const refusedClient = (v: StepView) =>
+  v.event.type === 'MINT_TRANSFER_TOKEN' && !v.setting.config[presentedRefreshToken(v)!.client].canCreateSessionTransferToken;
+
 export const mintNeedsFlag = property({
   id: 'mint-needs-flag', kind: 'rule', rules: ['R2'],
-  claim: 'Only a client with can_create_session_transfer_token mints a transfer token; a usable refresh token of any other client is refused with client_not_allowed.',
+  claim: 'Only a client with can_create_session_transfer_token mints a transfer token; any other client is refused with client_not_allowed, before its refresh token is looked at.',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
     const rt = presentedRefreshToken(v)!;
@@ -14,8 +18,8 @@ export const mintNeedsFlag = property({
     // (plain if-chains, no closures or arrays: properties run on every transition of the explorer)
     if (may) return null;
     if (stt !== undefined) return `${stt} was minted from ${rt.id} of the ${rt.client} client, whose can_create_session_transfer_token is false`;
-    if (rt.status !== 'active' || v.observation.reason === 'client_not_allowed') return null;
-    return `expected rejected (client_not_allowed) for the ${rt.client} client, got ${outcomeText(v.observation)}`;
+    if (v.observation.reason === 'client_not_allowed' && v.observation.revoked.refreshTokens.length === 0) return null;
+    return `expected rejected (client_not_allowed) for the ${rt.client} client and nothing revoked, got ${outcomeText(v.observation)}`;
   },
 });
 
@@ -45,6 +49,7 @@ export const rotationReuseDetection = property({
     if (e.type !== 'MINT_TRANSFER_TOKEN' && e.type !== 'REFRESH') return null;
     const rt = presentedRefreshToken(v)!;
     const o = v.observation;
+    if (refusedClient(v)) return null;
     if (rt.status === 'rotated') {
       const alive = v.after.refreshTokens.filter((t) => t.family === rt.family && t.status !== 'revoked').map((t) => t.id);
       if (!(o.outcome === 'rejected' && o.reason === 'refresh_token_reused')) return `${rt.id} was already rotated; expected rejected (refresh_token_reused), got ${outcomeText(o)}`;
@@ -65,7 +70,7 @@ export const revokedRefreshTokenRefused = property({
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN' && v.event.type !== 'REFRESH') return null;
     const rt = presentedRefreshToken(v)!;
-    if (rt.status !== 'revoked') return null;
+    if (rt.status !== 'revoked' || refusedClient(v)) return null;
     const o = v.observation;
     if (o.outcome === 'rejected' && o.reason === 'refresh_token_revoked' && o.issued.length === 0) return null;
     return `${rt.id} is revoked; expected rejected (refresh_token_revoked), got ${outcomeText(o)}${o.issued.length ? `, issuing ${o.issued.join(', ')}` : ''}`;
