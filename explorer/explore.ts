@@ -15,7 +15,7 @@ import type { World } from '../machines/world.js';
 import type { Property, StepView } from '../properties/property.js';
 import { emptyCoverage, recordStep, type Coverage } from '../engine/coverage.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
-import { timeStepSeconds, type Scope } from './scopes.js';
+import { DEFAULT, timeStepSeconds, type Scope } from './scopes.js';
 
 export interface ExploreProgress {
   depth: number;
@@ -42,6 +42,8 @@ export interface ExploreOptions {
   maxStates?: number;
   /** record coverage (default true; the bench measures the cost) */
   coverage?: boolean;
+  /** also return, for every coverage item, the shortest path that first reached it (coveringPaths below) */
+  coveringPaths?: boolean;
 }
 
 export interface ExploreCounterexample {
@@ -73,7 +75,11 @@ export interface ExploreResult {
   statesByDepth: number[];
   /** most worlds held at once (one BFS level and the next) */
   peakFrontier: number;
+  /** with `coveringPaths`: shortest paths, each with the coverage items it reached first */
+  coveringPaths?: CoveringPath[];
 }
+
+export interface CoveringPath { covers: string[]; events: ModelEvent[] }
 
 // ---------------------------------------------------------------------------------------------
 // Which properties can answer non-null on which transitions.
@@ -357,6 +363,16 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   const checks = props.map((x) => x.p);
   const coverage = emptyCoverage();
   const recordCoverage = opts.coverage ?? true;
+  // with coveringPaths: the transitions that first reached coverage items, and the items
+  const firstReached: { parent: number; event: ModelEvent; covers: string[] }[] = [];
+  const coverageSizes = () => Object.values(coverage).map((set) => set.size);
+  const record = (view: StepView, result: StepResult, parent: number) => {
+    if (!opts.coveringPaths) { recordStep(coverage, view, result); return; }
+    const before = coverageSizes();
+    recordStep(coverage, view, result);
+    const covers = Object.entries(coverage).flatMap(([k, set], i) => [...set].slice(before[i]).map((x) => `${k}: ${x}`));
+    if (covers.length > 0) firstReached.push({ parent, event: view.event, covers });
+  };
   // event type -> branch -> reasons already recorded for quiet (world-unchanged, non-/authorize) steps
   const coveredQuiet = new Map<string, Map<string, Set<string>>>();
   const counterexamples = new Map<string, ExploreCounterexample>();
@@ -411,7 +427,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
         const view: StepView = { setting, event, observation, before: world, after };
         // coverage: a transition that changes nothing and is not an /authorize adds only its reason and
         // branch (recordStep: outcomeRow is null, no status moved), so one such per branch and reason suffices
-        if (!recordCoverage) { /* not asked */ } else if (!same || event.type === 'AUTHORIZE') recordStep(coverage, view, result);
+        if (!recordCoverage) { /* not asked */ } else if (!same || event.type === 'AUTHORIZE') record(view, result, parentId);
         else {
           // keyed by the (shared, cached) event object's type, then the branch: no key string built per step
           let byBranch = coveredQuiet.get(event.type);
@@ -419,7 +435,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
           let reasons = byBranch.get(result.branch);
           if (reasons === undefined) byBranch.set(result.branch, (reasons = new Set()));
           const reason = observation.reason ?? '';
-          if (!reasons.has(reason)) { reasons.add(reason); recordStep(coverage, view, result); }
+          if (!reasons.has(reason)) { reasons.add(reason); record(view, result, parentId); }
         }
         let isNew = false;
         if (!same) {
@@ -471,7 +487,17 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
     elapsedMs: performance.now() - started,
     bytesPerState: (visited.bytes + parents.bytes) / states,
     statesByDepth, peakFrontier,
+    ...(opts.coveringPaths ? { coveringPaths: firstReached.map((f) => ({ covers: f.covers, events: [...pathTo(model, enumerator, parents, f.parent), f.event] })) } : {}),
   };
+}
+
+/**
+ * Shortest paths (within the scope) that together reach every coverage item reachable in this setting:
+ * every reason code, /authorize outcome row, actor state, lifecycle transition and tenant branch. The
+ * conformance harness starts with them (n2w conform, n2w paths).
+ */
+export function coveringPaths(setting: Setting, scope: Scope = DEFAULT): CoveringPath[] {
+  return explore(setting, scope, { properties: [], coveringPaths: true }).coveringPaths!;
 }
 
 /** The events from the initial world to state `id`, by replaying event indices. */
