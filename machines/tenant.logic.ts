@@ -173,6 +173,15 @@ export function revokeFamily(tx: Tx, family: string): void {
   for (const rt of tx.refreshTokens) if (rt.parent === family) tx.send('refreshToken', rt.id, 'REVOKE');
 }
 
+/** A transfer token from a refresh token, recording the holder device's network now (R11) and the family (A15). */
+export function issueTransferTokenFrom(tx: Tx, rt: RefreshToken): void {
+  const network = tx.setting.networks.get(tx.devices[rt.device].network)!;
+  tx.issueTransferToken({
+    user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
+    asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
+  });
+}
+
 /** With rotation on for the token's client, retires the presented token and issues its successor (R4). */
 function rotateIfOn(tx: Tx, rt: RefreshToken): void {
   if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
@@ -250,7 +259,7 @@ export type GuardName = keyof typeof GUARDS;
 type Effect = (tx: Tx, e: ModelEvent) => void;
 
 /** A redemption check failed: prompt; under A8 the token is used up. */
-const failRedemption = (reason: Reason): Effect => (tx, e) => {
+export const failRedemption = (reason: Reason): Effect => (tx, e) => {
   if (tx.setting.interpretations.A8) tx.send('transferToken', ev<'AUTHORIZE'>(e).transferToken!, 'BURN');
   tx.answer('login_required', reason);
 };
@@ -276,11 +285,7 @@ export const EFFECTS = {
   },
   mintTransferToken: (tx, e) => {
     const rt = presentedRefreshToken(tx.before, e);
-    const network = tx.setting.networks.get(tx.devices[rt.device].network)!;
-    tx.issueTransferToken({
-      user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
-      asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
-    });
+    issueTransferTokenFrom(tx, rt);
     rotateIfOn(tx, rt);
     tx.answer('issued');
   },

@@ -5,12 +5,11 @@
 // where its defect is observable and the properties expected to catch it (the first is the main one).
 import { resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../config.js';
 import type { ModelEvent, EventOf } from '../events.js';
-import type { Reason } from '../observation.js';
 import type { RuleId } from '../rules.js';
 import { makeSetting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
 import {
-  EFFECTS, GUARDS, revokeFamily, revokeSession, Tx,
+  EFFECTS, GUARDS, failRedemption, issueTransferTokenFrom, revokeFamily, revokeSession, Tx,
   type Effect, type EffectName, type Guard, type GuardName, type TenantImplementation,
 } from '../tenant.logic.js';
 import {
@@ -70,11 +69,6 @@ const createFromTransfer = (opts: { redeem?: boolean; gated?: boolean } = {}): E
   issueWebRefreshToken(tx, s, a.offlineAccess, opts.gated ?? true);
 };
 
-/** A failed redemption check: prompt, and under A8 burn the token. */
-const failRedemption = (reason: Reason): Effect => (tx, e) => {
-  if (tx.setting.interpretations.A8) tx.send('transferToken', ev<'AUTHORIZE'>(e).transferToken!, 'BURN');
-  tx.answer('login_required', reason);
-};
 
 /** Revokes a session but forgets its online refresh tokens (R27 not applied). */
 function revokeSessionOnly(tx: Tx, id: string): void {
@@ -104,11 +98,7 @@ function rotate(tx: Tx, rt: RefreshToken, successor: boolean): void {
 
 const mintWith = (rotateToken: (tx: Tx, rt: RefreshToken) => void): Effect => (tx, e) => {
   const rt = presentedRefreshToken(tx.before, e);
-  const network = tx.setting.networks.get(tx.devices[rt.device].network)!;
-  tx.issueTransferToken({
-    user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
-    asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
-  });
+  issueTransferTokenFrom(tx, rt);
   rotateToken(tx, rt);
   tx.answer('issued');
 };
