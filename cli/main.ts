@@ -37,7 +37,7 @@ engineFlags(program.command('check')
   .addOption(intOption('--max-steps <n>', 'steps per random sequence at most', 12))
   .addOption(intOption('--seed <n>', 'seed of the random engine', 20261129))
   .option('--scope <name>', 'the explorer\'s scope (explorer/scopes.ts)', 'smoke')
-  .addOption(intOption('--depth <k>', 'the explorer\'s depth', 4))
+  .addOption(intOption('--depth <k>', 'the explorer\'s depth', 5))
   .option('--no-explore', 'leave the explorer out')
   .option('--out <dir>', 'where to write the report', 'reports')
   .addHelpText('after', `
