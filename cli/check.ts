@@ -11,7 +11,7 @@ import { checkConfigurations, workerCount, type CheckOptions, type ConfigResult 
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
-import { buildReport, nonVacuity, type NonVacuity, type Report } from './report/report.js';
+import { buildReport, nonVacuity, type BuiltReport, type NonVacuity } from './report/report.js';
 import { writeReport, toJson } from './report/write.js';
 import { loadClients, loadConfigFile, parseInterpretationFlags, readJson } from './input.js';
 import { EXIT, InputError } from './errors.js';
@@ -164,12 +164,14 @@ function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opt
   writeReport(flags.out, built);
   const r = built.report;
   if (flags.json) process.stdout.write(toJson(r));
-  else process.stdout.write(summary(r, flags.out, built.counterexamples.size, seconds, workers, one));
+  else process.stdout.write(summary(built, flags.out, seconds, workers, one));
   const goalsFail = r.verdict.goalsFailing.length > 0 && flags.failOn === 'security';
   return !r.verdict.specRulesHold || !r.verdict.everyRulePropertyCatchesItsMutants || goalsFail ? EXIT.propertyFailed : EXIT.ok;
 }
 
-function summary(r: Report, out: string, counterexamples: number, seconds: number, workers: number, one: Config | null): string {
+function summary(built: BuiltReport, out: string, seconds: number, workers: number, one: Config | null): string {
+  const r = built.report;
+  const counterexamples = built.counterexamples.size;
   const s = r.scope;
   const fmt = (n: number) => n.toLocaleString('en-US');
   const lines: string[] = [];
@@ -184,6 +186,11 @@ function summary(r: Report, out: string, counterexamples: number, seconds: numbe
   lines.push(broken.length === 0
     ? `${pc.green('spec rules')}: no violation of the ${rules.length} rule properties in this scope`
     : `${pc.red('spec rules violated')}: ${broken.map((p) => `${p.id} (${p.violatedIn} configurations)`).join(', ')}`);
+  for (const v of r.ruleViolations.slice(0, 10)) {
+    const ce = built.counterexamples.get(v.counterexample.replace('counterexamples/', ''))!;
+    const how = ce.foundBy.engine === 'random' ? `seed ${ce.foundBy.seed}, run ${ce.foundBy.run}, shrink path ${ce.foundBy.shrinkPath || '-'}` : `explorer, scope ${ce.foundBy.scope}`;
+    lines.push(`  ${v.property} in ${v.config}: ${v.message} (${v.steps} steps; ${how}); replay: n2w replay ${out}/${v.counterexample}`);
+  }
   const missed = r.nonVacuity.mutants.filter((m) => !m.caughtBy.includes(m.mainCatcher));
   lines.push(missed.length === 0
     ? `${pc.green('non-vacuity')}: each of the ${r.nonVacuity.mutants.length} mutants was caught by its rule property (${r.nonVacuity.runs} sequences each, seed ${r.nonVacuity.seed})`
@@ -227,6 +234,7 @@ function progressReporter(total: number): { tick: () => void; stop: () => void; 
   return {
     tick: () => { if (++done % step === 0 && total > 20) process.stderr.write(`checked ${done}/${total} configurations\n`); },
     stop: () => {},
-    explore: () => {},
+    // one configuration explored off a terminal: a plain line per depth completed
+    explore: (p) => process.stderr.write(`explored depth ${p.depth}: ${p.states.toLocaleString('en-US')} states, ${p.transitions.toLocaleString('en-US')} transitions, ${Math.round((p.states / Math.max(1, p.elapsedMs)) * 1000).toLocaleString('en-US')} states/s\n`),
   };
 }
