@@ -48,25 +48,28 @@ const ev = <T extends ModelEvent['type']>(e: ModelEvent) => e as EventOf<T>;
 const presentedRefreshToken = (w: World, e: ModelEvent): RefreshToken => refreshToken(w, (e as { refreshToken: string }).refreshToken)!;
 const presentedTransferToken = (w: World, e: ModelEvent): TransferToken => transferToken(w, ev<'AUTHORIZE'>(e).transferToken!)!;
 
-/** A web refresh token when offline_access is asked; `gated: false` forgets allow_refresh_token (R25). */
-function issueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, gated = true): void {
+/** How a wrong web-refresh-token issuance differs: `gated: false` forgets allow_refresh_token (R25), `offline` the online flag (A17). */
+interface IssueDefects { gated?: boolean; offline?: boolean }
+
+/** A web refresh token when offline_access is asked, with the given defects. */
+function issueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, defects: IssueDefects = {}): void {
   if (!offlineAccess) return;
   const web = tx.setting.config.web;
-  if (gated && s.parent !== null && !web.allowRefreshToken) return;
+  if ((defects.gated ?? true) && s.parent !== null && !web.allowRefreshToken) return;
   tx.issueRefreshToken({
     client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent,
-    online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
+    online: !defects.offline && s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
   });
 }
 
 /** A session created from the presented token; `redeem: false` leaves the token unused (R10). */
-const createFromTransfer = (opts: { redeem?: boolean; gated?: boolean } = {}): Effect => (tx, e) => {
+const createFromTransfer = (opts: { redeem?: boolean } & IssueDefects = {}): Effect => (tx, e) => {
   const a = ev<'AUTHORIZE'>(e);
   const stt = presentedTransferToken(tx.before, a);
   if (opts.redeem ?? true) tx.send('transferToken', stt.id, 'REDEEM');
   const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
   tx.loggedIn(s, true);
-  issueWebRefreshToken(tx, s, a.offlineAccess, opts.gated ?? true);
+  issueWebRefreshToken(tx, s, a.offlineAccess, opts);
 };
 
 
@@ -373,18 +376,7 @@ export const MUTANTS: readonly Mutant[] = [
     description: 'Web refresh tokens of transfer-born sessions are issued offline whatever enforce_online_refresh_tokens says.',
     rules: ['A17', 'R27'], catches: ['web-refresh-token-gate'],
     config: webWith({ allow_refresh_token: true, enforce_online_refresh_tokens: true }),
-    implementation: replace({}, {
-      createSessionFromTransfer: (tx, e) => {
-        const a = ev<'AUTHORIZE'>(e);
-        const stt = presentedTransferToken(tx.before, a);
-        tx.send('transferToken', stt.id, 'REDEEM');
-        const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
-        tx.loggedIn(s, true);
-        if (a.offlineAccess && tx.setting.config.web.allowRefreshToken) {
-          tx.issueRefreshToken({ client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent, online: false, organization: null });
-        }
-      },
-    }),
+    implementation: replace({}, { createSessionFromTransfer: createFromTransfer({ offline: true }) }),
   },
 
   // ---- revocation (R26, R27, R28)
