@@ -82,12 +82,14 @@ program.command('conform')
   .addOption(intOption('--max-steps <n>', 'steps per random sequence at most', 10))
   .option('--out <dir>', 'where a divergence trace is written', 'conform-report')
   .option('--no-known', 'also report the known divergences listed in conformance/DIVERGENCES.md')
+  .option('--replay <trace>', 'run a saved divergence trace again (exit 1 when it still diverges)')
   .option('--json', 'print one JSON document')
   .addHelpText('after', `
 Examples:
   $ node dist/reference-server/main.js --port 4000 --test-mode &
   $ n2w conform --url http://127.0.0.1:4000 --runs 500 --seed 7
-  $ n2w conform --adapter ./my-adapter.js --config my-tenant.json`)
+  $ n2w conform --adapter ./my-adapter.mjs --config my-tenant.json
+  $ n2w conform --url http://127.0.0.1:4000 --replay conform-report/conform-divergence-seed7.json`)
   .action(async (opts) => process.exit(await conformCommand(opts)));
 
 program.command('paths')

@@ -55,6 +55,23 @@ describe('conformCommand', () => {
     }
   });
 
+  it('--replay runs a saved trace again: exit 1 while the fault is there, 0 once it is gone', async () => {
+    const faulty = await startServer({ port: 0, testMode: true, faults: ['reusable-transfer-token'] });
+    try {
+      const { lines, flags: f } = flags({ url: faulty.url, json: true, out: join(dir, 'replay') });
+      expect(await conformCommand(f)).toBe(1);
+      const { trace } = JSON.parse(lines.join('\n')) as { trace: string };
+      const again = flags({ url: faulty.url, replay: trace });
+      expect(await conformCommand(again.flags)).toBe(1);
+      expect(again.lines.join('\n')).toContain('reproduced: divergence at step');
+      const fixed = flags({ url: server.url, replay: trace });
+      expect(await conformCommand(fixed.flags)).toBe(0);
+      expect(fixed.lines.join('\n')).toContain('not reproduced');
+    } finally {
+      await faulty.close();
+    }
+  });
+
   it('exits 2 on bad input', async () => {
     expect(await conformCommand(flags({}).flags)).toBe(2);
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ web: { session_transfer: { enforce_device_binding: 'mac' } } }));

@@ -11,7 +11,7 @@ import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
 import { CONTRACT_FIELDS, loadAdapterModule, type Adapter } from './adapter.js';
-import { conform, describeTrace, type ConformReport, type NamedPath } from './harness.js';
+import { conform, describeTrace, replayTrace, type ConformReport, type NamedPath, type Trace } from './harness.js';
 import { createHttpAdapter } from './http-adapter.js';
 import { KNOWN_DIVERGENCES, type KnownDivergence } from './known.js';
 import { coveringPaths, translatedPaths } from './paths.js';
@@ -85,10 +85,13 @@ export interface ConformFlags {
   known?: boolean;
   /** where to print (default process.stdout / stderr) */
   print?: (line: string) => void;
+  /** a saved trace to run again instead of generating sequences */
+  replay?: string;
 }
 
 /** Exit codes: 0 conformant, 1 divergence, 2 bad input, 3 harness error (server down, timeout). */
 export async function conformCommand(flags: ConformFlags): Promise<number> {
+  if (flags.replay) return replayCommand(flags);
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const fail = (l: string) => (flags.print ? flags.print(l) : process.stderr.write(`${l}\n`));
   if (!flags.url && !flags.adapter) { fail('n2w conform: give --url URL (an Auth0-shaped server) or --adapter FILE'); return 2; }
@@ -264,4 +267,34 @@ describe('n2w conformance: lifecycle paths', () => {
   await writeFile(file, src);
   print(`n2w paths: wrote ${emitted.length} tests to ${file} (adapter: ${importPath})`);
   return 0;
+}
+
+/** `n2w conform --replay TRACE`: the saved trace's steps, on the model and the implementation again. */
+async function replayCommand(flags: ConformFlags): Promise<number> {
+  const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const fail = (l: string) => (flags.print ? flags.print(l) : process.stderr.write(`${l}\n`));
+  if (!flags.url && !flags.adapter) { fail('n2w conform --replay: give --url URL or --adapter FILE to replay against'); return 2; }
+  let trace: Trace;
+  let adapter: Adapter;
+  try {
+    trace = JSON.parse(await readFile(flags.replay!, 'utf8')) as Trace;
+    if (!Array.isArray(trace?.steps) || typeof trace.config !== 'object') throw new BadInput(`${flags.replay}: steps, config: expected a trace written by n2w conform`);
+    adapter = flags.url ? createHttpAdapter({ baseUrl: flags.url }) : await loadAdapterModule(flags.adapter!);
+  } catch (e) {
+    fail(`n2w conform: ${(e as Error).message}`);
+    return 2;
+  }
+  try {
+    const r = await replayTrace(trace, adapter, flags.known === false ? [] : KNOWN_DIVERGENCES);
+    const saved = trace.divergence ? `divergence at step ${trace.divergence.step} (${trace.divergence.fields.join(', ')})` : `error at step ${trace.error?.step}`;
+    if (r.kind === 'divergence') {
+      print(`n2w conform --replay: reproduced: divergence at step ${r.divergence.step} on ${r.divergence.fields.join(', ')} (saved: ${saved})`);
+      return 1;
+    }
+    if (r.kind === 'error') { print(`n2w conform --replay: harness error at step ${r.step}: ${r.message}`); return 3; }
+    print(`n2w conform --replay: not reproduced: all ${trace.steps.length} steps now match the model (saved: ${saved})`);
+    return 0;
+  } finally {
+    await adapter.close?.().catch(() => undefined);
+  }
 }
