@@ -14,6 +14,7 @@ import { deriveSeed, runRandom, type Counterexample } from './random.js';
 import { coverageToJson, emptyCoverage, mergeCoverage, type CoverageCategory } from './coverage.js';
 import { explore, type ExploreProgress } from '../explorer/explore.js';
 import { scopeByName, withBounds } from '../explorer/scopes.js';
+import { ConfigClasses, trackedConfig, type Reads } from '../explorer/config-classes.js';
 
 export interface CheckOptions {
   interpretations: Interpretations;
@@ -33,6 +34,35 @@ export interface ConfigResult {
   coverage: Record<CoverageCategory, string[]>;
 }
 
+type ExplorerPart = { result: NonNullable<ConfigResult['explorer']>; coverage: Record<CoverageCategory, string[]> };
+// Explorations already run in this thread, by class of configurations they cannot tell apart
+// (explorer/config-classes.ts); keyed first by what else the exploration depends on.
+const explored = new Map<string, ConfigClasses<ExplorerPart>>();
+export const explorationStats = { explored: 0, reused: 0 };
+
+/** The explorer's result for a configuration: from an equivalent configuration explored before, or fresh. */
+function exploreConfiguration(config: Config, opts: CheckOptions, onProgress?: (p: ExploreProgress) => void): ExplorerPart {
+  const { scope, depth } = opts.explorer!;
+  const key = JSON.stringify([scope, depth, opts.interpretations, opts.population]);
+  let classes = explored.get(key);
+  if (!classes) explored.set(key, (classes = new ConfigClasses()));
+  const known = classes.find(config);
+  if (known) { explorationStats.reused++; return known; }
+  const reads: Reads = { mask: 0 };
+  const setting = makeSetting(trackedConfig(config, reads), opts.interpretations, opts.population);
+  const r = explore(setting, withBounds(scopeByName(scope), { depth }), { properties: PROPERTIES, model: createModel(setting), onProgress });
+  const part: ExplorerPart = {
+    result: {
+      states: r.states, transitions: r.transitions, maxDepth: r.maxDepth, complete: r.complete,
+      counterexamples: [...r.counterexamples.values()].map((c) => ({ ...c, foundBy: { engine: 'explorer', scope, depth } })),
+    },
+    coverage: coverageToJson(r.coverage),
+  };
+  classes.add(config, reads.mask, part);
+  explorationStats.explored++;
+  return part;
+}
+
 export function checkConfiguration(index: number, config: Config, opts: CheckOptions, onExploreProgress?: (p: ExploreProgress) => void): ConfigResult {
   const label = configLabel(config);
   const setting = makeSetting(config, opts.interpretations, opts.population);
@@ -41,13 +71,9 @@ export function checkConfiguration(index: number, config: Config, opts: CheckOpt
   let random: ConfigResult['random'] = null;
   let explorer: ConfigResult['explorer'] = null;
   if (opts.explorer) {
-    const { scope, depth } = opts.explorer;
-    const r = explore(setting, withBounds(scopeByName(scope), { depth }), { properties: PROPERTIES, model, onProgress: onExploreProgress });
-    mergeCoverage(coverage, r.coverage);
-    explorer = {
-      states: r.states, transitions: r.transitions, maxDepth: r.maxDepth, complete: r.complete,
-      counterexamples: [...r.counterexamples.values()].map((c) => ({ ...c, foundBy: { engine: 'explorer', scope, depth } })),
-    };
+    const part = exploreConfiguration(config, opts, onExploreProgress);
+    mergeCoverage(coverage, part.coverage);
+    explorer = part.result;
   }
   if (opts.random) {
     const seed = deriveSeed(opts.random.seed, label);

@@ -168,7 +168,10 @@ export function revokeFamily(tx: Tx, family: string): void {
   const client = tx.refreshTokens[indexOfId(family)].client;
   for (const rt of tx.refreshTokens) if (rt.family === family) tx.send('refreshToken', rt.id, 'REVOKE');
   for (const stt of tx.transferTokens) if (stt.family === family) tx.send('transferToken', stt.id, 'REVOKE');
-  if (!tx.setting.config[client].enforceCascadeRevocation) return;
+  // the flag is read only when the family has transfer-linked children: a configuration's flags are
+  // read where they matter (explorer/config-classes.ts explores once per class of configurations)
+  const children = tx.sessions.some((s) => s.parent === family) || tx.refreshTokens.some((rt) => rt.parent === family);
+  if (!children || !tx.setting.config[client].enforceCascadeRevocation) return;
   for (const s of tx.sessions) if (s.parent === family) revokeSession(tx, s.id);
   for (const rt of tx.refreshTokens) if (rt.parent === family) tx.send('refreshToken', rt.id, 'REVOKE');
 }

@@ -70,22 +70,43 @@ export function presentation(v: StepView): Presentation | null {
 function computePresentation(v: StepView): Presentation | null {
   const e = v.event;
   if (e.type !== 'AUTHORIZE' || e.transferToken === undefined) return null;
-  const token = transferToken(v.before, e.transferToken)!;
-  const { config } = v.setting;
-  const here = v.setting.networks.get(v.before.devices[e.device].network)!;
-  const age = v.before.clock - token.issuedAt;
-  const allowed = config.web.allowedAuthenticationMethods.includes(e.method ?? 'cookie');
-  const fresh = (token.status === 'issued' || token.status === 'revoked') && age < config.transferTokenTtlSeconds;
-  const parentAlive = !familyRevoked(v.before, token.family);
-  const binding = config.web.enforceDeviceBinding;
-  const bindingHolds = binding === 'none' || (binding === 'ip' ? here.ip === token.ip : here.asn === token.asn);
-  const organizationMatches = (e.organization ?? null) === token.organization;
-  return {
-    event: e, token, allowed, age, fresh, parentAlive, bindingHolds, organizationMatches,
-    sameNetwork: here.ip === token.ip && here.asn === token.asn,
-    sessionBefore: deviceSession(v.before, e.device),
-    valid: allowed && fresh && parentAlive && bindingHolds && organizationMatches,
-  };
+  return new PresentationFacts(v, e, transferToken(v.before, e.transferToken)!);
+}
+
+class PresentationFacts implements Presentation {
+  readonly allowed: boolean;
+  readonly age: number;
+  readonly fresh: boolean;
+  readonly parentAlive: boolean;
+  readonly sameNetwork: boolean;
+  readonly organizationMatches: boolean;
+  readonly sessionBefore: Session | undefined;
+  readonly valid: boolean;
+  private readonly here: { ip: string; asn: number };
+  private binding: boolean | undefined;
+
+  constructor(private readonly v: StepView, readonly event: EventOf<'AUTHORIZE'>, readonly token: TransferToken) {
+    const { config } = v.setting;
+    const here = v.setting.networks.get(v.before.devices[event.device].network)!;
+    this.here = here;
+    this.age = v.before.clock - token.issuedAt;
+    this.allowed = config.web.allowedAuthenticationMethods.includes(event.method ?? 'cookie');
+    this.fresh = (token.status === 'issued' || token.status === 'revoked') && this.age < config.transferTokenTtlSeconds;
+    this.parentAlive = !familyRevoked(v.before, token.family);
+    this.organizationMatches = (event.organization ?? null) === token.organization;
+    this.sameNetwork = here.ip === token.ip && here.asn === token.asn;
+    this.sessionBefore = deviceSession(v.before, event.device);
+    this.valid = this.allowed && this.fresh && this.parentAlive && this.bindingHolds && this.organizationMatches;
+  }
+
+  /** Read lazily: a configuration's binding is read only when a check needs it (explorer/config-classes.ts). */
+  get bindingHolds(): boolean {
+    if (this.binding === undefined) {
+      const b = this.v.setting.config.web.enforceDeviceBinding;
+      this.binding = b === 'none' || (b === 'ip' ? this.here.ip === this.token.ip : this.here.asn === this.token.asn);
+    }
+    return this.binding;
+  }
 }
 
 /** The step redeemed the presented transfer token: a login that used it (not one that ignored it). */

@@ -42,7 +42,9 @@ export const deviceBinding = property({
   check(v) {
     const p = presentation(v);
     if (!p) return null;
-    if (p.bindingHolds ? v.observation.reason !== 'device_binding_failed' : !redeemed(v)) return null;
+    const refused = v.observation.reason === 'device_binding_failed';
+    if (!refused && !redeemed(v)) return null;
+    if (refused ? !p.bindingHolds : p.bindingHolds) return null;
     const binding = v.setting.config.web.enforceDeviceBinding;
     const here = v.before.devices[p.event.device].network;
     return !p.bindingHolds

@@ -11,10 +11,16 @@ export function orphans(w: World, onlyCascading?: Setting): string[] {
   for (const s of w.sessions) if (s.parent !== null) { linked = true; break; }
   if (!linked) for (const t of w.refreshTokens) if (t.parent !== null) { linked = true; break; }
   if (!linked) return [];
+  // families that are parents of something, revoked, and (for complete-cascade) cascading; the flag is
+  // read only for such families (explorer/config-classes.ts)
   const revoked = new Set<string>();
-  for (const t of w.refreshTokens) {
-    if (t.family === t.id && familyRevoked(w, t.id) && (!onlyCascading || onlyCascading.config[t.client].enforceCascadeRevocation)) revoked.add(t.id);
-  }
+  const consider = (family: string) => {
+    if (revoked.has(family) || !familyRevoked(w, family)) return;
+    const root = w.refreshTokens.find((t) => t.id === family)!;
+    if (!onlyCascading || onlyCascading.config[root.client].enforceCascadeRevocation) revoked.add(family);
+  };
+  for (const s of w.sessions) if (s.parent !== null) consider(s.parent);
+  for (const t of w.refreshTokens) if (t.parent !== null) consider(t.parent);
   if (revoked.size === 0) return [];
   return [
     ...w.sessions.filter((s) => s.status === 'active' && s.parent !== null && revoked.has(s.parent)).map((s) => `${s.id} (parent ${s.parent})`),
