@@ -109,8 +109,12 @@ export async function checkConfigurations(jobs: readonly { index: number; config
   if (workers === 1) {
     for (const j of jobs) done(checkConfiguration(j.index, j.config, opts, par.onExploreProgress));
   } else {
-    // Interleaved slices: neighbouring configurations cost about the same, so slices balance.
-    const slices = Array.from({ length: workers }, (_, w) => jobs.filter((_, k) => k % workers === w));
+    // Blocks of BLOCK neighbouring configurations, dealt round-robin: neighbours differ in the flags that
+    // vary fastest (binding, allow_refresh_token, online), so a block keeps a class of equivalent
+    // configurations in one thread, where its exploration is reused; many blocks per worker keep the
+    // work balanced (the first half of the space, where the native app mints, costs more).
+    const BLOCK = 24;
+    const slices = Array.from({ length: workers }, (_, w) => jobs.filter((_, k) => Math.floor(k / BLOCK) % workers === w));
     await Promise.all(slices.map((slice) => new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { jobs: slice, opts } });
       worker.on('message', done);
