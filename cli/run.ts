@@ -25,11 +25,19 @@ function printRun(run: ScenarioRun, mark?: Violation): void {
   }
   process.stdout.write(`\n${describeWorld(run.world)}\n\n`);
   if (run.violations.length === 0) process.stdout.write(`${pc.green('no property violated')} in ${run.observations.length} steps\n`);
+  // a property that keeps failing (a world invariant) is shown once, at its first step
+  const first = new Map<string, { v: Violation; more: number }>();
   for (const v of run.violations) {
+    const seen = first.get(v.property);
+    if (seen) seen.more++;
+    else first.set(v.property, { v, more: 0 });
+  }
+  for (const { v, more } of first.values()) {
     const p = propertyById(v.property)!;
     const tag = v.kind === 'rule' ? pc.red('spec rule violated') : pc.yellow('security goal fails');
     const here = mark && v.property === mark.property ? pc.bold(' ← the saved failure') : '';
-    process.stdout.write(`${tag} ${pc.bold(v.property)} (${p.rules.join(', ')}) at step ${v.step}: ${v.message}${here}\n`);
+    const again = more > 0 ? ` (and at ${more} later step${more > 1 ? 's' : ''})` : '';
+    process.stdout.write(`${tag} ${pc.bold(v.property)} (${p.rules.join(', ')}) at step ${v.step}${again}: ${v.message}${here}\n`);
   }
 }
 

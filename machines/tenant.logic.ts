@@ -196,12 +196,14 @@ function rotateIfOn(tx: Tx, rt: RefreshToken): void {
 /**
  * A web refresh token, when asked for and allowed. R25 gates every token issued by a login that redeemed a
  * transfer token (even into a same-user session that A6 leaves unlinked) and A26 every token issued off a
- * transfer-linked session; transfer-linked tokens carry the web app's online flag (A17).
+ * transfer-linked session. A token takes its session's lineage: under A6 = false a same-user session stays
+ * unlinked, and so does the token (the README's Interpretations; the reference server reads it the same
+ * way). Transfer-linked tokens carry the web app's online flag (A17).
  */
-function maybeIssueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, redeemedTransferToken: boolean): void {
+function maybeIssueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, redeemed: TransferToken | null): void {
   if (!offlineAccess) return;
   const web = tx.setting.config.web;
-  if ((s.parent !== null || redeemedTransferToken) && !web.allowRefreshToken) return;
+  if ((s.parent !== null || redeemed !== null) && !web.allowRefreshToken) return;
   tx.issueRefreshToken({
     client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent,
     online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
@@ -312,7 +314,7 @@ export const EFFECTS = {
     const s = deviceSession(tx.before, a.device)!;
     tx.loggedIn(s, false);
     if (a.transferToken !== undefined) tx.obs.transferTokenIgnored = true;
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, false);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, null);
   },
   promptNoSession: prompt('no_session'),
   promptMethodNotAllowed: prompt('method_not_allowed'),
@@ -334,7 +336,7 @@ export const EFFECTS = {
       s = { ...s, parent: stt.family };
     }
     tx.loggedIn(s, false);
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, true);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, stt);
   },
   createSessionFromTransfer: (tx, e) => {
     const a = ev<'AUTHORIZE'>(e);
@@ -342,14 +344,14 @@ export const EFFECTS = {
     tx.send('transferToken', stt.id, 'REDEEM');
     const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
     tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, true);
+    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, stt);
   },
 
   reauthenticate: (tx, e) => {
     const { device, offlineAccess } = ev<'WEB_LOGIN'>(e);
     const s = deviceSession(tx.before, device)!;
     tx.loggedIn(s, false);
-    maybeIssueWebRefreshToken(tx, s, offlineAccess, false);
+    maybeIssueWebRefreshToken(tx, s, offlineAccess, null);
   },
   /** an ordinary login replaces another user's session in the browser (A3, A7) */
   interactiveLogin: (tx, e) => {
@@ -358,7 +360,7 @@ export const EFFECTS = {
     if (old) revokeSession(tx, old.id);
     const s = tx.createSession({ user, device, via: 'login', transferToken: null, parent: null });
     tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, offlineAccess, false);
+    maybeIssueWebRefreshToken(tx, s, offlineAccess, null);
   },
 
   advanceClock: (tx, e) => {

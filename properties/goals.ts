@@ -8,9 +8,10 @@
 // user's browser only through a link, i.e. by the query method: a cookie on the Auth0 domain cannot be
 // set cross-site [BP]. They do not hold another user's device or password: a token minted on a device
 // that is not its user's (a login on someone else's phone) is outside the goals' concern.
-const mintedOnOwnDevice = (v: StepView, token: { user: string; device: string }) => owner(v, token.device) === token.user;
 import { property, presentation, redeemed, owner, isAttacker, type StepView } from './property.js';
 import { orphans } from './revocation.js';
+
+const mintedOnOwnDevice = (v: StepView, token: { user: string; device: string }) => owner(v, token.device) === token.user;
 
 export const noSessionInjection = property({
   id: 'no-session-injection', kind: 'goal', rules: ['R11', 'R13', 'R17'],

@@ -72,29 +72,34 @@ export const allowedMethods = property({
 
 export const validTokenNoSessionLogsIn = property({
   id: 'valid-token-no-session-logs-in', kind: 'rule', rules: ['R15'],
-  claim: 'A valid transfer token in a browser without a session logs its user in without a prompt, in a new session created from that token.',
+  claim: 'A valid transfer token in a browser without a session logs its user in without a prompt, in a new session created from that token and linked to its parent family.',
   check(v) {
     const p = presentation(v);
     if (!p || !p.valid || p.sessionBefore) return null;
     const o = v.observation;
     if (!(o.outcome === 'logged_in' && o.sessionCreated === true)) return `expected logged_in in a new session, got ${outcomeText(o)}${o.sessionCreated === false ? ' in an existing session' : ''}`;
     const s = sessionAfter(v, o.session);
-    if (s !== undefined && s.via === 'transfer' && s.transferToken === p.token.id && s.user === p.token.user && s.device === p.event.device && v.after.devices[p.event.device].session === s.id) return null;
-    return `expected a session of ${p.token.user} on ${p.event.device} created from ${p.token.id}, got ${JSON.stringify(s ?? null)}`;
+    if (s !== undefined && s.via === 'transfer' && s.transferToken === p.token.id && s.parent === p.token.family && s.user === p.token.user
+      && s.device === p.event.device && v.after.devices[p.event.device].session === s.id) return null;
+    return `expected a session of ${p.token.user} on ${p.event.device} created from ${p.token.id} with parent ${p.token.family}, got ${JSON.stringify(s ?? null)}`;
   },
 });
 
 export const sameUserReusesSession = property({
   id: 'same-user-reuses-session', kind: 'rule', rules: ['R16', 'A6'],
-  claim: 'A valid transfer token meeting a session of the same user logs in without a prompt, reusing that session and using the token up.',
+  claim: 'A valid transfer token meeting a session of the same user logs in without a prompt, reusing that session, using the token up, and linking an unlinked session to the token\'s parent exactly when A6 says so.',
   check(v) {
     const p = presentation(v);
     if (!p || !p.valid || !p.sessionBefore || p.sessionBefore.user !== p.token.user) return null;
     const o = v.observation;
-    if (!(o.outcome === 'logged_in' && o.session === p.sessionBefore.id && o.sessionCreated === false)) {
-      return `expected logged_in reusing ${p.sessionBefore!.id}, got ${outcomeText(o)}${o.session ? ` in ${o.session}${o.sessionCreated ? ' (new)' : ''}` : ''}`;
+    const old = p.sessionBefore;
+    if (!(o.outcome === 'logged_in' && o.session === old.id && o.sessionCreated === false)) {
+      return `expected logged_in reusing ${old.id}, got ${outcomeText(o)}${o.session ? ` in ${o.session}${o.sessionCreated ? ' (new)' : ''}` : ''}`;
     }
-    return o.consumed.includes(p.token.id) ? null : `expected ${p.token.id} consumed`;
+    if (!o.consumed.includes(p.token.id)) return `expected ${p.token.id} consumed, but consumed is [${o.consumed.join(', ')}]`;
+    const parent = old.parent ?? (v.setting.interpretations.A6 ? p.token.family : null);
+    const now = sessionAfter(v, old.id)!;
+    return now.parent === parent ? null : `with A6 = ${v.setting.interpretations.A6}, expected ${old.id}'s parent to be ${parent ?? 'none'}, got ${now.parent ?? 'none'}`;
   },
 });
 
@@ -114,23 +119,25 @@ export const otherUserPromptsAndRevokes = property({
 
 export const invalidTokenPrompts = property({
   id: 'invalid-token-prompts', kind: 'rule', rules: ['R18', 'A1', 'A3'],
-  claim: 'An invalid transfer token sent by an allowed method asks for a login, and a session already in the browser is neither used nor revoked.',
+  claim: 'An invalid transfer token sent by an allowed method asks for a login with the reason of the first check it fails in A9\'s order, and a session already in the browser is neither used nor revoked.',
   check(v) {
     const p = presentation(v);
     if (!p || !p.allowed || p.valid) return null;
     const o = v.observation;
     const kept = p.sessionBefore;
-    if (o.outcome !== 'login_required') return `${p.token.id} is invalid (${invalidity(p)}); expected login_required, got ${outcomeText(o)}`;
+    const [reason, why] = firstFailedCheck(p);
+    if (o.outcome !== 'login_required' || o.reason !== reason) return `${p.token.id} is invalid (${why}); expected login_required (${reason}), got ${outcomeText(o)}`;
     if (!kept || (deviceSession(v.after, p.event.device)?.id === kept.id && !o.revoked.sessions.includes(kept.id))) return null;
     return `expected ${kept.id} kept in ${p.event.device}, but it was ${o.revoked.sessions.includes(kept.id) ? 'revoked' : 'replaced'}`;
   },
 });
 
-function invalidity(p: NonNullable<ReturnType<typeof presentation>>): string {
-  if (!p.fresh) return `status ${p.token.status}, age ${p.age} s`;
-  if (!p.parentAlive) return 'parent family revoked';
-  if (!p.bindingHolds) return 'binding fails';
-  return 'organization mismatch';
+/** A9's order of the token's own checks: the first one an invalid token fails, and why. */
+function firstFailedCheck(p: NonNullable<ReturnType<typeof presentation>>): [string, string] {
+  if (!p.fresh) return ['transfer_token_not_found_or_expired', `status ${p.token.status}, age ${p.age} s`];
+  if (!p.parentAlive) return ['parent_refresh_token_revoked', `parent family ${p.token.family} revoked`];
+  if (!p.bindingHolds) return ['device_binding_failed', 'binding fails'];
+  return ['organization_mismatch', 'organization mismatch'];
 }
 
 export const organizationMatch = property({
@@ -154,7 +161,7 @@ export const liveParent = property({
     const p = presentation(v);
     if (!p) return null;
     if (p.parentAlive || !redeemed(v)) return null;
-    return `${p.token.id} was redeemed although its parent family ${p.token.family} was revoked; expected parent_refresh_token_revoked`;
+    return `${p.token.id} was redeemed although its parent family ${p.token.family} was revoked; expected a refusal`;
   },
 });
 

@@ -39,8 +39,16 @@ export const completeCascade = property({
 
 export const onlineRefreshTokens = property({
   id: 'online-refresh-tokens', kind: 'rule', rules: ['R27', 'A17', 'A19'],
-  claim: 'An online refresh token never outlives the transfer-linked session it was issued to.',
+  claim: 'An online refresh token never outlives the transfer-linked session it was issued to, and an offline one is not revoked with it.',
   check(v) {
+    // a session's end (logout, user mismatch, replacement) revokes its online refresh tokens only
+    const e = v.event.type;
+    if ((e === 'REVOKE_SESSION' || e === 'AUTHORIZE' || e === 'WEB_LOGIN') && v.observation.revoked.refreshTokens.length > 0) {
+      for (const id of v.observation.revoked.refreshTokens) {
+        const rt = v.before.refreshTokens.find((t) => t.id === id)!;
+        if (!rt.online) return `${id} is offline (enforce_online_refresh_tokens was off when it was issued) but was revoked with session ${rt.session}`;
+      }
+    }
     // fast path: no online refresh token still unrevoked, nothing to check (no set built)
     if (!v.after.refreshTokens.some((t) => t.online && t.status !== 'revoked')) return null;
     const dead = new Set(v.after.sessions.filter((s) => s.status === 'revoked').map((s) => s.id));

@@ -34,7 +34,7 @@ export const noNestedTransfer = property({
     if (rt.parent === null) return null;
     if (stt !== undefined) return `${stt} was minted from ${rt.id}, issued to transfer session ${rt.session} (parent ${rt.parent})`;
     if (!may || rt.status !== 'active' || v.observation.reason === 'nested_transfer_forbidden') return null;
-    return `expected rejected (nested_transfer_forbidden) for ${rt.id}, got ${outcomeText(v.observation)}`;
+    return `${rt.id} came from a transfer (parent ${rt.parent}); expected rejected (nested_transfer_forbidden), got ${outcomeText(v.observation)}`;
   },
 });
 
@@ -112,5 +112,22 @@ export const lineageKept = property({
       if (rt.family === rt.id && s && rt.parent !== s.parent) return `${rt.id} was issued to ${s.id} (parent ${s.parent}) but carries parent ${rt.parent}`;
     }
     return null;
+  },
+});
+
+export const mintRecordsContext = property({
+  id: 'mint-records-context', kind: 'rule', rules: ['R11', 'R19', 'A15', 'A21'],
+  claim: 'A minted transfer token records what the later checks compare: its refresh token\'s user, family and organization, the holder device, the network that device is on when minting, and the time.',
+  check(v) {
+    if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
+    const id = mintedToken(v);
+    if (id === undefined) return null;
+    const rt = presentedRefreshToken(v)!;
+    const stt = v.after.transferTokens.find((t) => t.id === id)!;
+    const network = v.before.devices[rt.device].network;
+    const net = v.setting.networks.get(network)!;
+    const expected = { user: rt.user, parent: rt.id, family: rt.family, organization: rt.organization, device: rt.device, network, ip: net.ip, asn: net.asn, issuedAt: v.before.clock };
+    const wrong = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => stt[k] !== expected[k]);
+    return wrong.length === 0 ? null : `${id} minted from ${rt.id} on ${rt.device} (on ${network} at ${v.before.clock} s) records ${wrong.map((k) => `${k} ${String(stt[k])} instead of ${String(expected[k])}`).join(', ')}`;
   },
 });

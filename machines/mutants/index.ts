@@ -423,6 +423,75 @@ export const MUTANTS: readonly Mutant[] = [
       },
     }),
   },
+  // ---- what the model records (found by the review of the properties: each defect below passed every
+  //      rule property until the property named first was strengthened)
+  {
+    id: 'mint-records-initial-network',
+    description: 'A mint records the network the holder device started on, not the one it is on now, so binding compares the wrong network.',
+    rules: ['R11'], catches: ['mint-records-context'],
+    config: webWith({ enforce_device_binding: 'ip' }),
+    implementation: replace({}, {
+      mintTransferToken: (tx, e) => {
+        const rt = presentedRefreshToken(tx.before, e);
+        const start = tx.setting.population.devices.find((d) => d.name === rt.device)!.network;
+        const network = tx.setting.networks.get(start)!;
+        tx.issueTransferToken({
+          user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
+          asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
+        });
+        tx.answer('issued');
+      },
+    }),
+  },
+  {
+    id: 'transfer-session-unlinked',
+    description: 'A session created from a transfer token records no parent, escaping the cascade and the nesting ban.',
+    rules: ['R21', 'R26', 'R8'], catches: ['valid-token-no-session-logs-in'],
+    config: REDEEMABLE,
+    implementation: replace({}, {
+      createSessionFromTransfer: (tx, e) => {
+        const a = ev<'AUTHORIZE'>(e);
+        const stt = presentedTransferToken(tx.before, a);
+        tx.send('transferToken', stt.id, 'REDEEM');
+        tx.loggedIn(tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: null }), true);
+      },
+    }),
+  },
+  {
+    id: 'a6-ignored',
+    description: 'Under A6 a reused same-user session is not linked to the token\'s parent, so the cascade misses it.',
+    rules: ['A6', 'R16'], catches: ['same-user-reuses-session'],
+    config: REDEEMABLE,
+    interpretations: { A6: true },
+    implementation: replace({}, {
+      reuseSessionWithTransfer: (tx, e) => {
+        const a = ev<'AUTHORIZE'>(e);
+        tx.send('transferToken', a.transferToken!, 'REDEEM');
+        tx.loggedIn(deviceSession(tx.before, a.device)!, false);
+      },
+    }),
+  },
+  {
+    id: 'dead-parent-reported-as-expired',
+    description: 'A token whose parent family is revoked is refused as not found or expired instead of parent_refresh_token_revoked.',
+    rules: ['R20', 'A9'], catches: ['invalid-token-prompts'],
+    config: REDEEMABLE,
+    implementation: replace({}, { promptParentRevoked: (tx) => tx.answer('login_required', 'transfer_token_not_found_or_expired') }),
+  },
+  {
+    id: 'logout-revokes-offline-refresh-tokens',
+    description: 'Logging out revokes every refresh token of the session, the offline ones too (the online flag is ignored).',
+    rules: ['R27', 'A17'], catches: ['online-refresh-tokens'],
+    config: webWith({ allow_refresh_token: true, enforce_online_refresh_tokens: false, enforce_device_binding: 'none' }),
+    implementation: replace({}, {
+      revokeSession: (tx, e) => {
+        const id = ev<'REVOKE_SESSION'>(e).session;
+        revokeSessionOnly(tx, id);
+        for (const rt of tx.refreshTokens) if (rt.session === id) tx.send('refreshToken', rt.id, 'REVOKE');
+        tx.answer('revoked');
+      },
+    }),
+  },
   // ---- failed checks and A8
   {
     id: 'failed-check-keeps-token',
