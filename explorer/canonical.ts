@@ -39,7 +39,7 @@
 // 1e8 -> 2.7e-4. A collision would merge two states and could hide the worlds behind the second one;
 // at the counts the scopes reach (expected.json, under 1e7) that is below one in 300,000.
 import type { Setting } from '../machines/setting.js';
-import type { DeviceState, RefreshToken, Session, TransferToken, World } from '../machines/world.js';
+import type { DeviceState, Population, RefreshToken, Session, TransferToken, World } from '../machines/world.js';
 import type { Scope } from './scopes.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -91,8 +91,9 @@ export interface Fingerprint { lo: number; hi: number }
  * scope's alphabet (native logins, web logins, /authorize devices, moves) unchanged by swapping any two
  * of a class. Transpositions generate the symmetric group, so pairwise checks suffice.
  */
-export function deviceSymmetry(scope: Scope): string[][] {
-  const devices = scope.population.devices;
+export function deviceSymmetry(scope: Scope, population: Population = scope.population): string[][] {
+  // the devices of the world explored (the setting's), not only the scope's: a custom world may differ
+  const devices = population.devices;
   const a = scope.alphabet;
   const swapped = (x: string, p: string, q: string) => (x === p ? q : x === q ? p : x);
   const invariant = (p: string, q: string) =>
@@ -169,7 +170,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   // device permutations: perm[k][i] = the device index that device i is renamed to
   const perms: Int32Array[] = [Int32Array.from(deviceNames.map((_, i) => i))];
   if (canonical && opts.symmetry) {
-    for (const cls of deviceSymmetry(scope)) {
+    for (const cls of deviceSymmetry(scope, setting.population)) {
       const idx = cls.map((d) => deviceIndex.get(d)!);
       const next: Int32Array[] = [];
       for (const base of perms) {

@@ -156,3 +156,14 @@ describe('agreement with the random engine on the smoke scope', () => {
     });
   }
 });
+
+describe('exploring a mutant', () => {
+  it('finds the mutant\'s counterexample and replays it on the mutant\'s own model', async () => {
+    const { MUTANTS, mutantModel } = await import('../machines/mutants/index.js');
+    const m = MUTANTS.find((x) => x.id === 'mint-without-flag')!;
+    const model = mutantModel(m);
+    const r = explore(model.setting, SMOKE, { properties: PROPERTIES, model, depth: 3 });
+    const ce = r.counterexamples.get('mint-needs-flag');
+    expect(ce?.events.map((e) => e.type)).toEqual(['NATIVE_LOGIN', 'MINT_TRANSFER_TOKEN']);
+  });
+});

@@ -196,17 +196,20 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
     events(w) {
       buf.length = 0;
       const nR = w.refreshTokens.length;
+      // a native login always creates a family: offered only while one more fits (the others would be
+      // dropped by the bounds anyway). Mints and web logins are always offered: a refused mint or a
+      // re-authentication stays within the bounds and is a transition to check; a successful one beyond
+      // the bounds is dropped by withinBounds, as a TLC state constraint drops it.
       if (nR < b.refreshTokens && nativeFamilies(w) < b.nativeLogins) for (const e of nativeLogins) buf.push(e);
-      const canMint = w.transferTokens.length < b.mints;
       for (let i = 0; i < nR; i++) {
         const r = rtEvents(i);
-        if (canMint) buf.push(r.mint);
+        buf.push(r.mint);
         if (a.refresh) buf.push(r.refresh);
         if (a.revokeRefreshToken) buf.push(r.revoke);
       }
       for (const e of plainAuthorize) buf.push(e);
       for (let i = 0; i < w.transferTokens.length; i++) for (const e of sttEvents(i)) buf.push(e);
-      if (loginSessions(w) < b.webLogins) for (const e of webLogins) buf.push(e);
+      for (const e of webLogins) buf.push(e);
       if (a.revokeSession) for (let i = 0; i < w.sessions.length; i++) buf.push(sessionEvent(i));
       for (const e of advance) buf.push(e);
       for (const m of moves) if (w.devices[m.device].network !== m.network) buf.push(m.event);
@@ -474,8 +477,8 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
     const f = found[slot[i]];
     if (!f || counterexamples.has(p.id)) continue;
     const events = [...pathTo(model, enumerator, parents, f.parent), f.event];
-    const replay = runEvents(createModel(setting), events);
-    const beforeLast = runEvents(createModel(setting), events.slice(0, -1)).world;
+    const replay = runEvents(model, events);
+    const beforeLast = runEvents(model, events.slice(0, -1)).world;
     const last = replay.observations[replay.observations.length - 1];
     const message = p.check({ setting, event: f.event, observation: last, before: beforeLast, after: replay.world });
     if (message === null) throw new Error(`explorer: the counterexample of ${p.id} does not replay (${events.length} events)`);

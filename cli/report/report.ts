@@ -164,7 +164,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       id: p.id, kind: p.kind, rules: p.rules, claim: p.claim,
       violatedIn: best.filter((b) => b.has(p.id)).length,
       explorer: explorerScope && (ex === 0
-        ? `no violation up to depth ${explorerScope.depth} in scope ${explorerScope.scope} (${fmt(explorerScope.states)} distinct states ${across})`
+        ? `no violation up to depth ${explorerScope.depth} in scope ${explorerScope.scope} (${fmt(explorerScope.states)} distinct states summed ${across})`
         : `violated in ${ex} of ${n} configurations`),
       random: randomScope && (rnd === 0
         ? `no violation in ${fmt(randomScope.sequences)} sequences of up to ${randomScope.maxSteps} steps ${across}`
