@@ -8,10 +8,10 @@
 // and the index of the event in the parent's enumeration (8 bytes per state); worlds are kept for the
 // frontier only. A path is rebuilt by replaying event indices from the initial world.
 import { createModel, runEvents, type Model, type StepResult } from '../machines/step.js';
-import type { ModelEvent, EventType } from '../machines/events.js';
+import type { ModelEvent, EventOf, EventType } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
-import type { World } from '../machines/world.js';
+import { deviceSession, type World } from '../machines/world.js';
 import type { Property, StepView } from '../properties/property.js';
 import { emptyCoverage, recordStep, type Coverage } from '../engine/coverage.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
@@ -197,9 +197,9 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
       buf.length = 0;
       const nR = w.refreshTokens.length;
       // a native login always creates a family: offered only while one more fits (the others would be
-      // dropped by the bounds anyway). Mints and web logins are always offered: a refused mint or a
-      // re-authentication stays within the bounds and is a transition to check; a successful one beyond
-      // the bounds is dropped by withinBounds, as a TLC state constraint drops it.
+      // dropped by the bounds anyway). Mints are always offered: a refused one stays within the bounds and
+      // is a transition to check; a successful one beyond the bounds is dropped by withinBounds, as a TLC
+      // state constraint drops it.
       if (nR < b.refreshTokens && nativeFamilies(w) < b.nativeLogins) for (const e of nativeLogins) buf.push(e);
       for (let i = 0; i < nR; i++) {
         const r = rtEvents(i);
@@ -209,7 +209,10 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
       }
       for (const e of plainAuthorize) buf.push(e);
       for (let i = 0; i < w.transferTokens.length; i++) for (const e of sttEvents(i)) buf.push(e);
-      for (const e of webLogins) buf.push(e);
+      // a web login beyond the bound is dropped unless it re-authenticates the browser's own user (which
+      // creates nothing): the others are not even stepped
+      const roomForLogin = loginSessions(w) < b.webLogins;
+      for (const e of webLogins) if (roomForLogin || deviceSession(w, (e as EventOf<'WEB_LOGIN'>).device)?.user === (e as EventOf<'WEB_LOGIN'>).user) buf.push(e);
       if (a.revokeSession) for (let i = 0; i < w.sessions.length; i++) buf.push(sessionEvent(i));
       for (const e of advance) buf.push(e);
       for (const m of moves) if (w.devices[m.device].network !== m.network) buf.push(m.event);
