@@ -83,16 +83,8 @@ export const E = {
 // ---------------------------------------------------------------------------------------------
 // Observations and worlds
 
-export interface Picture {
-  outcome: Observation['outcome'];
-  reason?: Observation['reason'];
-  user?: string;
-  session?: string;
-  sessionCreated?: boolean;
-  issued: string[];
-  revoked: { refreshTokens: string[]; sessions: string[]; transferTokens: string[] };
-  consumed: string[];
-}
+/** The contract fields of an observation (MODEL.md §4), without the extensions. */
+export type Picture = Pick<Observation, 'outcome' | 'reason' | 'user' | 'session' | 'sessionCreated' | 'issued' | 'revoked' | 'consumed'>;
 export type Expected = Omit<Partial<Picture>, 'revoked'> & { outcome: Picture['outcome']; revoked?: Partial<Picture['revoked']> };
 
 const byId = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
