@@ -1,7 +1,7 @@
 // explorer/explore.ts: exhaustive bounded exploration, breadth first.
 // From the model's initial world, every event of the scope's alphabet that the world enables is applied
 // (events naming artifacts range over every artifact that exists); worlds are deduplicated by their
-// canonical fingerprint (canonical.ts); every property is checked on every transition (see RELEVANCE
+// canonical fingerprint (canonical.ts); every property is checked on every transition (see relevance
 // for the transitions where a property provably answers null and is not called). Breadth first, so
 // the first counterexample found for a property is a shortest one within the scope.
 // Visited states are stored as 64-bit fingerprints in an open-addressing table plus a parent pointer
@@ -12,7 +12,7 @@ import type { ModelEvent, EventOf, EventType } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type World } from '../machines/world.js';
-import type { Property, StepView } from '../properties/property.js';
+import { triggered, type Property, type StepView } from '../properties/property.js';
 import { emptyCoverage, recordStep, type Coverage } from '../engine/coverage.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
 import { DEFAULT, timeStepSeconds, type Scope } from './scopes.js';
@@ -36,7 +36,7 @@ export interface ExploreOptions {
   canonical?: boolean;
   /** reduce by the scope's device symmetry (default true; a no-op when the scope has none) */
   symmetry?: boolean;
-  /** call every property on every transition, ignoring RELEVANCE (for checking RELEVANCE itself) */
+  /** call every property on every transition, ignoring their relevance (for checking the declarations) */
   fullChecks?: boolean;
   /** stop after this many distinct states (complete is then false) */
   maxStates?: number;
@@ -82,56 +82,17 @@ export interface ExploreResult {
 export interface CoveringPath { covers: string[]; events: ModelEvent[] }
 
 // ---------------------------------------------------------------------------------------------
-// Which properties can answer non-null on which transitions.
-//
-// Read off properties/*.ts (every check starts with the guard quoted):
-//  - `presentation(v)` is null unless AUTHORIZE with a transfer token, and the goals' `redeemed(v)` is
-//    false then: transfer-token-expiry, single-use, device-binding, allowed-methods,
-//    valid-token-no-session-logs-in, same-user-reuses-session, other-user-prompts-and-revokes,
-//    invalid-token-prompts, organization-match, live-parent, no-session-injection,
-//    no-token-theft-takeover, no-replay, failed-check-uses-token-up -> 'token'.
-//  - standard-sso-unchanged: `if (e.type !== 'AUTHORIZE') return null` -> 'authorize'.
-//  - mint-needs-flag, no-nested-transfer: MINT only -> 'mint'. revoked-refresh-token-refused: MINT
-//    or REFRESH -> 'grant'.
-//  - web-refresh-token-gate and lineage-kept loop over `observation.issued`: null when nothing was
-//    issued -> 'issued'.
-//  - flags-touch-only-transfer-artifacts loops over `observation.revoked.{sessions,refreshTokens}`:
-//    null when both are empty -> 'revoked'.
-//  - no-orphans, complete-cascade, online-refresh-tokens, logout-ends-web-refresh-tokens read only
-//    `v.after` and `v.setting`: state invariants -> 'state'. Their verdict on a transition depends on
-//    the world reached alone, and is the same for isomorphic worlds (canonical.ts), so checking them
-//    on the transition that first reaches each distinct state is checking them on every transition
-//    (a transition to a known state repeats a verdict already given, and BFS reaches a state first by
-//    a shortest path, so the counterexample stays a shortest one).
-//  - rotation-reuse-detection: a state invariant (a rotated token of a non-rotating client, read from
-//    `v.after`) and then `MINT`/`REFRESH` only -> 'state+grant'.
-// Any other property (one added later) is called on every transition. A test (explore.test.ts) runs
-// the smoke scope with and without this table over several configurations and compares counterexamples.
-type Relevance = 'token' | 'authorize' | 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'always';
-export const RELEVANCE: Readonly<Record<string, Relevance>> = {
-  'transfer-token-expiry': 'token', 'single-use': 'token', 'device-binding': 'token', 'allowed-methods': 'token',
-  'valid-token-no-session-logs-in': 'token', 'same-user-reuses-session': 'token', 'other-user-prompts-and-revokes': 'token',
-  'invalid-token-prompts': 'token', 'organization-match': 'token', 'live-parent': 'token',
-  'no-session-injection': 'token', 'no-token-theft-takeover': 'token', 'no-replay': 'token', 'failed-check-uses-token-up': 'token',
-  'standard-sso-unchanged': 'authorize',
-  'mint-needs-flag': 'mint', 'no-nested-transfer': 'mint', 'revoked-refresh-token-refused': 'grant',
-  'web-refresh-token-gate': 'issued', 'lineage-kept': 'issued', 'flags-touch-only-transfer-artifacts': 'revoked',
-  'no-orphans': 'state', 'complete-cascade': 'state', 'online-refresh-tokens': 'state', 'logout-ends-web-refresh-tokens': 'state',
-  'rotation-reuse-detection': 'state+grant',
-};
+// Which properties can answer non-null on which transitions: each property declares it beside its check
+// (`relevance`, properties/property.ts); one without a declaration is called on every transition. A
+// 'state' property reads only the world reached and the setting, so its verdict is the same for every
+// transition into a world and for isomorphic worlds (canonical.ts): checking it on the transition that
+// first reaches each distinct state is checking it on every transition, and BFS reaches a state first
+// by a shortest path, so the counterexample stays a shortest one. properties/relevance.test.ts checks
+// every declaration against the checks; explore.test.ts compares with `fullChecks` runs.
+type Relevance = NonNullable<Property['relevance']> | 'always';
 
 function relevant(r: Relevance, e: ModelEvent, o: Observation, isNew: boolean): boolean {
-  switch (r) {
-    case 'token': return e.type === 'AUTHORIZE' && e.transferToken !== undefined;
-    case 'authorize': return e.type === 'AUTHORIZE';
-    case 'mint': return e.type === 'MINT_TRANSFER_TOKEN';
-    case 'grant': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
-    case 'issued': return o.issued.length > 0;
-    case 'revoked': return o.revoked.sessions.length > 0 || o.revoked.refreshTokens.length > 0;
-    case 'state': return isNew;
-    case 'state+grant': return isNew || e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
-    case 'always': return true;
-  }
+  return r === 'always' || (isNew && r.startsWith('state')) || triggered(r, e, o);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,7 +263,7 @@ function sameItems(a: readonly object[], b: readonly object[]): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The properties to call per transition, precomputed per class of event from RELEVANCE (what relevant()
+// The properties to call per transition, precomputed per class of event from their relevance (what relevant()
 // says, tabulated): instead of asking relevant() and a Map of found properties for each of ~26
 // properties on each transition, the loop walks a short list of indices, and a found property costs one
 // array read. Measured on the default scope (golden configuration), together with the allocation-free
@@ -339,14 +300,13 @@ function planProperties(relevances: readonly Relevance[]): PropertyPlan {
     const e = SAMPLE_EVENTS[cls];
     const always: number[] = [], onIssued: number[] = [], onRevoked: number[] = [], onNew: number[] = [];
     relevances.forEach((r, i) => {
-      if (relevant(r, e, empty, false)) always.push(i);
-      else if (relevant(r, e, empty, true)) onNew.push(i);
-      else if (relevant(r, e, issued, false)) onIssued.push(i);
-      else if (relevant(r, e, revoked, false) || relevant(r, e, revokedS, false)) {
-        // 'revoked' is the only relevance that reads the revoked lists: it holds for either list
-        if (!(relevant(r, e, revoked, false) && relevant(r, e, revokedS, false))) throw new Error('explorer: unexpected relevance');
-        onRevoked.push(i);
-      }
+      if (relevant(r, e, empty, false)) { always.push(i); return; }
+      // otherwise on each trigger that makes it relevant (a combined relevance lands in two lists)
+      if (relevant(r, e, empty, true)) onNew.push(i);
+      if (relevant(r, e, issued, false)) onIssued.push(i);
+      const onRevokedRt = relevant(r, e, revoked, false);
+      if (onRevokedRt !== relevant(r, e, revokedS, false)) throw new Error('explorer: a relevance must treat revoked sessions and refresh tokens alike');
+      if (onRevokedRt) onRevoked.push(i);
     });
     plan.always.push(always); plan.issued.push(onIssued); plan.revoked.push(onRevoked); plan.isNew.push(onNew);
   }
@@ -363,7 +323,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   const enumerator = createEnumerator(setting, scope);
   const canon = createCanonicalizer(setting, scope, { canonical: opts.canonical ?? true, symmetry: opts.symmetry ?? true });
   const deviceNames = setting.population.devices.map((d) => d.name);
-  const props = opts.properties.map((p) => ({ p, relevance: opts.fullChecks ? 'always' as Relevance : RELEVANCE[p.id] ?? 'always' }));
+  const props = opts.properties.map((p) => ({ p, relevance: opts.fullChecks ? 'always' as Relevance : p.relevance ?? 'always' }));
   const plan = planProperties(props.map((x) => x.relevance));
   const everyProperty = props.map((_, i) => i);
   const checks = props.map((x) => x.p);

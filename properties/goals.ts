@@ -14,7 +14,7 @@ import { orphans } from './revocation.js';
 const mintedOnOwnDevice = (v: StepView, token: { user: string; device: string }) => owner(v, token.device) === token.user;
 
 export const noSessionInjection = property({
-  id: 'no-session-injection', kind: 'goal', rules: ['R11', 'R13', 'R17'],
+  id: 'no-session-injection', kind: 'goal', relevance: 'token', rules: ['R11', 'R13', 'R17'],
   claim: 'No browser of another user is logged in, through a transfer token sent by link, to a session of the attacker\'s account (login CSRF).',
   check(v) {
     if (!redeemed(v)) return null;
@@ -26,7 +26,7 @@ export const noSessionInjection = property({
 });
 
 export const noTokenTheftTakeover = property({
-  id: 'no-token-theft-takeover', kind: 'goal', rules: ['R9', 'R10', 'R11'],
+  id: 'no-token-theft-takeover', kind: 'goal', relevance: 'token', rules: ['R9', 'R10', 'R11'],
   claim: 'No device of the attacker gets a session of another user\'s account from that user\'s transfer token.',
   check(v) {
     if (!redeemed(v)) return null;
@@ -38,7 +38,7 @@ export const noTokenTheftTakeover = property({
 });
 
 export const noOrphans = property({
-  id: 'no-orphans', kind: 'goal', rules: ['R26', 'R20'],
+  id: 'no-orphans', kind: 'goal', relevance: 'state', rules: ['R26', 'R20'],
   claim: 'No session or refresh token born of a transfer from a revoked refresh-token family stays active.',
   check(v) {
     const left = orphans(v.after);
@@ -47,7 +47,7 @@ export const noOrphans = property({
 });
 
 export const logoutEndsWebRefreshTokens = property({
-  id: 'logout-ends-web-refresh-tokens', kind: 'goal', rules: ['R27', 'R25'],
+  id: 'logout-ends-web-refresh-tokens', kind: 'goal', relevance: 'state', rules: ['R27', 'R25'],
   claim: 'No refresh token issued to a transfer-linked session outlives that session.',
   check(v) {
     // fast path: no unrevoked transfer-linked refresh token, nothing to check (no set built)
@@ -59,7 +59,7 @@ export const logoutEndsWebRefreshTokens = property({
 });
 
 export const noReplay = property({
-  id: 'no-replay', kind: 'goal', rules: ['R9', 'R10', 'R11'],
+  id: 'no-replay', kind: 'goal', relevance: 'token', rules: ['R9', 'R10', 'R11'],
   claim: 'A transfer token redeems at most once, within its TTL, on the network it was minted on.',
   check(v) {
     if (!redeemed(v)) return null;

@@ -17,6 +17,32 @@ export interface StepView {
   readonly after: World;
 }
 
+/**
+ * When a property can answer non-null, declared beside its check so the two cannot drift apart; the
+ * explorer calls a property only on such transitions (properties/relevance.test.ts checks each
+ * declaration against the checks on random sequences of the mutants).
+ *  - 'token': AUTHORIZE with a transfer token; 'authorize': any AUTHORIZE; 'mint': MINT_TRANSFER_TOKEN;
+ *    'grant': MINT_TRANSFER_TOKEN or REFRESH;
+ *  - 'issued' / 'revoked': the observation issued something / revoked a session or refresh token;
+ *  - 'state': a world invariant, reading only `after` and `setting`: the same verdict for every
+ *    transition into a world (the explorer checks it on the first, a shortest one);
+ *  - 'state+grant', 'state+revoked': both; omitted: every transition.
+ */
+export type Relevance = 'token' | 'authorize' | 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked';
+
+/** Whether the transition's event or observation alone makes a property of this relevance answerable ('state': never). */
+export function triggered(r: Relevance, e: ModelEvent, o: Observation): boolean {
+  switch (r) {
+    case 'token': return e.type === 'AUTHORIZE' && e.transferToken !== undefined;
+    case 'authorize': return e.type === 'AUTHORIZE';
+    case 'mint': return e.type === 'MINT_TRANSFER_TOKEN';
+    case 'grant': case 'state+grant': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
+    case 'issued': return o.issued.length > 0;
+    case 'revoked': case 'state+revoked': return o.revoked.sessions.length > 0 || o.revoked.refreshTokens.length > 0;
+    case 'state': return false;
+  }
+}
+
 export interface Property {
   /** stable id, used in reports and counterexample file names */
   readonly id: string;
@@ -27,6 +53,8 @@ export interface Property {
   readonly claim: string;
   /** null when the step is fine; otherwise what was expected and what happened */
   check(v: StepView): string | null;
+  /** on which transitions `check` can answer non-null (omitted: any) */
+  readonly relevance?: Relevance;
 }
 
 export const property = (p: Property): Property => p;

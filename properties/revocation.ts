@@ -29,7 +29,7 @@ export function orphans(w: World, onlyCascading?: Setting): string[] {
 }
 
 export const completeCascade = property({
-  id: 'complete-cascade', kind: 'rule', rules: ['R26', 'A4', 'A5'],
+  id: 'complete-cascade', kind: 'rule', relevance: 'state', rules: ['R26', 'A4', 'A5'],
   claim: 'Under enforce_cascade_revocation, once a refresh-token family is revoked, no session created from its transfer tokens and no refresh token issued to those sessions stays active.',
   check(v) {
     const left = orphans(v.after, v.setting);
@@ -38,7 +38,7 @@ export const completeCascade = property({
 });
 
 export const onlineRefreshTokens = property({
-  id: 'online-refresh-tokens', kind: 'rule', rules: ['R27', 'A17', 'A19'],
+  id: 'online-refresh-tokens', kind: 'rule', relevance: 'state+revoked', rules: ['R27', 'A17', 'A19'],
   claim: 'An online refresh token never outlives the transfer-linked session it was issued to, and an offline one is not revoked with it.',
   check(v) {
     // a session's end (logout, user mismatch, replacement) revokes its online refresh tokens only
@@ -70,7 +70,7 @@ function target(v: StepView): { sessions: string[]; family: string | null } {
 }
 
 export const flagsTouchOnlyTransferArtifacts = property({
-  id: 'flags-touch-only-transfer-artifacts', kind: 'rule', rules: ['R28', 'A5'],
+  id: 'flags-touch-only-transfer-artifacts', kind: 'rule', relevance: 'revoked', rules: ['R28', 'A5'],
   claim: 'Cascade and online revocation reach only artifacts linked to a transfer: a session or refresh token from an ordinary login is revoked only when it is itself the target.',
   check(v) {
     const t = target(v);

@@ -8,7 +8,7 @@ const refusedClient = (v: StepView) =>
   v.event.type === 'MINT_TRANSFER_TOKEN' && !v.setting.config[presentedRefreshToken(v)!.client].canCreateSessionTransferToken;
 
 export const mintNeedsFlag = property({
-  id: 'mint-needs-flag', kind: 'rule', rules: ['R2'],
+  id: 'mint-needs-flag', kind: 'rule', relevance: 'mint', rules: ['R2'],
   claim: 'Only a client with can_create_session_transfer_token mints a transfer token; any other client is refused with client_not_allowed, before its refresh token is looked at.',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
@@ -24,7 +24,7 @@ export const mintNeedsFlag = property({
 });
 
 export const noNestedTransfer = property({
-  id: 'no-nested-transfer', kind: 'rule', rules: ['R7', 'R8'],
+  id: 'no-nested-transfer', kind: 'rule', relevance: 'mint', rules: ['R7', 'R8'],
   claim: 'A refresh token issued to a session that came from a transfer token never mints a transfer token.',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
@@ -39,7 +39,7 @@ export const noNestedTransfer = property({
 });
 
 export const rotationReuseDetection = property({
-  id: 'rotation-reuse-detection', kind: 'rule', rules: ['R4', 'RTR', 'A15'],
+  id: 'rotation-reuse-detection', kind: 'rule', relevance: 'state+grant', rules: ['R4', 'RTR', 'A15'],
   claim: 'With rotation on, a grant retires the presented refresh token for a successor of the same family, and presenting a retired one revokes the whole family; without rotation no token is ever retired.',
   check(v) {
     const e = v.event;
@@ -65,7 +65,7 @@ export const rotationReuseDetection = property({
 });
 
 export const revokedRefreshTokenRefused = property({
-  id: 'revoked-refresh-token-refused', kind: 'rule', rules: ['A18'],
+  id: 'revoked-refresh-token-refused', kind: 'rule', relevance: 'grant', rules: ['A18'],
   claim: 'A revoked refresh token gets nothing: a mint or refresh with it is refused with refresh_token_revoked.',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN' && v.event.type !== 'REFRESH') return null;
@@ -78,7 +78,7 @@ export const revokedRefreshTokenRefused = property({
 });
 
 export const webRefreshTokenGate = property({
-  id: 'web-refresh-token-gate', kind: 'rule', rules: ['R25', 'A26', 'A17'],
+  id: 'web-refresh-token-gate', kind: 'rule', relevance: 'issued', rules: ['R25', 'A26', 'A17'],
   claim: 'A login that redeems a transfer token, or any login into a transfer-linked session, issues a refresh token only when the web app has allow_refresh_token and offline_access was asked for; a transfer-linked one carries the web app\'s online flag.',
   check(v) {
     // logins issue; a refresh grant's rotation successor continues a family already issued (see lineage-kept)
@@ -98,7 +98,7 @@ export const webRefreshTokenGate = property({
 });
 
 export const lineageKept = property({
-  id: 'lineage-kept', kind: 'rule', rules: ['R21', 'A15'],
+  id: 'lineage-kept', kind: 'rule', relevance: 'issued', rules: ['R21', 'A15'],
   claim: 'Every refresh token carries its lineage: a web token issued at login has its session\'s parent, and a rotation successor has its family\'s session and parent.',
   check(v) {
     for (const id of v.observation.issued) {
@@ -116,7 +116,7 @@ export const lineageKept = property({
 });
 
 export const mintRecordsContext = property({
-  id: 'mint-records-context', kind: 'rule', rules: ['R11', 'R19', 'A15', 'A21'],
+  id: 'mint-records-context', kind: 'rule', relevance: 'mint', rules: ['R11', 'R19', 'A15', 'A21'],
   claim: 'A minted transfer token records what the later checks compare: its refresh token\'s user, family and organization, the holder device, the network that device is on when minting, and the time.',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;

@@ -1,0 +1,59 @@
+// Each property's declared relevance is true of its check: whenever it answers non-null on a transition,
+// the transition triggers it, or (for a state property) the same answer comes from the world reached
+// alone. Judged on random sequences of every mutant (where properties do answer) and of the real model.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { MUTANTS, mutantModel } from '../machines/mutants/index.js';
+import { emptyObservation } from '../machines/observation.js';
+import { createModel, type Model } from '../machines/step.js';
+import { makeSetting } from '../machines/setting.js';
+import { DEFAULT_INTERPRETATIONS, resolveConfig } from '../machines/config.js';
+import { DEFAULT_POPULATION } from '../machines/world.js';
+import { decodeChoice, sequenceArbitrary } from '../engine/generate.js';
+import { PROPERTIES } from './index.js';
+import { triggered, type StepView } from './property.js';
+
+const QUIET = { type: 'ADVANCE_TIME', seconds: 1 } as const;
+
+/** Runs sequences on a model; returns how many non-null answers were judged. */
+function judge(model: Model, runs: number, seed: number): number {
+  let answers = 0;
+  for (const [mask, choices] of fc.sample(sequenceArbitrary(10), { seed, numRuns: runs })) {
+    let world = model.initial;
+    choices.forEach((c, i) => {
+      const event = decodeChoice(model.setting, world, c, mask);
+      const r = model.step(world, event, i + 1);
+      const view: StepView = { setting: model.setting, event, observation: r.observation, before: world, after: r.world };
+      // the same world reached by a transition that triggers nothing
+      const still: StepView = { setting: model.setting, event: QUIET, observation: emptyObservation(i + 1, QUIET), before: r.world, after: r.world };
+      for (const p of PROPERTIES) {
+        if (!p.relevance) continue;
+        const answer = p.check(view);
+        if (answer === null) continue;
+        answers++;
+        if (triggered(p.relevance, event, r.observation)) continue;
+        expect(p.relevance.startsWith('state'), `${p.id} answered on ${event.type} without being triggered: ${answer}`).toBe(true);
+        expect(p.check(still), `${p.id} is declared ${p.relevance} but its answer depends on more than the world reached`).toBe(answer);
+      }
+      world = r.world;
+    });
+  }
+  return answers;
+}
+
+describe('declared relevance of the properties', () => {
+  it('holds on random sequences of every mutant and of the real model', () => {
+    let answers = 0;
+    for (const m of MUTANTS) answers += judge(mutantModel(m), 150, 5);
+    // the real model: the security goals answer where the configuration lets an attack through
+    answers += judge(createModel(makeSetting(resolveConfig({
+      native: { session_transfer: { can_create_session_transfer_token: true, enforce_cascade_revocation: false } },
+      web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], enforce_device_binding: 'none', allow_refresh_token: true, enforce_online_refresh_tokens: false } },
+    }), DEFAULT_INTERPRETATIONS, DEFAULT_POPULATION)), 300, 5);
+    expect(answers).toBeGreaterThan(500); // the check was exercised
+  });
+
+  it('every property declares one', () => {
+    expect(PROPERTIES.filter((p) => !p.relevance).map((p) => p.id)).toEqual([]);
+  });
+});
