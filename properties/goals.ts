@@ -14,7 +14,7 @@ import { orphans } from './revocation.js';
 const mintedOnOwnDevice = (v: StepView, token: { user: string; device: string }) => owner(v, token.device) === token.user;
 
 export const noSessionInjection = property({
-  id: 'no-session-injection', kind: 'goal', relevance: 'token', rules: ['R11', 'R13', 'R17'],
+  id: 'no-session-injection', kind: 'goal', relevance: ['redeemed'], rules: ['R11', 'R13', 'R17'],
   claim: 'No browser of another user is logged in, through a transfer token sent by link, to a session of the attacker\'s account (login CSRF).',
   check(v) {
     if (!redeemed(v)) return null;
@@ -26,7 +26,7 @@ export const noSessionInjection = property({
 });
 
 export const noTokenTheftTakeover = property({
-  id: 'no-token-theft-takeover', kind: 'goal', relevance: 'token', rules: ['R9', 'R10', 'R11'],
+  id: 'no-token-theft-takeover', kind: 'goal', relevance: ['redeemed'], rules: ['R9', 'R10', 'R11'],
   claim: 'No device of the attacker gets a session of another user\'s account from that user\'s transfer token.',
   check(v) {
     if (!redeemed(v)) return null;
@@ -59,7 +59,7 @@ export const logoutEndsWebRefreshTokens = property({
 });
 
 export const noReplay = property({
-  id: 'no-replay', kind: 'goal', relevance: 'token', rules: ['R9', 'R10', 'R11'],
+  id: 'no-replay', kind: 'goal', relevance: ['redeemed'], rules: ['R9', 'R10', 'R11'],
   claim: 'A transfer token redeems at most once, within its TTL, on the network it was minted on.',
   check(v) {
     if (!redeemed(v)) return null;

@@ -3,7 +3,7 @@ import { property, presentation, redeemed, sessionAfter, outcomeText, transferTo
 import { deviceSession } from '../machines/world.js';
 
 export const transferTokenExpiry = property({
-  id: 'transfer-token-expiry', kind: 'rule', relevance: 'token', rules: ['R9', 'A14'],
+  id: 'transfer-token-expiry', kind: 'rule', relevance: ['stale'], rules: ['R9', 'A14'],
   claim: 'A transfer token is never redeemed at or after its TTL; presented then by an allowed method, it is refused as not found or expired.',
   check(v) {
     const p = presentation(v);
@@ -20,7 +20,7 @@ export const transferTokenExpiry = property({
 });
 
 export const singleUse = property({
-  id: 'single-use', kind: 'rule', relevance: 'token', rules: ['R10', 'A8'],
+  id: 'single-use', kind: 'rule', relevance: ['stale', 'redeemed'], rules: ['R10', 'A8'],
   claim: 'A transfer token is used up by its redemption, and one already used up is refused as not found or expired.',
   check(v) {
     const p = presentation(v);
@@ -37,7 +37,7 @@ export const singleUse = property({
 });
 
 export const deviceBinding = property({
-  id: 'device-binding', kind: 'rule', relevance: 'token', rules: ['R11', 'A13'],
+  id: 'device-binding', kind: 'rule', relevance: ['reason', 'redeemed'], rules: ['R11', 'A13'],
   claim: 'A transfer token is redeemed only from a network that passes the web app\'s enforce_device_binding, and a binding refusal means the networks really differ.',
   check(v) {
     const p = presentation(v);
@@ -54,7 +54,7 @@ export const deviceBinding = property({
 });
 
 export const allowedMethods = property({
-  id: 'allowed-methods', kind: 'rule', relevance: 'token', rules: ['R13', 'R14', 'A10'],
+  id: 'allowed-methods', kind: 'rule', relevance: ['not-allowed'], rules: ['R13', 'R14', 'A10'],
   claim: 'A transfer token sent by a method the web app does not allow is never used: ignored (standard SSO) or refused with method_not_allowed, as A10 says.',
   check(v) {
     const p = presentation(v);
@@ -71,7 +71,7 @@ export const allowedMethods = property({
 });
 
 export const validTokenNoSessionLogsIn = property({
-  id: 'valid-token-no-session-logs-in', kind: 'rule', relevance: 'token', rules: ['R15'],
+  id: 'valid-token-no-session-logs-in', kind: 'rule', relevance: ['valid'], rules: ['R15'],
   claim: 'A valid transfer token in a browser without a session logs its user in without a prompt, in a new session created from that token and linked to its parent family.',
   check(v) {
     const p = presentation(v);
@@ -86,7 +86,7 @@ export const validTokenNoSessionLogsIn = property({
 });
 
 export const sameUserReusesSession = property({
-  id: 'same-user-reuses-session', kind: 'rule', relevance: 'token', rules: ['R16', 'A6'],
+  id: 'same-user-reuses-session', kind: 'rule', relevance: ['valid'], rules: ['R16', 'A6'],
   claim: 'A valid transfer token meeting a session of the same user logs in without a prompt, reusing that session, using the token up, and linking an unlinked session to the token\'s parent exactly when A6 says so.',
   check(v) {
     const p = presentation(v);
@@ -104,7 +104,7 @@ export const sameUserReusesSession = property({
 });
 
 export const otherUserPromptsAndRevokes = property({
-  id: 'other-user-prompts-and-revokes', kind: 'rule', relevance: 'token', rules: ['R17', 'A8'],
+  id: 'other-user-prompts-and-revokes', kind: 'rule', relevance: ['valid'], rules: ['R17', 'A8'],
   claim: 'A valid transfer token meeting a session of another user asks for a login and revokes that session.',
   check(v) {
     const p = presentation(v);
@@ -118,7 +118,7 @@ export const otherUserPromptsAndRevokes = property({
 });
 
 export const invalidTokenPrompts = property({
-  id: 'invalid-token-prompts', kind: 'rule', relevance: 'token', rules: ['R18', 'A1', 'A3'],
+  id: 'invalid-token-prompts', kind: 'rule', relevance: ['invalid'], rules: ['R18', 'A1', 'A3'],
   claim: 'An invalid transfer token sent by an allowed method asks for a login with the reason of the first check it fails in A9\'s order, and a session already in the browser is neither used nor revoked.',
   check(v) {
     const p = presentation(v);
@@ -141,7 +141,7 @@ function firstFailedCheck(p: NonNullable<ReturnType<typeof presentation>>): [str
 }
 
 export const organizationMatch = property({
-  id: 'organization-match', kind: 'rule', relevance: 'token', rules: ['R19', 'A24'],
+  id: 'organization-match', kind: 'rule', relevance: ['reason', 'redeemed'], rules: ['R19', 'A24'],
   claim: 'A transfer token is redeemed only for its own organization (none matches none), and an organization refusal means they really differ.',
   check(v) {
     const p = presentation(v);
@@ -155,7 +155,7 @@ export const organizationMatch = property({
 });
 
 export const liveParent = property({
-  id: 'live-parent', kind: 'rule', relevance: 'token', rules: ['R20', 'A2'],
+  id: 'live-parent', kind: 'rule', relevance: ['redeemed'], rules: ['R20', 'A2'],
   claim: 'A transfer token whose parent refresh-token family is revoked is never redeemed, whatever the cascade flag.',
   check(v) {
     const p = presentation(v);
@@ -185,7 +185,7 @@ export const standardSsoUnchanged = property({
 });
 
 export const failedCheckUsesTokenUp = property({
-  id: 'failed-check-uses-token-up', kind: 'rule', relevance: 'token', rules: ['A8'],
+  id: 'failed-check-uses-token-up', kind: 'rule', relevance: ['prompted'], rules: ['A8'],
   claim: 'A redemption that fails the binding, organization or user check uses the token up exactly when A8 says so; no other refusal does.',
   check(v) {
     const p = presentation(v);

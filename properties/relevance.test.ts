@@ -11,7 +11,7 @@ import { DEFAULT_INTERPRETATIONS, resolveConfig } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { decodeChoice, sequenceArbitrary } from '../engine/generate.js';
 import { PROPERTIES } from './index.js';
-import { triggered, type StepView } from './property.js';
+import { isStateRelevance, triggered, type StepView } from './property.js';
 
 const QUIET = { type: 'ADVANCE_TIME', seconds: 1 } as const;
 
@@ -31,8 +31,8 @@ function judge(model: Model, runs: number, seed: number): number {
         const answer = p.check(view);
         if (answer === null) continue;
         answers++;
-        if (triggered(p.relevance, event, r.observation)) continue;
-        expect(p.relevance.startsWith('state'), `${p.id} answered on ${event.type} without being triggered: ${answer}`).toBe(true);
+        if (triggered(p.relevance, view)) continue;
+        expect(isStateRelevance(p.relevance), `${p.id} answered on ${event.type} without being triggered: ${answer}`).toBe(true);
         expect(p.check(still), `${p.id} is declared ${p.relevance} but its answer depends on more than the world reached`).toBe(answer);
       }
       world = r.world;
