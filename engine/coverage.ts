@@ -61,14 +61,18 @@ for (const t of lifecycleTransitions()) ((TRANSITION_KEY[t.kind] ??= {})[t.from]
 export function recordStep(cov: Coverage, v: StepView, result: StepResult): void {
   const o = result.observation;
   if (o.reason && o.reason !== 'already_revoked') cov.reasons.add(o.reason);
-  const row = outcomeRow(v);
-  if (row) cov.outcomeRows.add(row);
+  recordOutcomeRow(cov, v);
   cov.branches.add(BRANCH_KEY[v.event.type][result.branch]);
   const before = v.before, after = v.after;
   // the step copies a list on write: the same list means no status moved in it
   if (after.refreshTokens !== before.refreshTokens) recordStatusChanges(cov, 'refreshToken', before.refreshTokens, after.refreshTokens);
   if (after.transferTokens !== before.transferTokens) recordStatusChanges(cov, 'transferToken', before.transferTokens, after.transferTokens);
   if (after.sessions !== before.sessions) recordStatusChanges(cov, 'session', before.sessions, after.sessions);
+}
+
+export function recordOutcomeRow(cov: Coverage, v: StepView): void {
+  const row = outcomeRow(v);
+  if (row) cov.outcomeRows.add(row);
 }
 
 function recordStatusChanges(cov: Coverage, kind: ArtifactKind, b: readonly { status: string }[], a: readonly { status: string }[]): void {

@@ -10,7 +10,7 @@ import { DEFAULT_POPULATION } from '../machines/world.js';
 import { PROPERTIES, propertyById } from '../properties/index.js';
 import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage } from '../engine/coverage.js';
 import { runRandom } from '../engine/random.js';
-import { createEnumerator, explore } from './explore.js';
+import { createEnumerator, explore, sameDevice, sameRefreshToken, sameSession, sameTransferToken, sameWorld } from './explore.js';
 import { DEEP, DEFAULT, SMOKE, type Scope } from './scopes.js';
 import { deviceSymmetry } from './canonical.js';
 import { goldenSetting } from './golden.js';
@@ -103,6 +103,38 @@ describe('the relevance table skips only calls that answer null', () => {
       expect(fast.states).toBe(full.states);
     });
   }
+});
+
+describe('equal worlds (a successor equal to its parent or to the one before is not fingerprinted)', () => {
+  // a world holding every kind of artifact, from the model itself (so a field the model adds shows up here)
+  const s = goldenSetting();
+  const { world } = runEvents(createModel(s), [
+    { type: 'NATIVE_LOGIN', user: 'alice', device: 'alice-phone' },
+    { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt1' },
+    { type: 'AUTHORIZE', device: 'alice-laptop', transferToken: 'stt1', method: 'cookie' },
+  ]);
+  const devices = s.population.devices.map((d) => d.name);
+  const cases: [string, object, (x: never, y: never) => boolean][] = [
+    ['refresh token', world.refreshTokens[0], sameRefreshToken],
+    ['transfer token', world.transferTokens[0], sameTransferToken],
+    ['session', world.sessions[0], sameSession],
+    ['device', world.devices['alice-laptop'], sameDevice],
+  ];
+  for (const [kind, artifact, same] of cases) {
+    it(`${kind}s that differ in any one field differ`, () => {
+      expect(same({ ...artifact } as never, artifact as never)).toBe(true);
+      const keys = Object.keys(artifact);
+      expect(keys.length).toBeGreaterThan(1);
+      for (const k of keys) expect(same({ ...artifact, [k]: 'changed' } as never, artifact as never), `${kind}.${k}`).toBe(false);
+    });
+  }
+  it('worlds: copies are equal; a changed clock, artifact or device is not', () => {
+    const copy = { ...world, refreshTokens: world.refreshTokens.map((t) => ({ ...t })), devices: { ...world.devices, 'alice-laptop': { ...world.devices['alice-laptop'] } } };
+    expect(sameWorld(copy, world, devices)).toBe(true);
+    expect(sameWorld({ ...world, clock: world.clock + 1 }, world, devices)).toBe(false);
+    expect(sameWorld({ ...world, sessions: [{ ...world.sessions[0], status: 'revoked' }] }, world, devices)).toBe(false);
+    expect(sameWorld({ ...world, devices: { ...world.devices, 'alice-laptop': { network: 'cafe', session: world.devices['alice-laptop'].session } } }, world, devices)).toBe(false);
+  });
 });
 
 describe('canonical states', () => {

@@ -39,7 +39,12 @@ export class Tx {
   private ownStts = false;
   private ownSs = false;
 
-  constructor(readonly setting: Setting, readonly before: World, readonly event: ModelEvent, step: number) {
+  /**
+   * `journal`: also keep the artifacts created and the lifecycle events sent, for the live actor system
+   * (tenant.machine.ts). The pure step leaves it off: the lists cost an allocation per status change,
+   * and the explorer runs ~10^6 steps.
+   */
+  constructor(readonly setting: Setting, readonly before: World, readonly event: ModelEvent, step: number, private readonly journal = false) {
     this.clock = before.clock;
     this.devicesNow = before.devices;
     this.rts = before.refreshTokens as RefreshToken[];
@@ -49,8 +54,12 @@ export class Tx {
   }
 
   /** for the live actor system: artifacts created and lifecycle events sent, in order */
-  get created(): { kind: ArtifactKind; id: string }[] { return (this.createdList ??= []); }
-  get sent(): LifecycleMessage[] { return (this.sentList ??= []); }
+  get created(): { kind: ArtifactKind; id: string }[] { return this.journalled(this.createdList ??= []); }
+  get sent(): LifecycleMessage[] { return this.journalled(this.sentList ??= []); }
+  private journalled<T>(list: T): T {
+    if (!this.journal) throw new Error('Tx: created and sent are kept only for a Tx built with journal = true');
+    return list;
+  }
 
   get devices(): Readonly<Record<string, DeviceState>> { return this.devicesNow; }
   get refreshTokens(): readonly RefreshToken[] { return this.rts; }
@@ -98,7 +107,7 @@ export class Tx {
     if (next === undefined) return false;
     const list = (kind === 'refreshToken' ? this.writableRts() : kind === 'transferToken' ? this.writableStts() : this.writableSs()) as Artifact[];
     list[i] = { ...current, status: next } as Artifact;
-    this.sent.push({ kind, id, event });
+    if (this.journal) this.sent.push({ kind, id, event });
     if (event === 'REVOKE') this.obs.revoked[LIST[kind]].push(id);
     else if (event === 'REDEEM' || event === 'BURN') this.obs.consumed.push(id);
     else if (event === 'EXPIRE') (this.obs.expired ??= []).push(id);
@@ -109,7 +118,7 @@ export class Tx {
     const id = `rt${this.refreshTokens.length + 1}`;
     const rt: RefreshToken = { id, ...fields, status: 'active', family: fields.family ?? id };
     this.writableRts().push(rt);
-    this.created.push({ kind: 'refreshToken', id });
+    if (this.journal) this.created.push({ kind: 'refreshToken', id });
     this.obs.issued.push(id);
     return rt;
   }
@@ -118,7 +127,7 @@ export class Tx {
     const id = `stt${this.transferTokens.length + 1}`;
     const stt: TransferToken = { id, ...fields, status: 'issued' };
     this.writableStts().push(stt);
-    this.created.push({ kind: 'transferToken', id });
+    if (this.journal) this.created.push({ kind: 'transferToken', id });
     this.obs.issued.push(id);
     return stt;
   }
@@ -127,7 +136,7 @@ export class Tx {
     const id = `s${this.sessions.length + 1}`;
     const s: Session = { id, ...fields, status: 'active' };
     this.writableSs().push(s);
-    this.created.push({ kind: 'session', id });
+    if (this.journal) this.created.push({ kind: 'session', id });
     this.setDevice(fields.device, { session: id });
     return s;
   }

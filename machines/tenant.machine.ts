@@ -85,7 +85,7 @@ export function createTenantMachine(impl: TenantImplementation = TENANT_IMPLEMEN
   // each artifact actor the lifecycle events the effect routed to it.
   const actions = Object.fromEntries(
     (Object.keys(impl.effects) as EffectName[]).map((name) => [name, enqueueActions(({ context, event, enqueue }: { context: TenantContext; event: ModelEvent; enqueue: any }) => {
-      const tx = new Tx(context.setting, context.world, event, context.steps + 1);
+      const tx = new Tx(context.setting, context.world, event, context.steps + 1, true);
       impl.effects[name](tx, event);
       tx.obs.rules = [...currentBranchRules(event, name)];
       enqueue(assign({ world: tx.world, steps: context.steps + 1, observation: tx.obs }));
