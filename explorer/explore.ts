@@ -9,11 +9,12 @@
 // frontier only. A path is rebuilt by replaying event indices from the initial world.
 import { createModel, runEvents, type Model, type StepResult } from '../machines/step.js';
 import type { ModelEvent, EventOf, EventType } from '../machines/events.js';
-import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type DeviceState, type RefreshToken, type Session, type TransferToken, type World } from '../machines/world.js';
 import { factBits, isStateRelevance, TOKEN_FACTS, tokenFacts, triggered, type Property, type StepView } from '../properties/property.js';
 import { emptyCoverage, recordOutcomeRow, recordStep, type Coverage } from '../engine/coverage.js';
+import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
+import { REASONS, type Observation } from '../machines/observation.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
 import { DEFAULT, timeStepSeconds, type Scope } from './scopes.js';
 
@@ -362,15 +363,28 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   // with coveringPaths: the transitions that first reached coverage items, and the items
   const firstReached: { parent: number; event: ModelEvent; covers: string[] }[] = [];
   const coverageSizes = () => Object.values(coverage).map((set) => set.size);
-  const record = (view: StepView, result: StepResult, parent: number) => {
-    if (!opts.coveringPaths) { recordStep(coverage, view, result); return; }
-    const before = coverageSizes();
-    recordStep(coverage, view, result);
+  /** Records a transition's coverage: all of it (recordStep), or only its outcome row (the rest known). */
+  const record = (view: StepView, result: StepResult | null, parent: number) => {
+    const before = opts.coveringPaths ? coverageSizes() : null;
+    if (result) recordStep(coverage, view, result);
+    else recordOutcomeRow(coverage, view);
+    if (before === null) return;
     const covers = Object.entries(coverage).flatMap(([k, set], i) => [...set].slice(before[i]).map((x) => `${k}: ${x}`));
     if (covers.length > 0) firstReached.push({ parent, event: view.event, covers });
   };
-  // event type -> branch -> reasons already recorded for quiet (world-unchanged, non-/authorize) steps
-  const coveredQuiet = new Map<string, Map<string, Set<string>>>();
+  // Self-loops (the world unchanged) whose event type, branch and reason were recorded before: one bit
+  // per (branch of the tenant machine, reason), the branches numbered across event types.
+  const branchIds = Object.fromEntries(Object.entries(TENANT_BRANCHES).map(([type, bs], t) => [type, Object.fromEntries(bs.map((b, i) => [b.actions, t * 64 + i]))])) as Record<string, Record<string, number>>;
+  const reasonIds: Record<string, number> = Object.fromEntries(['', ...REASONS, 'already_revoked'].map((r, i) => [r, i]));
+  if (Object.keys(reasonIds).length > 16 || Object.values(TENANT_BRANCHES).some((bs) => bs.length > 64)) throw new Error('explorer: too many reasons or branches for the self-loop table');
+  const quietSeen = new Uint8Array(64 * Object.keys(TENANT_BRANCHES).length * 16);
+  /** Whether a self-loop of this type, branch and reason was recorded before (and marks it so). */
+  const seenQuiet = (type: string, branch: string, reason: string | undefined): boolean => {
+    const k = branchIds[type][branch] * 16 + reasonIds[reason ?? ''];
+    if (quietSeen[k] === 1) return true;
+    quietSeen[k] = 1;
+    return false;
+  };
   const counterexamples = new Map<string, ExploreCounterexample>();
   // found[i]: the first violation of property i (its parent state and event); null while none
   // (a property listed twice shares one entry, as the map by id did: slot[i] = first index of its id)
@@ -426,22 +440,15 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
         const view: StepView = { setting, event, observation, before: world, after };
         // a successor equal to the previous one is that state again: known (and added if it was new)
         const again = !same && previous !== null && sameWorld(after, previous.world, deviceNames);
-        // coverage: a transition that changes nothing and is not an /authorize adds only its reason and
-        // branch (recordStep: outcomeRow is null, no status moved), so one such per branch and reason suffices
-        if (!recordCoverage) { /* not asked */ } else if (again && !opts.coveringPaths && previousType === event.type
-          && previous!.branch === result.branch && previous!.observation.reason === observation.reason) {
-          // the previous transition's branch and reason, from the same world to an equal one (so the same
-          // status moves): only the /authorize outcome row can be new
-          recordOutcomeRow(coverage, view);
-        } else if (!same || event.type === 'AUTHORIZE') record(view, result, parentId);
-        else {
-          // keyed by the (shared, cached) event object's type, then the branch: no key string built per step
-          let byBranch = coveredQuiet.get(event.type);
-          if (byBranch === undefined) coveredQuiet.set(event.type, (byBranch = new Map()));
-          let reasons = byBranch.get(result.branch);
-          if (reasons === undefined) byBranch.set(result.branch, (reasons = new Set()));
-          const reason = observation.reason ?? '';
-          if (!reasons.has(reason)) { reasons.add(reason); record(view, result, parentId); }
+        // Coverage: what a transition reaches is its reason, branch, status moves and (an /authorize's)
+        // outcome row (recordStep). A self-loop moves no status, and one equal to the previous successor with
+        // the same branch and reason moves the same ones: of these, when the branch and reason are known,
+        // only the outcome row can be new.
+        if (recordCoverage) {
+          const known = same ? seenQuiet(event.type, result.branch, observation.reason)
+            : again && previousType === event.type && previous!.branch === result.branch && previous!.observation.reason === observation.reason;
+          if (!known) record(view, result, parentId);
+          else if (event.type === 'AUTHORIZE') record(view, null, parentId);
         }
         let isNew = false;
         if (!same) {
