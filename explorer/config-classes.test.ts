@@ -23,6 +23,9 @@ describe('configuration classes', () => {
     expect(t.web.enforceDeviceBinding).toBe('asn');
     expect(t.native.rotationType).toBe('non-rotating');
     expect(signature(c, reads.mask)).toBe('*|*|*|*|*|*|non-rotating|*|*|*|asn|*|*|*|*');
+    // serialised, it is the plain configuration (and serialising reads nothing)
+    expect(JSON.parse(JSON.stringify(t))).toEqual(JSON.parse(JSON.stringify(c)));
+    expect(signature(c, reads.mask)).toBe('*|*|*|*|*|*|non-rotating|*|*|*|asn|*|*|*|*');
     const classes = new ConfigClasses<string>();
     classes.add(c, reads.mask, 'result');
     expect(classes.find(resolveConfig({ web: { session_transfer: { enforce_device_binding: 'asn', allow_refresh_token: true } } }))).toBe('result');
