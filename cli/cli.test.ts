@@ -139,6 +139,14 @@ describe('n2w check --shard and n2w merge-reports', () => {
     for (const f of files) expect(readFileSync(join(merged, f), 'utf8').replaceAll(merged, 'OUT'), f).toBe(readFileSync(join(whole, f), 'utf8').replaceAll(whole, 'OUT'));
   });
 
+  it('one worker writes the report two workers write (work handed out on demand, explorations shared)', () => {
+    const common = ['--depth', '2', '--runs', '20', '--seed', '3'];
+    const [one, two] = [join(dir, 'one-worker'), join(dir, 'two-workers')];
+    expect(n2w('check', ...common, '--workers', '1', '--out', one).code).toBe(0);
+    expect(n2w('check', ...common, '--workers', '2', '--out', two).code).toBe(0);
+    for (const f of ['report.json', 'report.md']) expect(readFileSync(join(one, f), 'utf8').replaceAll(one, 'OUT'), f).toBe(readFileSync(join(two, f), 'utf8').replaceAll(two, 'OUT'));
+  });
+
   it('refuses a missing shard, naming it', () => {
     const r = n2w('merge-reports', join(dir, 'part1'), join(dir, 'part3'), '--out', join(dir, 'm2'));
     expect(r.code).toBe(2);

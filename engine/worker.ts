@@ -1,7 +1,11 @@
-// engine/worker.ts: a worker thread of `n2w check`: checks its slice of configurations, posting each result.
+// engine/worker.ts: a worker thread of `n2w check`: checks the configurations the main thread sends, one
+// message each ({ job, given }: given is the job's exploration when an equivalent configuration's is known),
+// and posts each result back.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../machines/config.js';
-import { checkConfiguration, type CheckOptions } from './check.js';
+import { checkConfiguration, type CheckOptions, type ExplorerPart } from './check.js';
 
-const { jobs, opts } = workerData as { jobs: { index: number; config: Config }[]; opts: CheckOptions };
-for (const job of jobs) parentPort!.postMessage(checkConfiguration(job.index, job.config, opts));
+const { opts } = workerData as { opts: CheckOptions };
+parentPort!.on('message', ({ job, given }: { job: { index: number; config: Config }; given?: ExplorerPart }) => {
+  parentPort!.postMessage(checkConfiguration(job.index, job.config, opts, undefined, given));
+});
