@@ -11,7 +11,7 @@ import { createModel, runEvents, type Model, type StepResult } from '../machines
 import type { ModelEvent, EventOf, EventType } from '../machines/events.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type DeviceState, type RefreshToken, type Session, type TransferToken, type World } from '../machines/world.js';
-import { factBits, isStateRelevance, TOKEN_FACTS, tokenFacts, triggered, type Property, type StepView } from '../properties/property.js';
+import { AUTHORIZE_FACTS, authorizeFacts, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
 import { emptyCoverage, recordOutcomeRow, recordStep, type Coverage } from '../engine/coverage.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
 import { REASONS, type Observation } from '../machines/observation.js';
@@ -92,7 +92,7 @@ export interface CoveringPath { covers: string[]; events: ModelEvent[] }
 // every declaration against the checks; explore.test.ts compares with `fullChecks` runs.
 type Relevance = NonNullable<Property['relevance']> | 'always';
 
-/** For planning: a relevance given by event and observation ('always' and token facts are handled apart). */
+/** For planning: a relevance given by event and observation ('always' and /authorize facts are handled apart). */
 function relevant(r: Relevance, v: StepView, isNew: boolean): boolean {
   return r === 'always' || (isNew && isStateRelevance(r)) || (typeof r === 'string' && triggered(r, v));
 }
@@ -296,7 +296,7 @@ function sameItems<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => bo
 
 const EVENT_CLASSES = ['AUTHORIZE+token', 'AUTHORIZE', 'MINT_TRANSFER_TOKEN', 'REFRESH', 'other'] as const;
 type EventClass = 0 | 1 | 2 | 3 | 4;
-const TOKEN_CLASS = 0;
+const PLAIN_AUTHORIZE_CLASS = 1; // classes 0 and 1: the /authorize events
 const eventClass = (e: ModelEvent): EventClass =>
   e.type === 'AUTHORIZE' ? (e.transferToken !== undefined ? 0 : 1) : e.type === 'MINT_TRANSFER_TOKEN' ? 2 : e.type === 'REFRESH' ? 3 : 4;
 const SAMPLE_EVENTS: Record<(typeof EVENT_CLASSES)[number], ModelEvent> = {
@@ -314,7 +314,7 @@ interface PropertyPlan {
   issued: number[][];
   revoked: number[][];
   isNew: number[][];
-  /** AUTHORIZE with a transfer token: per bit set of token facts, the properties declared on one of them */
+  /** AUTHORIZE: per bit set of /authorize facts, the properties declared on one of them */
   byFacts: number[][];
 }
 
@@ -328,7 +328,7 @@ function planProperties(relevances: readonly Relevance[]): PropertyPlan {
     const view = (observation: Observation) => ({ event: SAMPLE_EVENTS[cls], observation }) as StepView;
     const always: number[] = [], onIssued: number[] = [], onRevoked: number[] = [], onNew: number[] = [];
     relevances.forEach((r, i) => {
-      if (typeof r !== 'string') return; // token facts: byFacts below
+      if (typeof r !== 'string') return; // /authorize facts: byFacts below
       if (relevant(r, view(empty), false)) { always.push(i); return; }
       // otherwise on each trigger that makes it relevant (a combined relevance lands in two lists)
       if (relevant(r, view(empty), true)) onNew.push(i);
@@ -339,7 +339,7 @@ function planProperties(relevances: readonly Relevance[]): PropertyPlan {
     });
     plan.always.push(always); plan.issued.push(onIssued); plan.revoked.push(onRevoked); plan.isNew.push(onNew);
   }
-  const every = Object.values(TOKEN_FACTS).reduce((m, b) => m | b, 0);
+  const every = Object.values(AUTHORIZE_FACTS).reduce((m, b) => m | b, 0);
   for (let m = 0; m <= every; m++) plan.byFacts.push(relevances.flatMap((r, i) => (typeof r !== 'string' && (factBits(r) & m) !== 0 ? [i] : [])));
   return plan;
 }
@@ -464,7 +464,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
           else {
             const c = eventClass(event);
             check(plan.always[c], view, parentId, event);
-            if (c === TOKEN_CLASS) check(plan.byFacts[tokenFacts(view)], view, parentId, event);
+            if (c <= PLAIN_AUTHORIZE_CLASS) check(plan.byFacts[authorizeFacts(view)], view, parentId, event);
             if (isNew) check(plan.isNew[c], view, parentId, event);
             if (observation.issued.length > 0) check(plan.issued[c], view, parentId, event);
             if (observation.revoked.sessions.length > 0 || observation.revoked.refreshTokens.length > 0) check(plan.revoked[c], view, parentId, event);

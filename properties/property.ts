@@ -21,54 +21,57 @@ export interface StepView {
  * When a property can answer non-null, declared beside its check so the two cannot drift apart; the
  * explorer calls a property only on such transitions (properties/relevance.test.ts checks each
  * declaration against the checks on random sequences of the mutants).
- *  - 'token': AUTHORIZE with a transfer token; 'authorize': any AUTHORIZE; 'mint': MINT_TRANSFER_TOKEN;
- *    'grant': MINT_TRANSFER_TOKEN or REFRESH;
+ *  - 'mint': MINT_TRANSFER_TOKEN; 'grant': MINT_TRANSFER_TOKEN or REFRESH;
  *  - 'issued' / 'revoked': the observation issued something / revoked a session or refresh token;
  *  - 'state': a world invariant, reading only `after` and `setting`: the same verdict for every
  *    transition into a world (the explorer checks it on the first, a shortest one);
  *  - 'state+grant', 'state+revoked': both; omitted: every transition;
- *  - a list of token facts (TOKEN_FACTS): AUTHORIZE with a transfer token where one of them holds. Each
- *    is the negation of an early `return null` of a check, so the list reads off its first lines.
+ *  - a list of /authorize facts (AUTHORIZE_FACTS): AUTHORIZE where one of them holds. Each is the
+ *    negation of an early `return null` of a check, so the list reads off its first lines.
  */
-export type Relevance = 'token' | 'authorize' | 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | readonly TokenFact[];
+export type Relevance = 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | readonly AuthorizeFact[];
 
 /**
- * Facts of a transfer-token presentation (Presentation below) and of the answer to it. Measured on the
- * default scope: the 15 token properties cost ~500 ns per presentation called on every one, and about
- * half of that when called only where one of their facts holds.
+ * Facts of an /authorize step: of the transfer-token presentation (Presentation below) and of the answer
+ * to it, or that no token was presented. Measured on the default scope: the 15 token properties cost ~500
+ * ns per presentation called on every one, and about half of that when called only where one of their
+ * facts holds.
  */
-export const TOKEN_FACTS = {
-  /** not fresh: used before, burned, expired or at/over the TTL */
+export const AUTHORIZE_FACTS = {
+  /** a token not fresh: used before, burned, expired or at/over the TTL */
   stale: 1,
-  /** sent by a method not in allowed_authentication_methods */
+  /** a token sent by a method not in allowed_authentication_methods */
   'not-allowed': 2,
-  /** sent by an allowed method, failing a check of A9 other than the session's user */
+  /** a token sent by an allowed method, failing a check of A9 other than the session's user */
   invalid: 4,
-  /** passing every check of A9 but the session's user */
+  /** a token passing every check of A9 but the session's user */
   valid: 8,
-  /** redeemed: a login that used it (redeemed() below) */
+  /** a token redeemed: a login that used it (redeemed() below) */
   redeemed: 16,
-  /** the outcome is login_required */
+  /** a token presented, and the outcome is login_required */
   prompted: 32,
-  /** the observation gives a reason */
+  /** a token presented, and the observation gives a reason */
   reason: 64,
+  /** no transfer token presented */
+  'no-token': 128,
 } as const;
-export type TokenFact = keyof typeof TOKEN_FACTS;
+export type AuthorizeFact = keyof typeof AUTHORIZE_FACTS;
 
-/** The token facts of a step as bits (0 when it presents no transfer token). */
-export function tokenFacts(v: StepView): number {
+/** The /authorize facts of a step as bits (0 for other events). */
+export function authorizeFacts(v: StepView): number {
+  if (v.event.type !== 'AUTHORIZE') return 0;
   const p = presentation(v);
-  if (p === null) return 0;
-  let m = p.fresh ? 0 : TOKEN_FACTS.stale;
-  m |= !p.allowed ? TOKEN_FACTS['not-allowed'] : p.valid ? TOKEN_FACTS.valid : TOKEN_FACTS.invalid;
-  if (redeemed(v)) m |= TOKEN_FACTS.redeemed;
-  if (v.observation.outcome === 'login_required') m |= TOKEN_FACTS.prompted;
-  if (v.observation.reason !== undefined) m |= TOKEN_FACTS.reason;
+  if (p === null) return AUTHORIZE_FACTS['no-token'];
+  let m = p.fresh ? 0 : AUTHORIZE_FACTS.stale;
+  m |= !p.allowed ? AUTHORIZE_FACTS['not-allowed'] : p.valid ? AUTHORIZE_FACTS.valid : AUTHORIZE_FACTS.invalid;
+  if (redeemed(v)) m |= AUTHORIZE_FACTS.redeemed;
+  if (v.observation.outcome === 'login_required') m |= AUTHORIZE_FACTS.prompted;
+  if (v.observation.reason !== undefined) m |= AUTHORIZE_FACTS.reason;
   return m;
 }
 
-/** The bits of a list of token facts. */
-export const factBits = (facts: readonly TokenFact[]): number => facts.reduce((m, f) => m | TOKEN_FACTS[f], 0);
+/** The bits of a list of /authorize facts. */
+export const factBits = (facts: readonly AuthorizeFact[]): number => facts.reduce((m, f) => m | AUTHORIZE_FACTS[f], 0);
 
 /** A world invariant (checked once per distinct state by the explorer): 'state', 'state+grant', 'state+revoked'. */
 export const isStateRelevance = (r: Relevance): boolean => typeof r === 'string' && r.startsWith('state');
@@ -76,10 +79,8 @@ export const isStateRelevance = (r: Relevance): boolean => typeof r === 'string'
 /** Whether the transition alone makes a property of this relevance answerable ('state': never). */
 export function triggered(r: Relevance, v: StepView): boolean {
   const e = v.event, o = v.observation;
-  if (typeof r !== 'string') return (tokenFacts(v) & factBits(r)) !== 0;
+  if (typeof r !== 'string') return (authorizeFacts(v) & factBits(r)) !== 0;
   switch (r) {
-    case 'token': return e.type === 'AUTHORIZE' && e.transferToken !== undefined;
-    case 'authorize': return e.type === 'AUTHORIZE';
     case 'mint': return e.type === 'MINT_TRANSFER_TOKEN';
     case 'grant': case 'state+grant': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
     case 'issued': return o.issued.length > 0;

@@ -166,7 +166,7 @@ export const liveParent = property({
 });
 
 export const standardSsoUnchanged = property({
-  id: 'standard-sso-unchanged', kind: 'rule', relevance: 'authorize', rules: ['R29'],
+  id: 'standard-sso-unchanged', kind: 'rule', relevance: ['no-token', 'not-allowed'], rules: ['R29'],
   claim: 'Without a usable transfer token, /authorize is standard SSO: the browser\'s session is reused, or a login is asked, and nothing is revoked or consumed.',
   check(v) {
     const e = v.event;
