@@ -14,7 +14,7 @@ import { deviceSession, type DeviceState, type RefreshToken, type Session, type 
 import { AUTHORIZE_FACTS, authorizeFacts, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
 import { emptyCoverage, recordOutcomeRow, recordStep, type Coverage } from '../engine/coverage.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
-import { REASONS, type Observation } from '../machines/observation.js';
+import { emptyObservation, REASONS, type Observation } from '../machines/observation.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
 import { DEFAULT, timeStepSeconds, type Scope } from './scopes.js';
 
@@ -319,7 +319,7 @@ interface PropertyPlan {
 }
 
 function planProperties(relevances: readonly Relevance[]): PropertyPlan {
-  const empty = { step: 0, event: SAMPLE_EVENTS.other, outcome: 'ok', issued: [], revoked: { refreshTokens: [], sessions: [], transferTokens: [] }, consumed: [], rules: [] } as Observation;
+  const empty = emptyObservation(0, SAMPLE_EVENTS.other);
   const issued = { ...empty, issued: ['x'] } as Observation;
   const revoked = { ...empty, revoked: { refreshTokens: ['x'], sessions: [], transferTokens: [] } } as Observation;
   const revokedS = { ...empty, revoked: { refreshTokens: [], sessions: ['x'], transferTokens: [] } } as Observation;
