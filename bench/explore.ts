@@ -6,7 +6,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import { DEFAULT_INTERPRETATIONS } from '../machines/config.js';
 import { makeSetting } from '../machines/setting.js';
-import type { Population } from '../machines/world.js';
+import { DEFAULT_POPULATION, type Population } from '../machines/world.js';
 import { PROPERTIES } from '../properties/index.js';
 import { explore, type ExploreOptions } from '../explorer/explore.js';
 import { DEEP, DEFAULT, SMOKE, withBounds, type Scope } from '../explorer/scopes.js';
@@ -73,7 +73,7 @@ console.log('  | ---: | ---: | ---: | ---: |');
 console.log('\nby population (smoke-like alphabet: each user signs in natively on their first device, every user may sign in on every browser; depth 5):');
 console.log('  | users | devices | distinct states | transitions | time (ms) |');
 console.log('  | ---: | ---: | ---: | ---: | ---: |');
-const networks = [{ name: 'home', ip: '198.51.100.7', asn: 64500 }, { name: 'cafe', ip: '198.51.100.99', asn: 64500 }, { name: 'mobile', ip: '203.0.113.20', asn: 64501 }];
+const networks = DEFAULT_POPULATION.networks;
 for (const [users, devices] of [[1, 1], [2, 2], [2, 3], [3, 3], [3, 4]]) {
   const us = ['alice', 'mallory', 'bob'].slice(0, users).map((name) => ({ name, ...(name === 'mallory' ? { attacker: true } : {}) }));
   const ds = Array.from({ length: devices }, (_, i) => ({ name: `${us[i % users].name}-d${Math.floor(i / users) + 1}`, owner: us[i % users].name, network: i % users === 1 ? 'cafe' : 'home' }));

@@ -10,8 +10,7 @@ import { runLive } from '../machines/live.js';
 import type { ModelEvent } from '../machines/events.js';
 import { decodeChoice, sequenceArbitrary } from '../engine/generate.js';
 import { runRandom } from '../engine/random.js';
-import { PROPERTIES } from '../properties/index.js';
-import { violationsAt } from '../properties/index.js';
+import { PROPERTIES, RULE_PROPERTIES, violationsAt } from '../properties/index.js';
 
 const setting = makeSetting(resolveConfig({
   native: { session_transfer: { can_create_session_transfer_token: true } },
@@ -59,7 +58,7 @@ time('live XState actor system (machines/live.ts)', 'steps', liveCorpus.reduce((
   for (const q of liveCorpus) runLive(setting, q);
 });
 time('random engine, one configuration (generate, step, check, coverage)', 'sequences', 2000, 3, () => {
-  runRandom(model, { runs: 2000, maxSteps: 12, seed: 3, properties: PROPERTIES.filter((p) => p.kind === 'rule') });
+  runRandom(model, { runs: 2000, maxSteps: 12, seed: 3, properties: RULE_PROPERTIES });
 });
 const space = configurationSpace().slice(0, 48);
 time('random engine over 48 configurations incl. shrinking, 300 runs each', 'sequences', 48 * 300, 1, () => {

@@ -1,12 +1,13 @@
 // cli/format.ts: observations, world summaries and configurations as text for people.
 import { describeEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
+import { outcomeText } from '../properties/property.js';
 import type { World } from '../machines/world.js';
 import type { Config, Interpretations } from '../machines/config.js';
 
 /** `logged_in as mallory in s1 (new); issued rt2; consumed stt1` */
 export function describeAnswer(o: Observation): string {
-  const parts: string[] = [o.reason ? `${o.outcome} (${o.reason})` : o.outcome];
+  const parts: string[] = [outcomeText(o)];
   if (o.outcome === 'logged_in') parts[0] += ` as ${o.user} in ${o.session}${o.sessionCreated ? ' (new)' : ''}`;
   if (o.transferTokenIgnored) parts.push('transfer token ignored');
   if (o.issued.length) {

@@ -81,9 +81,9 @@ export function loadConfigFile(file: string): Config {
   return resolveConfig(parseWith(configSchema, readJson(file), file));
 }
 
-export function loadClients(nativeFile: string | undefined, webFile: string | undefined, ttl?: number): Config {
-  const client = (f: string | undefined) => (f === undefined ? resolveClient(undefined) : resolveClient(parseWith(clientSchema, readJson(f), f)));
-  return { native: client(nativeFile), web: client(webFile), transferTokenTtlSeconds: ttl ?? 60 };
+export function loadClients(nativeFile: string | undefined, webFile: string | undefined): Config {
+  const client = (f: string | undefined) => (f === undefined ? undefined : parseWith(clientSchema, readJson(f), f));
+  return resolveConfig({ native: client(nativeFile), web: client(webFile) });
 }
 
 /** `-i A8=false -i A10=invalid` into interpretations; an unknown id or value is an InputError. */

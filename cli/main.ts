@@ -7,11 +7,12 @@ import { EXIT, InputError } from './errors.js';
 import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
 import { conformCommand, pathsCommand } from '../conformance/cli.js';
+import { TOOL_VERSION } from './report/report.js';
 
 const program = new Command()
   .name('n2w')
   .description('A state-machine model of Auth0\'s Native to Web SSO (session_transfer_token): check its rules and security goals, run scenarios, replay counterexamples.')
-  .version('0.1.0')
+  .version(TOOL_VERSION)
   .exitOverride()
   .configureOutput({ outputError: (s, write) => write(pc.red(s)) });
 

@@ -72,7 +72,7 @@ interface RunBase {
   adapterMs: number;
 }
 export type SequenceResult =
-  | (RunBase & { kind: 'pass'; cut?: { step: number; known: string }; skippedFields: number })
+  | (RunBase & { kind: 'pass'; cut?: { step: number; known: string } })
   | (RunBase & { kind: 'divergence'; divergence: Divergence; exchanges: HttpExchange[] })
   | (RunBase & { kind: 'error'; message: string; step: number; exchanges: HttpExchange[] })
   /** the event list names an artifact the model does not have at that step (a shrunk path, say) */
@@ -97,7 +97,6 @@ export async function runSequence(model: Model, adapter: Adapter, source: EventS
   base.adapterMs += performance.now() - t;
   let world: World = model.initial;
   const length = source.kind === 'events' ? source.events.length : source.sequence[1].length;
-  let skippedFields = 0;
   for (let i = 0; i < length; i++) {
     t = performance.now();
     const event = source.kind === 'events' ? source.events[i] : decodeChoice(setting, world, source.sequence[1][i], source.sequence[0]);
@@ -109,7 +108,7 @@ export async function runSequence(model: Model, adapter: Adapter, source: EventS
     const cut = known.find((k) => k.cut?.(setting, world, event));
     if (cut) {
       base.modelMs += performance.now() - t;
-      return { ...base, kind: 'pass', cut: { step: i + 1, known: cut.id }, skippedFields };
+      return { ...base, kind: 'pass', cut: { step: i + 1, known: cut.id } };
     }
     const r = model.step(world, event, i + 1);
     base.modelMs += performance.now() - t;
@@ -134,10 +133,9 @@ export async function runSequence(model: Model, adapter: Adapter, source: EventS
         divergence: { step: i + 1, fields, model: r.observation, implementation: impl.observation, ...(impl.unobserved ? { unobserved: impl.unobserved } : {}) },
       };
     }
-    if (known.length) skippedFields += compareObservations(r.observation, impl.observation, impl.unobserved).length;
     world = r.world;
   }
-  return { ...base, kind: 'pass', skippedFields };
+  return { ...base, kind: 'pass' };
 }
 
 // ---------------------------------------------------------------------------------------------

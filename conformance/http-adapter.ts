@@ -26,7 +26,7 @@
 import { configToInput } from '../machines/config.js';
 import type { ModelEvent, EventOf } from '../machines/events.js';
 import { emptyObservation, type Observation, type Outcome } from '../machines/observation.js';
-import type { Population } from '../machines/world.js';
+import { indexOfId, type Population } from '../machines/world.js';
 import { HarnessError, type Adapter, type AdapterSetup, type AdapterStep, type ContractField, type HttpExchange } from './adapter.js';
 
 export interface HttpAdapterOptions {
@@ -147,15 +147,6 @@ export class HttpAdapter implements Adapter {
     const rec: HttpExchange[] = [];
     const r = await this.send(rec, null, 'POST', path, { json: body });
     if (r.status >= 300) throw new HarnessError(`reset failed: ${r.status} ${r.text.slice(0, 300)}`, rec);
-  }
-
-  /** The id the model would give the n-th artifact; for users of the adapter (tests, traces). */
-  serverIdOf(modelId: string): string | undefined {
-    const n = Number(modelId.replace(/^\D+/, '')) - 1;
-    if (modelId.startsWith('stt')) return this.stts[n]?.serverId;
-    if (modelId.startsWith('rt')) return this.rts[n]?.serverId;
-    if (modelId.startsWith('s')) return this.sessions[n]?.serverId;
-    return undefined;
   }
 
   // ------------------------------------------------------------------------------------------ events
@@ -283,7 +274,7 @@ export class HttpAdapter implements Adapter {
       }
       if (fxSession !== undefined && sessionId === undefined) sessionId = `?${fxSession}`;
       if (r.effects?.sessionCreated !== undefined) created = r.effects.sessionCreated;
-      const entry = sessionId ? this.sessions[Number(sessionId.replace(/^\D+/, '')) - 1] : undefined;
+      const entry = sessionId ? this.sessions[indexOfId(sessionId)] : undefined;
       const user = r.effects?.user ?? entry?.user ?? loginUser;
       Object.assign(rec.obs, { outcome: 'logged_in' as Outcome, session: sessionId, sessionCreated: created, ...(user !== undefined ? { user } : {}) });
       if (user === undefined) rec.unobserved.add('user');
@@ -305,7 +296,7 @@ export class HttpAdapter implements Adapter {
     const r = await this.form(rec, device, '/oauth/token', {
       grant_type: 'authorization_code', client_id: this.options.webClientId, code, redirect_uri: this.options.redirectUri,
     }, false);
-    this.readEffects(rec, r, true);
+    this.readEffects(rec, r);
     if (r.status !== 200) {
       (rec.obs as Observation & { codeExchange?: string }).codeExchange = `${r.status} ${String(r.json.error ?? r.text.slice(0, 100))}`;
       return;
@@ -316,7 +307,7 @@ export class HttpAdapter implements Adapter {
   }
 
   private async revokeSession(rec: StepRecord, sId: string): Promise<void> {
-    const s = this.sessions[Number(sId.replace(/^\D+/, '')) - 1];
+    const s = this.sessions[indexOfId(sId)];
     if (!s) throw new HarnessError(`REVOKE_SESSION: the implementation never created a session the model calls ${sId}`, rec.exchanges);
     let r: Reply;
     if (s.serverId !== undefined) {
@@ -374,7 +365,7 @@ export class HttpAdapter implements Adapter {
     (rec.obs as Observation & { http?: string }).http = `${r.status}${error ? ` ${error}` : ''}${r.location ? ` -> ${r.location}` : ''}`;
   }
 
-  private readEffects(rec: StepRecord, r: Reply, secondary = false): void {
+  private readEffects(rec: StepRecord, r: Reply): void {
     const fx = r.effects;
     if (!fx) return;
     rec.effectsSeen = true;
@@ -383,7 +374,6 @@ export class HttpAdapter implements Adapter {
     rec.obs.revoked.sessions.push(...map('s', fx.revoked?.sessions));
     rec.obs.revoked.transferTokens.push(...map('stt', fx.revoked?.transferTokens));
     rec.obs.consumed.push(...map('stt', fx.consumed));
-    void secondary;
   }
 
   private registerRt(rec: StepRecord, value: string, serverId: string | undefined, meta: Omit<RtEntry, 'value' | 'serverId'>): string {
@@ -422,13 +412,13 @@ export class HttpAdapter implements Adapter {
   }
 
   private rt(id: string): RtEntry {
-    const rt = this.rts[Number(id.replace(/^\D+/, '')) - 1];
+    const rt = this.rts[indexOfId(id)];
     if (!rt || !/^rt\d+$/.test(id)) throw new HarnessError(`the implementation never issued a refresh token the model calls ${id}`);
     return rt;
   }
 
   private stt(id: string): SttEntry {
-    const stt = this.stts[Number(id.replace(/^\D+/, '')) - 1];
+    const stt = this.stts[indexOfId(id)];
     if (!stt || !/^stt\d+$/.test(id)) throw new HarnessError(`the implementation never issued a transfer token the model calls ${id}`);
     return stt;
   }

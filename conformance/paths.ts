@@ -14,7 +14,8 @@ import type { AnyStateMachine } from 'xstate';
 import { LIFECYCLE_MACHINES, type ArtifactKind } from '../machines/lifecycle.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
-import { createModel, referenceError, runEvents, type Model } from '../machines/step.js';
+import { createModel, referenceError, type Model } from '../machines/step.js';
+import { outcomeText } from '../properties/property.js';
 import type { Setting } from '../machines/setting.js';
 import { refreshToken, session, transferToken, type World } from '../machines/world.js';
 import type { NamedPath } from './harness.js';
@@ -295,14 +296,15 @@ export function coveringPaths(setting: Setting, sequences: readonly ModelEvent[]
   const invalid: { index: number; why: string }[] = [];
   sequences.forEach((events, index) => {
     let world = model.initial;
+    let last: Observation | undefined;
     for (let i = 0; i < events.length; i++) {
       const err = referenceError(setting, world, events[i]);
       if (err) { invalid.push({ index, why: `step ${i + 1}: ${err.message}` }); return; }
-      world = model.step(world, events[i], i + 1).world;
+      const r = model.step(world, events[i], i + 1);
+      world = r.world;
+      last = r.observation;
     }
-    const { observations } = runEvents(model, events);
-    const last = observations[observations.length - 1];
-    const what = last ? `${last.event.type} → ${last.outcome}${last.reason ? ` (${last.reason})` : ''}` : 'empty';
+    const what = last ? `${last.event.type} → ${outcomeText(last)}` : 'empty';
     paths.push({ name: `${label} ${index + 1}: ${what}`, events: [...events] });
   });
   return { paths, invalid };

@@ -61,7 +61,7 @@ function exploreConfiguration(config: Config, opts: CheckOptions, onProgress?: (
   if (known) { explorationStats.reused++; return { part: known }; }
   const reads: Reads = { mask: 0 };
   const setting = makeSetting(trackedConfig(config, reads), opts.interpretations, opts.population);
-  const r = explore(setting, withBounds(scopeByName(scope), { depth }), { properties: PROPERTIES, model: createModel(setting), onProgress });
+  const r = explore(setting, withBounds(scopeByName(scope), { depth }), { properties: PROPERTIES, onProgress });
   const part: ExplorerPart = {
     result: {
       states: r.states, transitions: r.transitions, maxDepth: r.maxDepth, complete: r.complete,
@@ -77,8 +77,6 @@ function exploreConfiguration(config: Config, opts: CheckOptions, onProgress?: (
 /** Checks one configuration; `given`: its exploration, known from an equivalent configuration. */
 export function checkConfiguration(index: number, config: Config, opts: CheckOptions, onExploreProgress?: (p: ExploreProgress) => void, given?: ExplorerPart): ConfigResult & { learned?: Learned } {
   const label = configLabel(config);
-  const setting = makeSetting(config, opts.interpretations, opts.population);
-  const model = createModel(setting);
   const coverage = emptyCoverage();
   let random: ConfigResult['random'] = null;
   let explorer: ConfigResult['explorer'] = null;
@@ -93,6 +91,7 @@ export function checkConfiguration(index: number, config: Config, opts: CheckOpt
     const seed = deriveSeed(opts.random.seed, label);
     // what the explorer found has a shortest counterexample already: shrinking the random one buys nothing
     const known = new Set(explorer?.counterexamples.map((c) => c.property));
+    const model = createModel(makeSetting(config, opts.interpretations, opts.population));
     const r = runRandom(model, { runs: opts.random.runs, maxSteps: opts.random.maxSteps, seed, properties: PROPERTIES, shrink: (id) => !known.has(id) });
     mergeCoverage(coverage, r.coverage);
     random = { seed, sequences: r.sequences, steps: r.steps, counterexamples: [...r.counterexamples.values()] };

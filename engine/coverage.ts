@@ -82,7 +82,9 @@ function recordStatusChanges(cov: Coverage, kind: ArtifactKind, b: readonly { st
     const from = i < b.length ? b[i].status : undefined;
     if (from === to) continue;
     cov.actorStates.add(STATE_KEY[kind][to]);
-    if (from !== undefined) cov.transitions.add(TRANSITION_KEY[kind][from]?.[to]!); // (undefined for a pair the table lacks, as before)
+    // (a move the lifecycle table lacks, which only a wrong model makes, is no coverage item)
+    const key = from === undefined ? undefined : TRANSITION_KEY[kind][from]?.[to];
+    if (key !== undefined) cov.transitions.add(key);
   }
 }
 

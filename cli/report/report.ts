@@ -5,7 +5,7 @@ import { configLabel, configToInput, type Config, type ConfigInput, type Interpr
 import type { ModelEvent } from '../../machines/events.js';
 import type { Observation } from '../../machines/observation.js';
 import type { RuleId } from '../../machines/rules.js';
-import { PROPERTIES, propertyById } from '../../properties/index.js';
+import { GOAL_PROPERTIES, PROPERTIES, propertyById, RULE_PROPERTIES } from '../../properties/index.js';
 import type { ConfigResult, CheckOptions } from '../../engine/check.js';
 import type { Counterexample, FoundBy } from '../../engine/random.js';
 import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage, missing, coverageToJson, type CoverageCategory } from '../../engine/coverage.js';
@@ -176,7 +176,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
   const shortest = (id: string, among: number[]) =>
     among.map((i) => [i, best[i].get(id)!] as const).reduce((a, b) => (b[1].events.length < a[1].events.length ? b : a));
 
-  const riskMatrix: RiskRow[] = PROPERTIES.filter((p) => p.kind === 'goal').map((p) => {
+  const riskMatrix: RiskRow[] = GOAL_PROPERTIES.map((p) => {
     const failing = new Set(results.map((_, i) => i).filter((i) => best[i].has(p.id)));
     const cond = summarise(configs, failing);
     return {
@@ -197,7 +197,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
     };
   });
 
-  const ruleViolations = PROPERTIES.filter((p) => p.kind === 'rule').flatMap((p) =>
+  const ruleViolations = RULE_PROPERTIES.flatMap((p) =>
     results.map((_, i) => i).filter((i) => best[i].has(p.id)).map((i) => {
       const ce = best[i].get(p.id)!;
       return { property: p.id, config: results[i].label, counterexample: save(i, ce), steps: ce.events.length, message: ce.message };
