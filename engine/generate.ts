@@ -39,46 +39,49 @@ const chance = (n: number, percent: number) => n % 100 < percent;
 
 type Kind = ModelEvent['type'] | 'AUTHORIZE_PLAIN';
 
-/** Integer weights per event kind for the world as it stands, less the kinds the swarm mask switched off. */
-function weights(setting: Setting, w: World, mask: number): [Kind, number][] {
-  const all = baseWeights(setting, w);
-  if (mask === 0) return all;
-  return all.map(([k, x]) => {
-    const bit = SWARM_KINDS.indexOf(k);
-    return [k, bit >= 0 && (mask & (1 << bit)) !== 0 ? 0 : x];
-  });
-}
+// The event kinds in the order of the weights table, and each one's swarm bit (-1: never switched off).
+const KINDS: readonly Kind[] = [
+  'NATIVE_LOGIN', 'MINT_TRANSFER_TOKEN', 'AUTHORIZE', 'AUTHORIZE_PLAIN', 'WEB_LOGIN', 'REFRESH', 'REVOKE_REFRESH_TOKEN',
+  'REVOKE_SESSION', 'ADVANCE_TIME', 'MOVE_DEVICE',
+];
+const SWARM_BIT = KINDS.map((k) => SWARM_KINDS.indexOf(k));
+// (filled in place on every decode: decoding is the random engine's hot path, and a fresh table of
+// tuples per step cost about as much as the model's step)
+const WEIGHTS = new Int32Array(KINDS.length);
 
-function baseWeights(setting: Setting, w: World): [Kind, number][] {
+/** Fills WEIGHTS with integer weights per kind for the world as it stands, less the kinds the swarm mask switched off; returns their sum. */
+function weigh(setting: Setting, w: World, mask: number): number {
   const rts = w.refreshTokens.length;
   const active = w.refreshTokens.some((t) => t.status !== 'revoked');
   const pending = w.transferTokens.some((t) => t.status === 'issued');
-  const sessions = w.sessions.length;
-  return [
-    ['NATIVE_LOGIN', rts === 0 ? 30 : rts < 4 ? 6 : 1],
-    ['MINT_TRANSFER_TOKEN', active ? 24 : rts > 0 ? 3 : 0],
-    ['AUTHORIZE', pending ? 36 : w.transferTokens.length > 0 ? 6 : 0],
-    ['AUTHORIZE_PLAIN', 4],
-    // a web login's refresh token is how a web app with can_create mints
-    ['WEB_LOGIN', setting.config.web.canCreateSessionTransferToken ? 10 : 4],
-    ['REFRESH', rts > 0 ? 5 : 0],
-    ['REVOKE_REFRESH_TOKEN', rts > 0 ? 7 : 0],
-    ['REVOKE_SESSION', sessions > 0 ? 7 : 0],
-    ['ADVANCE_TIME', 4],
-    // joining the minting network is what lets a stranger pass device binding: likelier while a token is pending
-    ['MOVE_DEVICE', pending ? 14 : 5],
-  ];
+  const x = WEIGHTS;
+  x[0] = rts === 0 ? 30 : rts < 4 ? 6 : 1; // NATIVE_LOGIN
+  x[1] = active ? 24 : rts > 0 ? 3 : 0; // MINT_TRANSFER_TOKEN
+  x[2] = pending ? 36 : w.transferTokens.length > 0 ? 6 : 0; // AUTHORIZE with a token
+  x[3] = 4; // AUTHORIZE_PLAIN
+  // a web login's refresh token is how a web app with can_create mints
+  x[4] = setting.config.web.canCreateSessionTransferToken ? 10 : 4; // WEB_LOGIN
+  x[5] = rts > 0 ? 5 : 0; // REFRESH
+  x[6] = rts > 0 ? 7 : 0; // REVOKE_REFRESH_TOKEN
+  x[7] = w.sessions.length > 0 ? 7 : 0; // REVOKE_SESSION
+  x[8] = 4; // ADVANCE_TIME
+  // joining the minting network is what lets a stranger pass device binding: likelier while a token is pending
+  x[9] = pending ? 14 : 5; // MOVE_DEVICE
+  let total = 0;
+  for (let k = 0; k < x.length; k++) {
+    if (mask !== 0 && SWARM_BIT[k] >= 0 && (mask & (1 << SWARM_BIT[k])) !== 0) x[k] = 0;
+    total += x[k];
+  }
+  return total;
 }
 
 /** Decodes one choice into an event valid in world `w`. */
 export function decodeChoice(setting: Setting, w: World, c: Choice, mask = 0): ModelEvent {
-  const table = weights(setting, w, mask);
-  const total = table.reduce((s, [, x]) => s + x, 0);
-  let r = c[0] % total;
-  let kind: Kind = table[0][0];
-  for (const [k, x] of table) {
-    if (r < x) { kind = k; break; }
-    r -= x;
+  let r = c[0] % weigh(setting, w, mask);
+  let kind: Kind = KINDS[0];
+  for (let k = 0; k < KINDS.length; k++) {
+    if (r < WEIGHTS[k]) { kind = KINDS[k]; break; }
+    r -= WEIGHTS[k];
   }
   const { users, devices, networks } = setting.population;
   const ownDevices = (user: string) => devices.filter((d) => d.owner === user);
