@@ -30,6 +30,9 @@ export const COVERAGE_ITEMS = {
 export type CoverageCategory = keyof typeof COVERAGE_ITEMS;
 export type Coverage = Record<CoverageCategory, Set<string>>;
 
+/** Where a step's coverage items are recorded: a Coverage, or anything that takes items by category. */
+export type CoverageSink = Record<CoverageCategory, { add(item: string): unknown }>;
+
 export const emptyCoverage = (): Coverage => ({ reasons: new Set(), outcomeRows: new Set(), actorStates: new Set(), transitions: new Set(), branches: new Set() });
 
 export function mergeCoverage(into: Coverage, from: Coverage | Record<CoverageCategory, string[]>): void {
@@ -58,7 +61,7 @@ const STATE_KEY: Record<string, Record<string, string>> = Object.fromEntries(
 const TRANSITION_KEY: Record<string, Record<string, Record<string, string>>> = {};
 for (const t of lifecycleTransitions()) ((TRANSITION_KEY[t.kind] ??= {})[t.from] ??= {})[t.to] = `${t.kind}:${t.from} -${t.event}-> ${t.to}`;
 
-export function recordStep(cov: Coverage, v: StepView, result: StepResult): void {
+export function recordStep(cov: CoverageSink, v: StepView, result: StepResult): void {
   const o = result.observation;
   if (o.reason && o.reason !== 'already_revoked') cov.reasons.add(o.reason);
   recordOutcomeRow(cov, v);
@@ -70,12 +73,12 @@ export function recordStep(cov: Coverage, v: StepView, result: StepResult): void
   if (after.sessions !== before.sessions) recordStatusChanges(cov, 'session', before.sessions, after.sessions);
 }
 
-export function recordOutcomeRow(cov: Coverage, v: StepView): void {
+export function recordOutcomeRow(cov: CoverageSink, v: StepView): void {
   const row = outcomeRow(v);
   if (row) cov.outcomeRows.add(row);
 }
 
-function recordStatusChanges(cov: Coverage, kind: ArtifactKind, b: readonly { status: string }[], a: readonly { status: string }[]): void {
+function recordStatusChanges(cov: CoverageSink, kind: ArtifactKind, b: readonly { status: string }[], a: readonly { status: string }[]): void {
   for (let i = 0; i < a.length; i++) {
     if (a[i] === b[i]) continue;
     const to = a[i].status;

@@ -75,6 +75,16 @@ export function signature(c: Config, mask: number): string {
   return parts.join('|');
 }
 
+/** The bits of the fields on which two configurations differ (compared as `signature` compares them). */
+export function differingFields(a: Config, b: Config): number {
+  let m = 0;
+  for (const name of ['native', 'web'] as const) {
+    CLIENT_FIELDS.forEach((f, i) => { if (String(a[name][f]) !== String(b[name][f])) m |= bit(name, i); });
+  }
+  if (a.transferTokenTtlSeconds !== b.transferTokenTtlSeconds) m |= TTL_BIT;
+  return m;
+}
+
 /** Results of explored configurations, found again by any configuration of the same class. */
 export class ConfigClasses<T> {
   private readonly byMask = new Map<number, Map<string, T>>();

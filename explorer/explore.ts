@@ -90,7 +90,7 @@ export interface CoveringPath { covers: string[]; events: ModelEvent[] }
 // first reaches each distinct state is checking it on every transition, and BFS reaches a state first
 // by a shortest path, so the counterexample stays a shortest one. properties/relevance.test.ts checks
 // every declaration against the checks; explore.test.ts compares with `fullChecks` runs.
-type Relevance = NonNullable<Property['relevance']> | 'always';
+export type Relevance = NonNullable<Property['relevance']> | 'always';
 
 /** For planning: a relevance given by event and observation ('always' and /authorize facts are handled apart). */
 function relevant(r: Relevance, v: StepView, isNew: boolean): boolean {
@@ -196,42 +196,67 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
 // ---------------------------------------------------------------------------------------------
 // The visited set: 64-bit fingerprints, open addressing, linear probing, load <= 1/2.
 
-class FingerprintSet {
+export class FingerprintSet {
   private keys: Uint32Array;
+  /** with values: a configuration mask per fingerprint (explorer/family.ts) */
+  private values: Int32Array | null;
   private mask: number;
   size = 0;
-  constructor(capacity = 1 << 16) {
+  constructor(capacity = 1 << 16, withValues = false) {
     this.keys = new Uint32Array(capacity * 2);
+    this.values = withValues ? new Int32Array(capacity) : null;
     this.mask = capacity - 1;
   }
-  get bytes(): number { return this.keys.byteLength; }
-  /** true when added (it was not there) */
-  add(lo: number, hi: number): boolean {
-    if (lo === 0 && hi === 0) lo = 1; // (0, 0) marks an empty slot
+  get bytes(): number { return this.keys.byteLength + (this.values?.byteLength ?? 0); }
+  /** The slot holding (lo, hi), or -1 - the empty slot where it would go. (0, 0) marks an empty slot: callers map lo 0 to 1 when hi is 0. */
+  private slot(lo: number, hi: number): number {
     const keys = this.keys;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (;;) {
       const klo = keys[2 * i], khi = keys[2 * i + 1];
-      if (klo === 0 && khi === 0) break;
-      if (klo === lo && khi === hi) return false;
+      if (klo === 0 && khi === 0) return -1 - i;
+      if (klo === lo && khi === hi) return i;
       i = (i + 1) & this.mask;
     }
-    keys[2 * i] = lo;
-    keys[2 * i + 1] = hi;
+  }
+  private put(i: number, lo: number, hi: number, value: number): void {
+    this.keys[2 * i] = lo;
+    this.keys[2 * i + 1] = hi;
+    if (this.values) this.values[i] = value;
     if (++this.size * 2 > this.mask + 1) this.grow();
+  }
+  /** true when added (it was not there) */
+  add(lo: number, hi: number): boolean {
+    if (lo === 0 && hi === 0) lo = 1;
+    const i = this.slot(lo, hi);
+    if (i >= 0) return false;
+    this.put(-1 - i, lo, hi, 0);
     return true;
   }
+  /** ORs the bits m into the value of (lo, hi), adding it if absent; returns the bits of m it lacked. */
+  merge(lo: number, hi: number, m: number): number {
+    if (lo === 0 && hi === 0) lo = 1;
+    const i = this.slot(lo, hi);
+    if (i < 0) { this.put(-1 - i, lo, hi, m); return m; }
+    const v = this.values![i];
+    this.values![i] = v | m;
+    return m & ~v;
+  }
   private grow(): void {
-    const old = this.keys;
+    const old = this.keys, oldValues = this.values;
     this.keys = new Uint32Array(old.length * 2);
+    this.values = oldValues ? new Int32Array(oldValues.length * 2) : null;
     this.mask = (this.keys.length >>> 1) - 1;
     this.size = 0;
-    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0 || old[j + 1] !== 0) this.add(old[j], old[j + 1]);
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j] === 0 && old[j + 1] === 0) continue;
+      this.put(-1 - this.slot(old[j], old[j + 1]), old[j], old[j + 1], oldValues ? oldValues[j >> 1] : 0);
+    }
   }
 }
 
 /** Growable parent pointers: state index -> parent state index, event index in the parent's enumeration. */
-class Parents {
+export class Parents {
   parent = new Int32Array(1 << 16);
   event = new Uint16Array(1 << 16);
   push(i: number, parent: number, event: number): void {
@@ -296,8 +321,8 @@ function sameItems<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => bo
 
 const EVENT_CLASSES = ['AUTHORIZE+token', 'AUTHORIZE', 'MINT_TRANSFER_TOKEN', 'REFRESH', 'other'] as const;
 type EventClass = 0 | 1 | 2 | 3 | 4;
-const PLAIN_AUTHORIZE_CLASS = 1; // classes 0 and 1: the /authorize events
-const eventClass = (e: ModelEvent): EventClass =>
+export const PLAIN_AUTHORIZE_CLASS = 1; // classes 0 and 1: the /authorize events
+export const eventClass = (e: ModelEvent): EventClass =>
   e.type === 'AUTHORIZE' ? (e.transferToken !== undefined ? 0 : 1) : e.type === 'MINT_TRANSFER_TOKEN' ? 2 : e.type === 'REFRESH' ? 3 : 4;
 const SAMPLE_EVENTS: Record<(typeof EVENT_CLASSES)[number], ModelEvent> = {
   'AUTHORIZE+token': { type: 'AUTHORIZE', device: 'd', transferToken: 'stt1' },
@@ -307,7 +332,7 @@ const SAMPLE_EVENTS: Record<(typeof EVENT_CLASSES)[number], ModelEvent> = {
   other: { type: 'ADVANCE_TIME', seconds: 1 },
 };
 
-interface PropertyPlan {
+export interface PropertyPlan {
   /** per event class: properties relevant whatever the observation and novelty */
   always: number[][];
   /** per event class: relevant only when something was issued / revoked / the state is new */
@@ -318,7 +343,7 @@ interface PropertyPlan {
   byFacts: number[][];
 }
 
-function planProperties(relevances: readonly Relevance[]): PropertyPlan {
+export function planProperties(relevances: readonly Relevance[]): PropertyPlan {
   const empty = emptyObservation(0, SAMPLE_EVENTS.other);
   const issued = { ...empty, issued: ['x'] } as Observation;
   const revoked = { ...empty, revoked: { refreshTokens: ['x'], sessions: [], transferTokens: [] } } as Observation;
@@ -342,6 +367,18 @@ function planProperties(relevances: readonly Relevance[]): PropertyPlan {
   const every = Object.values(AUTHORIZE_FACTS).reduce((m, b) => m | b, 0);
   for (let m = 0; m <= every; m++) plan.byFacts.push(relevances.flatMap((r, i) => (typeof r !== 'string' && (factBits(r) & m) !== 0 ? [i] : [])));
   return plan;
+}
+
+/**
+ * Self-loops (the world unchanged) whose event type, branch and reason were recorded before need no
+ * coverage recorded again: a slot per (branch of the tenant machine, reason), the branches numbered
+ * across event types.
+ */
+export function quietKeys(): { size: number; of(type: string, branch: string, reason: string | undefined): number } {
+  const branchIds = Object.fromEntries(Object.entries(TENANT_BRANCHES).map(([type, bs], t) => [type, Object.fromEntries(bs.map((b, i) => [b.actions, t * 64 + i]))])) as Record<string, Record<string, number>>;
+  const reasonIds: Record<string, number> = Object.fromEntries(['', ...REASONS, 'already_revoked'].map((r, i) => [r, i]));
+  if (Object.keys(reasonIds).length > 16 || Object.values(TENANT_BRANCHES).some((bs) => bs.length > 64)) throw new Error('explorer: too many reasons or branches for the self-loop table');
+  return { size: 64 * Object.keys(TENANT_BRANCHES).length * 16, of: (type, branch, reason) => branchIds[type][branch] * 16 + reasonIds[reason ?? ''] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,15 +409,11 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
     const covers = Object.entries(coverage).flatMap(([k, set], i) => [...set].slice(before[i]).map((x) => `${k}: ${x}`));
     if (covers.length > 0) firstReached.push({ parent, event: view.event, covers });
   };
-  // Self-loops (the world unchanged) whose event type, branch and reason were recorded before: one bit
-  // per (branch of the tenant machine, reason), the branches numbered across event types.
-  const branchIds = Object.fromEntries(Object.entries(TENANT_BRANCHES).map(([type, bs], t) => [type, Object.fromEntries(bs.map((b, i) => [b.actions, t * 64 + i]))])) as Record<string, Record<string, number>>;
-  const reasonIds: Record<string, number> = Object.fromEntries(['', ...REASONS, 'already_revoked'].map((r, i) => [r, i]));
-  if (Object.keys(reasonIds).length > 16 || Object.values(TENANT_BRANCHES).some((bs) => bs.length > 64)) throw new Error('explorer: too many reasons or branches for the self-loop table');
-  const quietSeen = new Uint8Array(64 * Object.keys(TENANT_BRANCHES).length * 16);
+  const quietKey = quietKeys();
+  const quietSeen = new Uint8Array(quietKey.size);
   /** Whether a self-loop of this type, branch and reason was recorded before (and marks it so). */
   const seenQuiet = (type: string, branch: string, reason: string | undefined): boolean => {
-    const k = branchIds[type][branch] * 16 + reasonIds[reason ?? ''];
+    const k = quietKey.of(type, branch, reason);
     if (quietSeen[k] === 1) return true;
     quietSeen[k] = 1;
     return false;
@@ -490,14 +523,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   // Rebuild and replay each counterexample: the events from the initial world to the violating step.
   for (const [i, { p }] of props.entries()) {
     const f = found[slot[i]];
-    if (!f || counterexamples.has(p.id)) continue;
-    const events = [...pathTo(model, enumerator, parents, f.parent), f.event];
-    const replay = runEvents(model, events);
-    const beforeLast = runEvents(model, events.slice(0, -1)).world;
-    const last = replay.observations[replay.observations.length - 1];
-    const message = p.check({ setting, event: f.event, observation: last, before: beforeLast, after: replay.world });
-    if (message === null) throw new Error(`explorer: the counterexample of ${p.id} does not replay (${events.length} events)`);
-    counterexamples.set(p.id, { property: p.id, kind: p.kind, message, events, observations: replay.observations });
+    if (f && !counterexamples.has(p.id)) counterexamples.set(p.id, replayCounterexample(model, enumerator, parents, p, f.parent, f.event));
   }
 
   return {
@@ -518,8 +544,19 @@ export function coveringPaths(setting: Setting, scope: Scope = DEFAULT): Coverin
   return explore(setting, scope, { properties: [], coveringPaths: true }).coveringPaths!;
 }
 
+/** The counterexample of property p whose last step is `event` from state `parent`, replayed from the initial world. */
+export function replayCounterexample(model: Model, enumerator: EventEnumerator, parents: Parents, p: Property, parent: number, event: ModelEvent): ExploreCounterexample {
+  const events = [...pathTo(model, enumerator, parents, parent), event];
+  const replay = runEvents(model, events);
+  const beforeLast = runEvents(model, events.slice(0, -1)).world;
+  const last = replay.observations[replay.observations.length - 1];
+  const message = p.check({ setting: model.setting, event, observation: last, before: beforeLast, after: replay.world });
+  if (message === null) throw new Error(`explorer: the counterexample of ${p.id} does not replay (${events.length} events)`);
+  return { property: p.id, kind: p.kind, message, events, observations: replay.observations };
+}
+
 /** The events from the initial world to state `id`, by replaying event indices. */
-function pathTo(model: Model, enumerator: EventEnumerator, parents: Parents, id: number): ModelEvent[] {
+export function pathTo(model: Model, enumerator: EventEnumerator, parents: Parents, id: number): ModelEvent[] {
   const indices: number[] = [];
   for (let s = id; s > 0; s = parents.parent[s]) indices.push(parents.event[s]);
   indices.reverse();
