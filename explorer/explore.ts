@@ -280,6 +280,7 @@ export class Parents {
  * method, say); comparing costs a few field reads, a fingerprint ~450 ns.
  */
 export function sameWorld(a: World, b: World, devices: readonly string[]): boolean {
+  if (a === b) return true;
   if (a.clock !== b.clock) return false;
   if (a.refreshTokens !== b.refreshTokens && !sameItems(a.refreshTokens, b.refreshTokens, sameRefreshToken)) return false;
   if (a.transferTokens !== b.transferTokens && !sameItems(a.transferTokens, b.transferTokens, sameTransferToken)) return false;

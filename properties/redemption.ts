@@ -3,7 +3,7 @@ import { property, presentation, redeemed, sessionAfter, outcomeText, transferTo
 import { deviceSession } from '../machines/world.js';
 
 export const transferTokenExpiry = property({
-  id: 'transfer-token-expiry', kind: 'rule', relevance: ['stale'], rules: ['R9', 'A14'],
+  id: 'transfer-token-expiry', kind: 'rule', relevance: ['aged'], rules: ['R9', 'A14'],
   claim: 'A transfer token is never redeemed at or after its TTL; presented then by an allowed method, it is refused as not found or expired.',
   check(v) {
     const p = presentation(v);
@@ -20,7 +20,7 @@ export const transferTokenExpiry = property({
 });
 
 export const singleUse = property({
-  id: 'single-use', kind: 'rule', relevance: ['stale', 'redeemed'], rules: ['R10', 'A8'],
+  id: 'single-use', kind: 'rule', relevance: ['used-up', 'redeemed'], rules: ['R10', 'A8'],
   claim: 'A transfer token is used up by its redemption, and one already used up is refused as not found or expired.',
   check(v) {
     const p = presentation(v);
@@ -37,7 +37,7 @@ export const singleUse = property({
 });
 
 export const deviceBinding = property({
-  id: 'device-binding', kind: 'rule', relevance: ['reason', 'redeemed'], rules: ['R11', 'A13'],
+  id: 'device-binding', kind: 'rule', relevance: ['binding-refused', 'redeemed'], rules: ['R11', 'A13'],
   claim: 'A transfer token is redeemed only from a network that passes the web app\'s enforce_device_binding, and a binding refusal means the networks really differ.',
   check(v) {
     const p = presentation(v);
@@ -141,7 +141,7 @@ function firstFailedCheck(p: NonNullable<ReturnType<typeof presentation>>): [str
 }
 
 export const organizationMatch = property({
-  id: 'organization-match', kind: 'rule', relevance: ['reason', 'redeemed'], rules: ['R19', 'A24'],
+  id: 'organization-match', kind: 'rule', relevance: ['organization-refused', 'redeemed'], rules: ['R19', 'A24'],
   claim: 'A transfer token is redeemed only for its own organization (none matches none), and an organization refusal means they really differ.',
   check(v) {
     const p = presentation(v);
