@@ -1,7 +1,8 @@
 // bench/explore.ts: the explorer's figures (issue 3). `npx tsc -p . && node dist/bench/explore.js`
 // Prints: distinct states per second on one core on the default scope, bytes per stored state, peak
-// memory, states with and without canonicalisation and symmetry, and how cost grows with depth and
-// with the number of users and devices.
+// memory, states with and without canonicalisation and symmetry, how cost grows with depth and with the
+// number of users and devices, what exploring a family of configurations in one search saves, and the
+// whole configuration space at the default scope on 2 worker threads.
 import os from 'node:os';
 import v8 from 'node:v8';
 import { DEFAULT_INTERPRETATIONS } from '../machines/config.js';
@@ -11,6 +12,9 @@ import { PROPERTIES } from '../properties/index.js';
 import { explore, type ExploreOptions } from '../explorer/explore.js';
 import { DEEP, DEFAULT, SMOKE, withBounds, type Scope } from '../explorer/scopes.js';
 import { GOLDEN_CONFIG, goldenSetting } from '../explorer/golden.js';
+import { exploreFamily } from '../explorer/family.js';
+import { checkConfigurations, families, FAMILY_DIMENSIONS } from '../engine/check.js';
+import { configLabel, configurationSpace } from '../machines/config.js';
 
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en');
@@ -95,3 +99,31 @@ for (const [users, devices] of [[1, 1], [2, 2], [2, 3], [3, 3], [3, 4]]) {
 sample();
 const mem = process.memoryUsage();
 console.log(`\npeak heap used ${mb(peakHeap)}; rss now ${mb(mem.rss)}; heap total ${mb(mem.heapTotal)}`);
+
+// One search for a family of configurations (explorer/family.ts) against one search per configuration.
+const space = configurationSpace().map((config, index) => ({ index, config }));
+const golden = families(space).find((f) => f.some((j) => configLabel(j.config) === configLabel(GOLDEN_CONFIG)))!.map((j) => j.config);
+{
+  let t = performance.now();
+  let alone = 0;
+  for (const c of golden) alone += run(DEFAULT, {}, makeSetting(c, DEFAULT_INTERPRETATIONS, DEFAULT_POPULATION)).states;
+  const aloneMs = performance.now() - t;
+  t = performance.now();
+  const fam = exploreFamily(golden, DEFAULT_INTERPRETATIONS, DEFAULT_POPULATION, DEFAULT, { properties: PROPERTIES });
+  const famMs = performance.now() - t;
+  console.log(`\nthe golden configuration's family (${golden.length} configurations varying ${FAMILY_DIMENSIONS.join(', ')}), default scope:`);
+  console.log(`  one search per configuration: ${alone.toLocaleString('en')} distinct states in ${(aloneMs / 1000).toFixed(1)} s; one search for the family: ${fam.nodes.toLocaleString('en')} nodes in ${(famMs / 1000).toFixed(1)} s (x${(aloneMs / famMs).toFixed(1)})`);
+}
+
+// The whole configuration space at the default scope, explorer alone, 2 worker threads (n2w explore --all-configs).
+{
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const results = await checkConfigurations(space, { interpretations: DEFAULT_INTERPRETATIONS, population: DEFAULT_POPULATION, random: null, explorer: { scope: 'default', depth: DEFAULT.depth } }, { workers: 2 });
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const states = results.reduce((n, r) => n + r.explorer!.states, 0);
+  const transitions = results.reduce((n, r) => n + r.explorer!.transitions, 0);
+  console.log(`\nthe whole configuration space at the default scope (${space.length} configurations, ${families(space).length} families), 2 worker threads:`);
+  console.log(`  ${(ms / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, peak resident ${mb(process.resourceUsage().maxRSS * 1024)}; ${states.toLocaleString('en')} distinct states, ${transitions.toLocaleString('en')} transitions (target: under 60 s)`);
+}
