@@ -2,9 +2,10 @@
 // validated with zod. Every failure is an InputError naming the file and the place in it.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { clientSchema, configSchema, interpretationsSchema, resolveClient, resolveConfig, resolveInterpretations, type Config, type Interpretations } from '../machines/config.js';
-import { eventSchema, type ModelEvent } from '../machines/events.js';
-import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
+import { clientSchema, configSchema, interpretationsSchema, resolveConfig, resolveInterpretations, type Config, type Interpretations } from '../machines/config.js';
+import { eventSchema } from '../machines/events.js';
+import { DEFAULT_POPULATION, populationSchema } from '../machines/world.js';
+import type { ScenarioInput } from '../engine/scenario.js';
 import { InputError, formatZodError } from './errors.js';
 
 /** Reads and parses a JSON file; a syntax error names the line and column. */
@@ -46,14 +47,7 @@ const scenarioSchema = z.object({
   steps: z.array(z.unknown()),
 });
 
-export interface Scenario {
-  config: Config;
-  interpretations: Interpretations;
-  population: Population;
-  steps: ModelEvent[];
-}
-
-export function parseScenario(value: unknown, file: string): Scenario {
+export function parseScenario(value: unknown, file: string): ScenarioInput {
   const s = parseWith(scenarioSchema, value, file);
   const steps = s.steps.map((step, i) => {
     if (typeof step === 'object' && step !== null && 'type' in step) {
@@ -72,7 +66,7 @@ export function parseScenario(value: unknown, file: string): Scenario {
   };
 }
 
-export const loadScenario = (file: string): Scenario => parseScenario(readJson(file), file);
+export const loadScenario = (file: string): ScenarioInput => parseScenario(readJson(file), file);
 
 // ---------------------------------------------------------------------------------------------
 // Configurations for `n2w check`: a config file in MODEL.md §2's shape, or two clients' JSON.

@@ -2,13 +2,12 @@
 import pc from 'picocolors';
 import { loadScenario, readJson, parseScenario } from './input.js';
 import { EXIT, InputError } from './errors.js';
-import { runScenario, ScenarioReferenceError, type ScenarioRun } from '../engine/scenario.js';
+import { runScenario, ScenarioReferenceError, type ScenarioInput, type ScenarioRun } from '../engine/scenario.js';
 import { describeStep, describeWorld } from './format.js';
 import { propertyById } from '../properties/index.js';
 import type { Violation } from '../properties/index.js';
-import type { Scenario } from './input.js';
 
-function runChecked(scenario: Scenario, file: string): ScenarioRun {
+function runChecked(scenario: ScenarioInput, file: string): ScenarioRun {
   try {
     return runScenario(scenario);
   } catch (e) {

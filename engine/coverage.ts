@@ -3,7 +3,6 @@
 import { REASONS } from '../machines/observation.js';
 import { LIFECYCLE, lifecycleTransitions, type ArtifactKind } from '../machines/lifecycle.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
-import type { StepResult } from '../machines/step.js';
 import { deviceSession } from '../machines/world.js';
 import { presentation, type StepView } from '../properties/property.js';
 
@@ -20,12 +19,22 @@ export const OUTCOME_ROWS = {
 } as const;
 export type OutcomeRow = keyof typeof OUTCOME_ROWS;
 
+// keys built once (recording coverage is on the explorer's hot path), and the items listed from them
+const BRANCH_KEY: Record<string, Record<string, string>> = Object.fromEntries(
+  Object.entries(TENANT_BRANCHES).map(([type, bs]) => [type, Object.fromEntries(bs.map((b) => [b.actions, `${type}/${b.actions}`]))]));
+const STATE_KEY: Record<string, Record<string, string>> = Object.fromEntries(
+  (Object.keys(LIFECYCLE) as ArtifactKind[]).map((k) => [k, Object.fromEntries(Object.keys(LIFECYCLE[k]).map((st) => [st, `${k}:${st}`]))]));
+// kind -> from -> to -> key: looked up without building a string per status change (the template key
+// was ~10% of the explorer's time on the default scope)
+const TRANSITION_KEY: Record<string, Record<string, Record<string, string>>> = {};
+const TRANSITION_ITEMS = lifecycleTransitions().map((t) => (((TRANSITION_KEY[t.kind] ??= {})[t.from] ??= {})[t.to] = `${t.kind}:${t.from} -${t.event}-> ${t.to}`));
+
 export const COVERAGE_ITEMS = {
   reasons: [...REASONS] as string[],
   outcomeRows: Object.keys(OUTCOME_ROWS),
-  actorStates: (Object.keys(LIFECYCLE) as ArtifactKind[]).flatMap((k) => Object.keys(LIFECYCLE[k]).map((s) => `${k}:${s}`)),
-  transitions: lifecycleTransitions().map((t) => `${t.kind}:${t.from} -${t.event}-> ${t.to}`),
-  branches: Object.entries(TENANT_BRANCHES).flatMap(([type, bs]) => bs.map((b) => `${type}/${b.actions}`)),
+  actorStates: Object.values(STATE_KEY).flatMap((byState) => Object.values(byState)),
+  transitions: TRANSITION_ITEMS,
+  branches: Object.values(BRANCH_KEY).flatMap((byBranch) => Object.values(byBranch)),
 };
 export type CoverageCategory = keyof typeof COVERAGE_ITEMS;
 export type Coverage = Record<CoverageCategory, Set<string>>;
@@ -51,21 +60,12 @@ export function outcomeRow(v: StepView): OutcomeRow | null {
   return p.sessionBefore.user === p.token.user ? 'valid token, same-user session' : 'valid token, other-user session';
 }
 
-// keys built once: recording coverage is on the explorer's hot path
-const BRANCH_KEY: Record<string, Record<string, string>> = Object.fromEntries(
-  Object.entries(TENANT_BRANCHES).map(([type, bs]) => [type, Object.fromEntries(bs.map((b) => [b.actions, `${type}/${b.actions}`]))]));
-const STATE_KEY: Record<string, Record<string, string>> = Object.fromEntries(
-  (Object.keys(LIFECYCLE) as ArtifactKind[]).map((k) => [k, Object.fromEntries(Object.keys(LIFECYCLE[k]).map((st) => [st, `${k}:${st}`]))]));
-// kind -> from -> to -> key: looked up without building a string per status change (the template key
-// was ~10% of the explorer's time on the default scope)
-const TRANSITION_KEY: Record<string, Record<string, Record<string, string>>> = {};
-for (const t of lifecycleTransitions()) ((TRANSITION_KEY[t.kind] ??= {})[t.from] ??= {})[t.to] = `${t.kind}:${t.from} -${t.event}-> ${t.to}`;
-
-export function recordStep(cov: CoverageSink, v: StepView, result: StepResult): void {
-  const o = result.observation;
+/** Records a step's coverage; `branch`: the tenant branch that answered (StepResult.branch). */
+export function recordStep(cov: CoverageSink, v: StepView, branch: string): void {
+  const o = v.observation;
   if (o.reason && o.reason !== 'already_revoked') cov.reasons.add(o.reason);
   recordOutcomeRow(cov, v);
-  cov.branches.add(BRANCH_KEY[v.event.type][result.branch]);
+  cov.branches.add(BRANCH_KEY[v.event.type][branch]);
   const before = v.before, after = v.after;
   // the step copies a list on write: the same list means no status moved in it
   if (after.refreshTokens !== before.refreshTokens) recordStatusChanges(cov, 'refreshToken', before.refreshTokens, after.refreshTokens);

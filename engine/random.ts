@@ -63,7 +63,7 @@ export function play(model: Model, [mask, choices]: Sequence, properties: readon
     const view: StepView = { setting: model.setting, event, observation: result.observation, before: world, after: result.world };
     events.push(event);
     observations.push(result.observation);
-    if (coverage) recordStep(coverage, view, result);
+    if (coverage) recordStep(coverage, view, result.branch);
     world = result.world;
     for (const p of properties) {
       if (violations.has(p.id)) continue;
@@ -81,32 +81,34 @@ export function runRandom(model: Model, opts: RandomOptions): RandomResult {
   const coverage = emptyCoverage();
   const arb = sequenceArbitrary(opts.maxSteps);
   const samples = fc.sample(arb, { seed: opts.seed, numRuns: opts.runs });
-  const first = new Map<string, { run: number; sequence: Sequence; length: number }>();
+  // per property, its shortest first violation: the run, the sequence up to it and what it played
+  const first = new Map<string, { run: number; sequence: Sequence; played: Played }>();
   let steps = 0;
   samples.forEach((sequence, run) => {
     const played = play(model, sequence, opts.properties, coverage);
     steps += played.events.length;
     for (const [id, [at]] of played.violations) {
       const known = first.get(id);
-      if (!known || at + 1 < known.length) first.set(id, { run, sequence: [sequence[0], sequence[1].slice(0, at + 1)], length: at + 1 });
+      if (!known || at + 1 < known.sequence[1].length) first.set(id, { run, sequence: [sequence[0], sequence[1].slice(0, at + 1)], played });
     }
   });
   const counterexamples = new Map<string, Counterexample>();
   for (const p of opts.properties) {
     const f = first.get(p.id);
     if (!f) continue;
-    if (opts.shrink?.(p.id) === false) {
-      const played = play(model, f.sequence, [p], undefined, p);
-      const [at, message] = played.violations.get(p.id)!;
-      counterexamples.set(p.id, {
-        property: p.id, kind: p.kind, message, events: played.events.slice(0, at + 1), observations: played.observations.slice(0, at + 1),
-        foundBy: { engine: 'random', seed: opts.seed, run: f.run, shrinkPath: '', shrinks: 0 },
-      });
-    } else {
-      counterexamples.set(p.id, shrink(model, p, f.sequence, opts.seed, f.run, opts.maxSteps));
-    }
+    counterexamples.set(p.id, opts.shrink?.(p.id) === false
+      // kept as found: what the sampled run played (properties are pure, so playing it again for p alone
+      // would give the same steps and message)
+      ? counterexampleOf(p, f.played, { engine: 'random', seed: opts.seed, run: f.run, shrinkPath: '', shrinks: 0 })
+      : shrink(model, p, f.sequence, opts.seed, f.run, opts.maxSteps));
   }
   return { sequences: samples.length, steps, counterexamples, coverage };
+}
+
+/** The counterexample of p in a played sequence: its steps up to p's first violation. */
+function counterexampleOf(p: Property, played: Played, foundBy: FoundBy): Counterexample {
+  const [at, message] = played.violations.get(p.id)!;
+  return { property: p.id, kind: p.kind, message, events: played.events.slice(0, at + 1), observations: played.observations.slice(0, at + 1), foundBy };
 }
 
 /** Shrinks a violating choice sequence with fast-check, for one property. */
@@ -116,13 +118,8 @@ export function shrink(model: Model, p: Property, sequence: Sequence, seed: numb
     seed, numRuns: 1, examples: [[sequence]], endOnFailure: false,
   });
   const minimal = details.failed && details.counterexample ? details.counterexample[0] : sequence;
-  const played = play(model, minimal, [p], undefined, p);
-  const [at, message] = played.violations.get(p.id)!;
-  return {
-    property: p.id, kind: p.kind, message,
-    events: played.events.slice(0, at + 1), observations: played.observations.slice(0, at + 1),
-    foundBy: { engine: 'random', seed, run, shrinkPath: details.counterexamplePath ?? '', shrinks: details.numShrinks },
-  };
+  return counterexampleOf(p, play(model, minimal, [p], undefined, p),
+    { engine: 'random', seed, run, shrinkPath: details.counterexamplePath ?? '', shrinks: details.numShrinks });
 }
 
 /** A 32-bit seed for one configuration, from the run's seed and the configuration's label. */

@@ -404,7 +404,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   /** Records a transition's coverage: all of it (recordStep), or only its outcome row (the rest known). */
   const record = (view: StepView, result: StepResult | null, parent: number) => {
     const before = opts.coveringPaths ? coverageSizes() : null;
-    if (result) recordStep(coverage, view, result);
+    if (result) recordStep(coverage, view, result.branch);
     else recordOutcomeRow(coverage, view);
     if (before === null) return;
     const covers = Object.entries(coverage).flatMap(([k, set], i) => [...set].slice(before[i]).map((x) => `${k}: ${x}`));

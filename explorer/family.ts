@@ -192,7 +192,7 @@ export function exploreFamily(configs: readonly Config[], interpretations: Inter
             // (as explore(): a self-loop or a repeat of the previous successor records only its outcome row
             // when the rest is known, here known for every configuration of the group)
             const known = same ? (quietSeen[quiet] & sub) === sub : likePrevious && (previousSet & sub) === sub;
-            if (!known) recordStep(sink, view, result);
+            if (!known) recordStep(sink, view, result.branch);
             else if (event.type === 'AUTHORIZE') recordOutcomeRow(sink, view);
             if ((anyUnfound & sub) !== 0) {
               if (fromInitial) check(everyProperty, view, sub);
