@@ -86,6 +86,17 @@ export function isFault(s: string): s is Fault {
   return (FAULTS as readonly string[]).includes(s);
 }
 
+/**
+ * The one check of fault names, for the CLI, startServer and POST /test/reset. Each says an unknown name
+ * in its own way (usage error, configuration error, 400), so `unknown` makes the error for the first one.
+ */
+export function parseFaults(names: readonly unknown[], unknown: (name: unknown) => Error): Fault[] {
+  return names.map((f) => {
+    if (typeof f !== 'string' || !isFault(f)) throw unknown(f);
+    return f;
+  });
+}
+
 export class ConfigError extends Error {
   constructor(
     public readonly path: string,
@@ -127,6 +138,10 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function obj(v: unknown, path: string, what = 'an object'): asserts v is Record<string, unknown> {
+  if (!isObj(v)) throw new ConfigError(path, `expected ${what}, got ${JSON.stringify(v)}`);
+}
+
 function bool(v: unknown, path: string): boolean {
   if (typeof v !== 'boolean') throw new ConfigError(path, `expected a boolean, got ${JSON.stringify(v)}`);
   return v;
@@ -155,7 +170,7 @@ function int(v: unknown, path: string, min = 0): number {
  */
 export function mergeSessionTransfer(base: SessionTransferSettings, input: unknown, path: string): SessionTransferSettings {
   if (input === null) return { ...DEFAULT_SESSION_TRANSFER, allowed_authentication_methods: [] };
-  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  obj(input, path);
   const out: SessionTransferSettings = { ...base, allowed_authentication_methods: [...base.allowed_authentication_methods] };
   if ('can_create_session_transfer_token' in input)
     out.can_create_session_transfer_token = bool(input.can_create_session_transfer_token, `${path}.can_create_session_transfer_token`);
@@ -187,7 +202,7 @@ export function mergeSessionTransfer(base: SessionTransferSettings, input: unkno
 /** Merge a Management API `refresh_token` object onto `base`. */
 export function mergeRefreshToken(base: RefreshTokenSettings, input: unknown, path: string): RefreshTokenSettings {
   if (input === null) return { ...DEFAULT_REFRESH_TOKEN };
-  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  obj(input, path);
   const out = { ...base };
   if ('rotation_type' in input) out.rotation_type = oneOf(input.rotation_type, ['rotating', 'non-rotating'] as const, `${path}.rotation_type`);
   if ('leeway' in input) out.leeway = int(input.leeway, `${path}.leeway`);
@@ -213,7 +228,7 @@ function callbacksOf(v: unknown, path: string): string[] | null {
 
 /** Apply a Management API client PATCH body (session_transfer, refresh_token, callbacks, name) to a client. */
 export function patchClient(client: ClientSettings, body: unknown, path = 'body'): ClientSettings {
-  if (!isObj(body)) throw new ConfigError(path, `expected a JSON object, got ${JSON.stringify(body)}`);
+  obj(body, path, 'a JSON object');
   const out: ClientSettings = { ...client };
   if ('session_transfer' in body) out.session_transfer = mergeSessionTransfer(client.session_transfer, body.session_transfer, `${path}.session_transfer`);
   if ('refresh_token' in body) out.refresh_token = mergeRefreshToken(client.refresh_token, body.refresh_token, `${path}.refresh_token`);
@@ -224,7 +239,7 @@ export function patchClient(client: ClientSettings, body: unknown, path = 'body'
 
 function clientOf(input: unknown, path: string, defaults: ClientSettings): ClientSettings {
   if (input === undefined) return defaults;
-  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  obj(input, path);
   let c: ClientSettings = { ...defaults };
   if ('client_id' in input) c.client_id = str(input.client_id, `${path}.client_id`);
   if ('app_type' in input) c.app_type = oneOf(input.app_type, ['native', 'regular_web', 'spa'] as const, `${path}.app_type`);
@@ -232,9 +247,14 @@ function clientOf(input: unknown, path: string, defaults: ClientSettings): Clien
   return c;
 }
 
+/** `config` with an interpretations document (startServer's option, POST /test/reset's) merged over its own. */
+export function withInterpretations(config: ServerConfig, input: unknown): ServerConfig {
+  return { ...config, interpretations: mergeInterpretations(config.interpretations, input, 'interpretations') };
+}
+
 export function mergeInterpretations(base: Interpretations, input: unknown, path: string): Interpretations {
   if (input === undefined || input === null) return base;
-  if (!isObj(input)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(input)}`);
+  obj(input, path);
   const out = { ...base };
   if ('A6' in input) out.A6 = bool(input.A6, `${path}.A6`);
   if ('A8' in input) out.A8 = bool(input.A8, `${path}.A8`);
@@ -244,26 +264,17 @@ export function mergeInterpretations(base: Interpretations, input: unknown, path
   return out;
 }
 
+/** A client with Auth0's defaults; the two of the default world differ only in these three fields. */
+function defaultClient(client_id: string, name: string, app_type: ClientSettings['app_type']): ClientSettings {
+  return { client_id, name, app_type, callbacks: null, session_transfer: { ...DEFAULT_SESSION_TRANSFER }, refresh_token: { ...DEFAULT_REFRESH_TOKEN } };
+}
+
 export function defaultConfig(): ServerConfig {
   return {
     domain: DEFAULT_DOMAIN,
     transfer_token_ttl_seconds: 60,
-    native: {
-      client_id: 'native-app',
-      name: 'Native App',
-      app_type: 'native',
-      callbacks: null,
-      session_transfer: { ...DEFAULT_SESSION_TRANSFER },
-      refresh_token: { ...DEFAULT_REFRESH_TOKEN },
-    },
-    web: {
-      client_id: 'web-app',
-      name: 'Web App',
-      app_type: 'regular_web',
-      callbacks: null,
-      session_transfer: { ...DEFAULT_SESSION_TRANSFER },
-      refresh_token: { ...DEFAULT_REFRESH_TOKEN },
-    },
+    native: defaultClient('native-app', 'Native App', 'native'),
+    web: defaultClient('web-app', 'Web App', 'regular_web'),
     users: DEFAULT_USERS.map((u) => ({ ...u })),
     networks: DEFAULT_NETWORKS.map((n) => ({ ...n })),
     interpretations: { ...DEFAULT_INTERPRETATIONS },
@@ -277,11 +288,11 @@ export function defaultConfig(): ServerConfig {
  */
 export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()): ServerConfig {
   if (input === undefined || input === null) return base;
-  if (!isObj(input)) throw new ConfigError('config', `expected a JSON object, got ${JSON.stringify(input)}`);
+  obj(input, 'config', 'a JSON object');
   let doc = input;
   if ('config' in input || 'steps' in input) {
     const inner = input.config === undefined ? {} : input.config;
-    if (!isObj(inner)) throw new ConfigError('config', `expected an object, got ${JSON.stringify(inner)}`);
+    obj(inner, 'config');
     doc = { ...inner };
     if ('interpretations' in input) doc.interpretations = input.interpretations;
     if ('world' in input) doc.world = input.world;
@@ -295,7 +306,7 @@ export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()
   out.interpretations = mergeInterpretations(base.interpretations, doc.interpretations, 'config.interpretations');
   if ('world' in doc && doc.world !== undefined) {
     const w = doc.world;
-    if (!isObj(w)) throw new ConfigError('config.world', `expected an object, got ${JSON.stringify(w)}`);
+    obj(w, 'config.world');
     if ('users' in w) {
       if (!Array.isArray(w.users)) throw new ConfigError('config.world.users', 'expected an array');
       out.users = w.users.map((u, i) => {

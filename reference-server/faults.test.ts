@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS } from './config.js';
 import { type RunningServer, startServer } from './server.js';
-import { Kit, NETWORKS } from './testkit.js';
+import { Kit, NETWORKS, n2wConfig } from './testkit.js';
 
-const BASE = {
-  native: { session_transfer: { can_create_session_transfer_token: true } },
-  web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, can_create_session_transfer_token: true } },
-};
+// The web app may mint too, so that nested-transfer-allowed has something to allow.
+const BASE = n2wConfig({ web: { can_create_session_transfer_token: true } });
 
 let server: RunningServer;
 let kit: Kit;
@@ -26,14 +24,6 @@ async function both<T>(fault: string, scenario: () => Promise<T>): Promise<{ cle
   const faulty = await scenario();
   await kit.reset({ config: BASE, faults: [] });
   return { clean, faulty };
-}
-
-async function transferSession() {
-  const { rt } = await kit.nativeLogin('alice');
-  const b = kit.browser();
-  const { auth, tokens } = await kit.authorizeAndExchange(b, { stt: await kit.stt(rt), offline: true });
-  expect(auth.outcome).toBe('logged_in');
-  return { rt, b, webRt: tokens!.body.refresh_token as string };
 }
 
 describe('seeded faults: each changes the behaviour it names', () => {
@@ -84,7 +74,7 @@ describe('seeded faults: each changes the behaviour it names', () => {
 
   it('nested-transfer-allowed: a refresh token of a transfer-born session mints a transfer token', async () => {
     const { clean, faulty } = await both('nested-transfer-allowed', async () => {
-      const { webRt } = await transferSession();
+      const { webRt } = await kit.transferSession();
       return (await kit.mint(webRt, NETWORKS.home, 'web-app')).status;
     });
     expect(clean).toBe(403);
@@ -93,7 +83,7 @@ describe('seeded faults: each changes the behaviour it names', () => {
 
   it('shallow-cascade: the cascade revokes the session but leaves its web refresh token', async () => {
     const { clean, faulty } = await both('shallow-cascade', async () => {
-      const { rt, webRt } = await transferSession();
+      const { rt, webRt } = await kit.transferSession();
       const r = await kit.revoke(rt);
       expect(r.effects?.revoked.sessions).toEqual(['s1']);
       return (await kit.refresh(webRt, 'web-app')).status;
@@ -104,7 +94,7 @@ describe('seeded faults: each changes the behaviour it names', () => {
 
   it('offline-web-refresh-tokens: the web refresh token outlives logout', async () => {
     const { clean, faulty } = await both('offline-web-refresh-tokens', async () => {
-      const { b, webRt } = await transferSession();
+      const { b, webRt } = await kit.transferSession();
       await kit.logout(b);
       return (await kit.refresh(webRt, 'web-app')).status;
     });

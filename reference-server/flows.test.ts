@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from './server.js';
-import { Kit, NETWORKS } from './testkit.js';
+import { Kit, NETWORKS, type N2wOptions, n2wConfig } from './testkit.js';
 
-/** A configuration where N2W is switched on (MODEL.md §2 shape). */
-function cfg(over: { native?: Record<string, unknown>; web?: Record<string, unknown>; rotation?: 'rotating' | 'non-rotating'; interpretations?: Record<string, unknown> } = {}) {
-  return {
-    config: {
-      native: {
-        session_transfer: { can_create_session_transfer_token: true, ...over.native },
-        refresh_token: { rotation_type: over.rotation ?? 'non-rotating' },
-      },
-      web: {
-        session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, ...over.web },
-      },
-    },
-    ...(over.interpretations ? { interpretations: over.interpretations } : {}),
-  };
+/** A POST /test/reset body: N2W switched on, with `interpretations` when given. */
+function cfg(over: N2wOptions & { interpretations?: Record<string, unknown> } = {}) {
+  return { config: n2wConfig(over), ...(over.interpretations ? { interpretations: over.interpretations } : {}) };
 }
 
 let server: RunningServer;
@@ -291,15 +280,8 @@ describe('redemption at /authorize', () => {
 });
 
 describe('revocation: cascade, online refresh tokens, rotation, nesting', () => {
-  async function transferSession(kitOffline = true) {
-    const { rt } = await kit.nativeLogin('alice');
-    const b = kit.browser();
-    const { tokens } = await kit.authorizeAndExchange(b, { stt: await kit.stt(rt), offline: kitOffline });
-    return { rt, b, webRt: tokens?.body.refresh_token as string };
-  }
-
   it('R26: revoking the native RT revokes the web session and its refresh token', async () => {
-    const { rt, webRt, b } = await transferSession();
+    const { rt, webRt, b } = await kit.transferSession();
     const r = await kit.revoke(rt);
     expect(r.effects?.revoked).toEqual({ refreshTokens: ['rt1', 'rt2'], sessions: ['s1'], transferTokens: [] });
     expect((await kit.refresh(webRt, 'web-app')).reason).toBe('refresh_token_revoked');
@@ -308,21 +290,21 @@ describe('revocation: cascade, online refresh tokens, rotation, nesting', () => 
 
   it('cascade off: only the native RT dies', async () => {
     await kit.reset(cfg({ native: { enforce_cascade_revocation: false } }));
-    const { rt, webRt } = await transferSession();
+    const { rt, webRt } = await kit.transferSession();
     const r = await kit.revoke(rt);
     expect(r.effects?.revoked).toEqual({ refreshTokens: ['rt1'], sessions: [], transferTokens: [] });
     expect((await kit.refresh(webRt, 'web-app')).status).toBe(200);
   });
 
   it('R27: logout ends online web refresh tokens; offline ones outlive it', async () => {
-    const { b, webRt } = await transferSession();
+    const { b, webRt } = await kit.transferSession();
     const lo = await kit.logout(b);
     expect(lo.status).toBe(200);
     expect(lo.effects?.revoked).toEqual({ refreshTokens: ['rt2'], sessions: ['s1'], transferTokens: [] });
     expect((await kit.refresh(webRt, 'web-app')).reason).toBe('refresh_token_revoked');
 
     await kit.reset(cfg({ web: { enforce_online_refresh_tokens: false } }));
-    const t = await transferSession();
+    const t = await kit.transferSession();
     expect((await kit.logout(t.b)).effects?.revoked.refreshTokens).toEqual([]);
     expect((await kit.refresh(t.webRt, 'web-app')).status).toBe(200);
   });
@@ -336,7 +318,7 @@ describe('revocation: cascade, online refresh tokens, rotation, nesting', () => 
   });
 
   it('POST /api/v2/sessions/{id}/revoke and GET /api/v2/sessions/{id}; A19 readings', async () => {
-    const { webRt } = await transferSession();
+    const { webRt } = await kit.transferSession();
     const g = await kit.browser().request('/api/v2/sessions/s1');
     expect(g.body).toMatchObject({ id: 's1', user_id: 'alice', status: 'active', session_transfer: { parent_refresh_token: { id: 'rt1' } } });
     const r = await kit.adminRevokeSession('s1');
@@ -347,10 +329,10 @@ describe('revocation: cascade, online refresh tokens, rotation, nesting', () => 
     expect((await kit.adminRevokeSession('s99')).status).toBe(404);
 
     await kit.reset(cfg({ web: { enforce_online_refresh_tokens: false } }));
-    await transferSession();
+    await kit.transferSession();
     expect((await kit.adminRevokeSession('s1')).effects?.revoked.refreshTokens).toEqual([]);
     await kit.reset(cfg({ web: { enforce_online_refresh_tokens: false }, interpretations: { A19: 'always' } }));
-    await transferSession();
+    await kit.transferSession();
     expect((await kit.adminRevokeSession('s1')).effects?.revoked.refreshTokens).toEqual(['rt2']);
   });
 
@@ -371,7 +353,7 @@ describe('revocation: cascade, online refresh tokens, rotation, nesting', () => 
 
   it('R7/R8: a refresh token of a transfer-born session cannot mint; one of an ordinary web login can', async () => {
     await kit.reset(cfg({ web: { can_create_session_transfer_token: true } }));
-    const { webRt } = await transferSession();
+    const { webRt } = await kit.transferSession();
     const nested = await kit.mint(webRt, NETWORKS.home, 'web-app');
     expect(nested.status).toBe(403);
     expect(nested.reason).toBe('nested_transfer_forbidden');

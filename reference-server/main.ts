@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, FAULTS, isFault } from './config.js';
+import { ConfigError, FAULTS, parseFaults } from './config.js';
 import { type ServerOptions, startServer } from './server.js';
 
 export const USAGE = `usage: reference-server [--port N] [--db FILE] [--fault NAME]... [--test-mode]
@@ -13,8 +13,19 @@ faults: ${FAULTS.join(', ')}`;
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: readonly string[]): ServerOptions & { help?: boolean } {
-  const o: ServerOptions & { help?: boolean } = { faults: [] };
+/** JSON.parse, with a failure told as a usage error that starts with `what`. */
+function jsonOf(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what}: ${(e as Error).message}`);
+  }
+}
+
+type CliOptions = ServerOptions & { help?: boolean };
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const o: CliOptions = { faults: [] };
   const faults: string[] = [];
   let configDoc: unknown;
   let interp: unknown;
@@ -40,12 +51,11 @@ export function parseArgs(argv: readonly string[]): ServerOptions & { help?: boo
       case '--db':
         o.db = value();
         break;
-      case '--fault':
-        for (const f of value().split(',').map((s) => s.trim()).filter(Boolean)) {
-          if (!isFault(f)) throw new UsageError(`unknown fault "${f}"; known faults: ${FAULTS.join(', ')}`);
-          faults.push(f);
-        }
+      case '--fault': {
+        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        faults.push(...parseFaults(names, (f) => new UsageError(`unknown fault "${String(f)}"; known faults: ${FAULTS.join(', ')}`)));
         break;
+      }
       case '--test-mode':
         o.testMode = true;
         break;
@@ -57,22 +67,12 @@ export function parseArgs(argv: readonly string[]): ServerOptions & { help?: boo
         } catch (e) {
           throw new UsageError(`--config: cannot read ${file}: ${(e as Error).message}`);
         }
-        try {
-          configDoc = JSON.parse(text);
-        } catch (e) {
-          throw new UsageError(`--config: ${file} is not JSON: ${(e as Error).message}`);
-        }
+        configDoc = jsonOf(text, `--config: ${file} is not JSON`);
         break;
       }
-      case '--interpretations': {
-        const v = value();
-        try {
-          interp = JSON.parse(v);
-        } catch (e) {
-          throw new UsageError(`--interpretations: not JSON: ${(e as Error).message}`);
-        }
+      case '--interpretations':
+        interp = jsonOf(value(), '--interpretations: not JSON');
         break;
-      }
       case '--clock': {
         const v = value();
         if (v !== 'real' && v !== 'frozen') throw new UsageError(`--clock: expected real or frozen, got ${v}`);

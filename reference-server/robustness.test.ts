@@ -7,13 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
 import { type RunningServer, startServer } from './server.js';
-import { Kit, NETWORKS } from './testkit.js';
+import { Kit, NETWORKS, n2wConfig } from './testkit.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const OPEN = {
-  native: { session_transfer: { can_create_session_transfer_token: true }, refresh_token: { rotation_type: 'rotating' } },
-  web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true } },
-};
+const OPEN = n2wConfig({ rotation: 'rotating' });
 
 describe('atomic single use', () => {
   it('two (and twenty) concurrent redemptions of one token give exactly one session', async () => {

@@ -3,16 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import {
-  ConfigError,
-  type Fault,
-  type Interpretations,
-  type ServerConfig,
-  defaultConfig,
-  isFault,
-  mergeInterpretations,
-  parseConfig,
-} from './config.js';
+import { ConfigError, type Fault, type Interpretations, type ServerConfig, parseConfig, parseFaults, withInterpretations } from './config.js';
 import { openDb } from './store.js';
 import { type Effects, type OAuthFailure, Tenant, WARNINGS, newEffects } from './tenant.js';
 
@@ -106,8 +97,8 @@ export function resolveConfig(config: unknown, interpretations?: Partial<Interpr
   let c: ServerConfig;
   if (config && typeof config === 'object' && 'native' in config && 'web' in config && 'users' in config && 'networks' in config && 'interpretations' in config) {
     c = config as ServerConfig; // already parsed
-  } else c = parseConfig(config, defaultConfig());
-  if (interpretations) c = { ...c, interpretations: mergeInterpretations(c.interpretations, interpretations, 'interpretations') };
+  } else c = parseConfig(config);
+  if (interpretations) c = withInterpretations(c, interpretations);
   return c;
 }
 
@@ -338,8 +329,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
 
   app.post<{ Params: { id: string } }>('/api/v2/sessions/:id/revoke', async (req, reply) => {
     const fx = newEffects();
-    const r = tenant.adminRevokeSession(req.params.id, fx);
-    if (r === 'not_found') return mgmtError(reply, 404, 'The session does not exist.', 'inexistent_session');
+    if (!tenant.adminRevokeSession(req.params.id, fx)) return mgmtError(reply, 404, 'The session does not exist.', 'inexistent_session');
     fxHeaders(reply, fx);
     return reply.code(202).send();
   });
@@ -374,15 +364,12 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
     app.post('/test/reset', async (req) => {
       const p = paramsOf(req.body);
       let config = opts.startConfig;
-      if (p.config !== undefined) config = parseConfig(p.config, defaultConfig());
-      if (p.interpretations !== undefined) config = { ...config, interpretations: mergeInterpretations(config.interpretations, p.interpretations, 'interpretations') };
+      if (p.config !== undefined) config = parseConfig(p.config);
+      if (p.interpretations !== undefined) config = withInterpretations(config, p.interpretations);
       let faults: Fault[] | undefined;
       if (p.faults !== undefined) {
         if (!Array.isArray(p.faults)) throw invalidRequest('faults must be an array of fault names.');
-        faults = p.faults.map((f) => {
-          if (typeof f !== 'string' || !isFault(f)) throw invalidRequest(`Unknown fault: ${JSON.stringify(f)}`);
-          return f;
-        });
+        faults = parseFaults(p.faults, (f) => invalidRequest(`Unknown fault: ${JSON.stringify(f)}`));
       }
       tenant.reset(config, faults);
       return { ok: true, faults: [...tenant.faults], interpretations: tenant.interpretations };
@@ -393,11 +380,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
 }
 
 export async function startServer(o: ServerOptions = {}): Promise<RunningServer> {
-  const faults: Fault[] = [];
-  for (const f of o.faults ?? []) {
-    if (!isFault(f)) throw new ConfigError('fault', `unknown fault ${JSON.stringify(f)}`);
-    faults.push(f);
-  }
+  const faults = parseFaults(o.faults ?? [], (f) => new ConfigError('fault', `unknown fault ${JSON.stringify(f)}`));
   const config = resolveConfig(o.config, o.interpretations);
   const testMode = o.testMode ?? false;
   const db = openDb(o.db);

@@ -168,8 +168,8 @@ export function nextId(db: Db, prefix: string): { id: string; seq: number } {
 }
 
 /** Seed a fresh database from the configuration (clients, users). Existing tenants are left as they are. */
-export function seedIfEmpty(db: Db, config: ServerConfig): boolean {
-  if (getMeta(db, 'initialized') === '1') return false;
+export function seedIfEmpty(db: Db, config: ServerConfig): void {
+  if (getMeta(db, 'initialized') === '1') return;
   db.transaction(() => {
     writeClient(db, 'native', config.native);
     writeClient(db, 'web', config.web);
@@ -177,7 +177,6 @@ export function seedIfEmpty(db: Db, config: ServerConfig): boolean {
     for (const u of config.users) ins.run(u.user_id, u.username, passwordHash(u.password));
     setMeta(db, 'initialized', '1');
   })();
-  return true;
 }
 
 export function wipe(db: Db): void {

@@ -104,15 +104,13 @@ export interface AuthorizeInput {
   ip: string;
 }
 
+/** What the HTTP answer needs; who logged in, whether a session was made and the reason travel in the Effects. */
 export type AuthorizeResult =
   | OAuthFailure
   | {
       ok: true;
       kind: 'code';
       redirect: string;
-      sessionId: string;
-      userId: string;
-      sessionCreated: boolean;
       /** new session cookie value to set (undefined: leave as is) */
       setSessionCookie?: string;
       clearSttCookie: boolean;
@@ -120,7 +118,6 @@ export type AuthorizeResult =
   | {
       ok: true;
       kind: 'login_required';
-      reason: Reason;
       /** the login page, or (prompt=none) the redirect_uri with error=login_required */
       redirect: string;
       clearSessionCookie: boolean;
@@ -246,7 +243,7 @@ export class Tenant {
     familyId: string | null,
     fam: Omit<FamilyRow, 'id' | 'seq' | 'status' | 'created_at' | 'revoked_at' | 'revoked_reason'>,
     fx: Effects,
-  ): { value: string; id: string } {
+  ): string {
     const { id, seq } = nextId(this.db, 'rt');
     const now = this.now();
     let famId = familyId;
@@ -264,7 +261,7 @@ export class Tenant {
       .prepare(`INSERT INTO refresh_tokens(id, seq, family_id, token_hash, status, created_at) VALUES (?, ?, ?, ?, 'active', ?)`)
       .run(id, seq, famId, sha256(value), now);
     fx.issued.refreshTokens.push(id);
-    return { value, id };
+    return value;
   }
 
   private createSession(
@@ -341,16 +338,15 @@ export class Tenant {
    * Revoke a session. `rts` says which refresh tokens issued to it die with it: 'online' (R27: those issued
    * online), 'all' (A19 'always' reading of the admin endpoint), 'none'.
    */
-  private revokeSession(id: string, reason: string, fx: Effects, rts: 'online' | 'all' | 'none'): boolean {
+  private revokeSession(id: string, reason: string, fx: Effects, rts: 'online' | 'all' | 'none'): void {
     const r = this.db.prepare(`UPDATE sessions SET status = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ? AND status = 'active'`).run(this.now(), reason, id);
-    if (r.changes === 0) return false;
+    if (r.changes === 0) return;
     fx.revoked.sessions.push(id);
-    if (rts === 'none') return true;
+    if (rts === 'none') return;
     const fams = this.db
       .prepare(`SELECT id FROM rt_families WHERE session_id = ? AND status = 'active' ${rts === 'online' ? 'AND online = 1' : ''} ORDER BY seq`)
       .all(id) as { id: string }[];
     for (const f of fams) this.revokeFamily(f.id, 'session_revoked', fx);
-    return true;
   }
 
   private expired(t: TransferTokenRow, now: number): boolean {
@@ -377,7 +373,7 @@ export class Tenant {
       fx.user = user.user_id;
       return {
         ok: true,
-        body: { access_token: newSecret(), refresh_token: rt.value, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, scope },
+        body: { access_token: newSecret(), refresh_token: rt, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, scope },
       };
     })();
   }
@@ -409,7 +405,6 @@ export class Tenant {
 
       const body: TokenResponse = {};
       const rotate = client.refresh_token.rotation_type === 'rotating';
-      let rotated: string | undefined;
       const now = this.now();
       // The mint's transfer token first, so that issued lists it before the rotated refresh token.
       if (p.mint) {
@@ -435,9 +430,7 @@ export class Tenant {
       }
       if (rotate) {
         this.db.prepare(`UPDATE refresh_tokens SET status = 'rotated', status_at = ? WHERE id = ?`).run(now, tok.id);
-        const rt = this.issueRefreshToken(fam.id, fam, fx);
-        rotated = rt.value;
-        body.refresh_token = rotated;
+        body.refresh_token = this.issueRefreshToken(fam.id, fam, fx);
       }
       fx.outcome = 'issued';
       fx.user = fam.user_id;
@@ -469,7 +462,7 @@ export class Tenant {
         const allowed = !gated || client.session_transfer.allow_refresh_token;
         if (allowed) {
           const online = transferBorn && client.session_transfer.enforce_online_refresh_tokens && !this.has('offline-web-refresh-tokens');
-          const rt = this.issueRefreshToken(
+          body.refresh_token = this.issueRefreshToken(
             null,
             {
               client_id: client.client_id,
@@ -483,7 +476,6 @@ export class Tenant {
             },
             fx,
           );
-          body.refresh_token = rt.value;
         }
       }
       fx.outcome = 'issued';
@@ -521,7 +513,7 @@ export class Tenant {
           if (p.organization !== undefined) q.set('organization', p.organization);
           redirect = `/login?${q.toString()}`;
         }
-        return { ok: true, kind: 'login_required', reason, redirect, clearSessionCookie, clearSttCookie };
+        return { ok: true, kind: 'login_required', redirect, clearSessionCookie, clearSttCookie };
       };
       const loggedIn = (session: SessionRow, created: boolean, cookie: string | undefined, clearSttCookie: boolean, viaTransfer: boolean): AuthorizeResult => {
         fx.outcome = 'logged_in';
@@ -529,7 +521,7 @@ export class Tenant {
         fx.user = session.user_id;
         fx.sessionCreated = created;
         const redirect = this.issueCode(client.client_id, p.redirectUri, session, p.scope, p.state, viaTransfer);
-        return { ok: true, kind: 'code', redirect, sessionId: session.id, userId: session.user_id, sessionCreated: created, setSessionCookie: cookie, clearSttCookie };
+        return { ok: true, kind: 'code', redirect, setSessionCookie: cookie, clearSttCookie };
       };
 
       const existing = this.sessionByCookie(p.sessionCookie);
@@ -668,54 +660,56 @@ export class Tenant {
 
   // ---------------------------------------------------------------- revocation endpoints
 
-  /** POST /oauth/revoke: the token's family is revoked, then the cascade rules run (R26). */
-  revokeRefreshToken(p: { clientId: string; token: string }, fx: Effects): { ok: true; already: boolean; known: boolean } | OAuthFailure {
+  /**
+   * POST /oauth/revoke: the token's family is revoked, then the cascade rules run (R26). Unknown, already
+   * revoked and newly revoked tokens all get the same 200; the effects tell them apart.
+   */
+  revokeRefreshToken(p: { clientId: string; token: string }, fx: Effects): { ok: true } | OAuthFailure {
     return this.db.transaction(() => {
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
       const tok = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.token)) as RefreshTokenRow | undefined;
       const fam = tok ? this.family(tok.family_id) : undefined;
-      if (!tok || !fam) return { ok: true as const, already: false, known: false }; // RFC 7009: unknown tokens are not an error
+      if (!tok || !fam) return { ok: true as const }; // RFC 7009: unknown tokens are not an error
       if (fam.client_id !== client.client_id) return fail(403, 'unauthorized_client', 'The token was not issued to this client.');
       if (fam.status === 'revoked') {
         fx.outcome = 'rejected';
         fx.reason = 'refresh_token_revoked';
-        return { ok: true as const, already: true, known: true };
+        return { ok: true as const };
       }
       this.revokeFamily(fam.id, 'revoked', fx);
       fx.outcome = 'revoked';
-      return { ok: true as const, already: false, known: true };
+      return { ok: true as const };
     })();
   }
 
   /** GET /v2/logout: ends the browser's session; the online-refresh-token rule runs (R27). */
-  logout(sessionCookie: string | undefined, fx: Effects): { sessionId?: string } {
-    return this.db.transaction(() => {
+  logout(sessionCookie: string | undefined, fx: Effects): void {
+    this.db.transaction(() => {
       const s = this.sessionByCookie(sessionCookie);
       if (!s) {
         fx.outcome = 'ok';
         fx.reason = 'no_session';
-        return {};
+        return;
       }
       this.revokeSession(s.id, 'logout', fx, 'online');
       fx.outcome = 'revoked';
-      return { sessionId: s.id };
     })();
   }
 
-  /** POST /api/v2/sessions/{id}/revoke. */
-  adminRevokeSession(id: string, fx: Effects): 'revoked' | 'already' | 'not_found' {
+  /** POST /api/v2/sessions/{id}/revoke. False when there is no such session; an already revoked one is found. */
+  adminRevokeSession(id: string, fx: Effects): boolean {
     return this.db.transaction(() => {
       const s = this.sessionById(id);
-      if (!s) return 'not_found' as const;
+      if (!s) return false;
       if (s.status !== 'active') {
         fx.outcome = 'ok';
         fx.reason = 'session_revoked';
-        return 'already' as const;
+        return true;
       }
       this.revokeSession(id, 'admin_revoke', fx, this.interpretations.A19 === 'always' ? 'all' : 'online');
       fx.outcome = 'revoked';
-      return 'revoked' as const;
+      return true;
     })();
   }
 

@@ -1,18 +1,34 @@
 // A small Auth0-shaped HTTP client for the reference server's own tests (and a starting point for an adapter):
 // one cookie jar per browser, the browser's network sent as `auth0-forwarded-for` (test mode).
 
+import type { RotationType } from './config.js';
+import type { Effects } from './tenant.js';
+
+export type { Effects };
+
 export const NETWORKS = { home: '198.51.100.7', cafe: '198.51.100.99', mobile: '203.0.113.20' } as const;
 export const REDIRECT_URI = 'http://web.example/callback';
 
-export interface Effects {
-  issued: { refreshTokens: string[]; transferTokens: string[]; sessions: string[] };
-  revoked: { refreshTokens: string[]; sessions: string[]; transferTokens: string[] };
-  consumed: string[];
-  outcome?: string;
-  reason?: string;
-  session?: string;
-  user?: string;
-  sessionCreated?: boolean;
+export interface N2wOptions {
+  native?: Record<string, unknown>;
+  web?: Record<string, unknown>;
+  rotation?: RotationType;
+}
+
+/**
+ * A configuration (MODEL.md §2 shape) where N2W is switched on: the native app mints, the web app takes the
+ * token by cookie and query and gives refresh tokens. `native` and `web` add to or override session_transfer.
+ */
+export function n2wConfig(over: N2wOptions = {}) {
+  return {
+    native: {
+      session_transfer: { can_create_session_transfer_token: true, ...over.native },
+      refresh_token: { rotation_type: over.rotation ?? 'non-rotating' },
+    },
+    web: {
+      session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, ...over.web },
+    },
+  };
 }
 
 export interface Reply {
@@ -101,16 +117,13 @@ export class Kit {
     readonly domain = 'n2w.test',
   ) {}
 
+  /** A new browser; also the native app's HTTP stack, which keeps no cookies between requests. */
   browser(ip: string = NETWORKS.home): Browser {
     return new Browser(this.url, ip);
   }
 
-  private app(ip: string): Browser {
-    return new Browser(this.url, ip);
-  }
-
   async nativeLogin(user: string, ip: string = NETWORKS.home, organization?: string): Promise<{ rt: string; reply: Reply }> {
-    const reply = await this.app(ip).form('/oauth/token', {
+    const reply = await this.browser(ip).form('/oauth/token', {
       grant_type: 'password',
       client_id: this.nativeId,
       username: user,
@@ -122,7 +135,7 @@ export class Kit {
   }
 
   mint(rt: string, ip: string = NETWORKS.home, clientId = this.nativeId): Promise<Reply> {
-    return this.app(ip).form('/oauth/token', {
+    return this.browser(ip).form('/oauth/token', {
       grant_type: 'refresh_token',
       client_id: clientId,
       refresh_token: rt,
@@ -138,11 +151,11 @@ export class Kit {
   }
 
   refresh(rt: string, clientId = this.nativeId): Promise<Reply> {
-    return this.app(NETWORKS.home).form('/oauth/token', { grant_type: 'refresh_token', client_id: clientId, refresh_token: rt });
+    return this.browser().form('/oauth/token', { grant_type: 'refresh_token', client_id: clientId, refresh_token: rt });
   }
 
   revoke(rt: string, clientId = this.nativeId): Promise<Reply> {
-    return this.app(NETWORKS.home).form('/oauth/revoke', { client_id: clientId, token: rt });
+    return this.browser().form('/oauth/revoke', { client_id: clientId, token: rt });
   }
 
   authorize(b: Browser, o: AuthorizeOptions = {}): Promise<Reply> {
@@ -168,7 +181,7 @@ export class Kit {
   }
 
   exchange(code: string, clientId = this.webId): Promise<Reply> {
-    return this.app(NETWORKS.home).form('/oauth/token', { grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: REDIRECT_URI });
+    return this.browser().form('/oauth/token', { grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: REDIRECT_URI });
   }
 
   /** /authorize, then the code exchange when a code came back. */
@@ -176,6 +189,15 @@ export class Kit {
     const auth = await this.authorize(b, o);
     const code = this.codeOf(auth);
     return { auth, tokens: code ? await this.exchange(code) : undefined };
+  }
+
+  /** A transfer-token login: alice logs in natively, mints, and a new browser redeems asking offline_access (throws unless it logs in). */
+  async transferSession(): Promise<{ rt: string; b: Browser; webRt: string }> {
+    const { rt } = await this.nativeLogin('alice');
+    const b = this.browser();
+    const { auth, tokens } = await this.authorizeAndExchange(b, { stt: await this.stt(rt), offline: true });
+    if (auth.outcome !== 'logged_in') throw new Error(`transfer login failed: ${auth.status} ${auth.outcome} ${auth.reason}`);
+    return { rt, b, webRt: tokens!.body.refresh_token as string };
   }
 
   /** Interactive login on the login page; with offline, the code is exchanged and the reply carries the tokens. */
@@ -197,24 +219,24 @@ export class Kit {
   }
 
   adminRevokeSession(id: string): Promise<Reply> {
-    return this.app(NETWORKS.home).request(`/api/v2/sessions/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
+    return this.browser().request(`/api/v2/sessions/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
   }
 
   patchClient(id: string, body: unknown): Promise<Reply> {
-    return this.app(NETWORKS.home).json(`/api/v2/clients/${encodeURIComponent(id)}`, 'PATCH', body);
+    return this.browser().json(`/api/v2/clients/${encodeURIComponent(id)}`, 'PATCH', body);
   }
 
   async state(): Promise<State> {
-    const r = await this.app(NETWORKS.home).request('/test/state');
+    const r = await this.browser().request('/test/state');
     return r.body as unknown as State;
   }
 
   advance(seconds: number): Promise<Reply> {
-    return this.app(NETWORKS.home).json('/test/clock', 'POST', { seconds });
+    return this.browser().json('/test/clock', 'POST', { seconds });
   }
 
   reset(body: unknown = {}): Promise<Reply> {
-    return this.app(NETWORKS.home).json('/test/reset', 'POST', body);
+    return this.browser().json('/test/reset', 'POST', body);
   }
 }
 
