@@ -1,9 +1,10 @@
 // conformance/adapter.ts: what the conformance harness drives. An adapter turns the model's events
 // (MODEL.md §3) into calls on a real implementation and answers each with an observation in MODEL.md §4's
 // vocabulary: artifact ids `rt1, stt1, s1` counted per kind in order of creation, as the model counts them.
+// The contract fields an observation is compared on, and their projection, are defined here too.
 import type { Config, Interpretations } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
-import type { Observation } from '../machines/observation.js';
+import { REASONS, type Observation, type Outcome, type Reason } from '../machines/observation.js';
 import type { Population } from '../machines/world.js';
 
 /** One HTTP request and its response, kept for traces. Bodies are text (JSON or a form as sent). */
@@ -29,6 +30,41 @@ export interface AdapterSetup {
 /** Contract fields of an observation (MODEL.md §4) that the harness compares. */
 export const CONTRACT_FIELDS = ['outcome', 'reason', 'user', 'session', 'sessionCreated', 'issued', 'revoked', 'consumed'] as const;
 export type ContractField = (typeof CONTRACT_FIELDS)[number];
+
+/** An observation's contract fields as they are compared: absent is null, id lists are sorted. */
+export interface ContractView extends Record<ContractField, unknown> {
+  outcome: Outcome;
+  /** a reason outside MODEL.md §4's fixed vocabulary (e.g. `already_revoked` with `ok`) is an extension: null */
+  reason: Reason | null;
+  user: string | null;
+  session: string | null;
+  sessionCreated: boolean | null;
+  issued: string[];
+  revoked: { refreshTokens: string[]; sessions: string[]; transferTokens: string[] };
+  consumed: string[];
+}
+
+const REASON_SET = new Set<string>(REASONS);
+// Lists may be missing from an observation a user's adapter builds; they count as empty.
+const sorted = (xs: readonly string[] | undefined) => [...(xs ?? [])].sort();
+
+// The suite `n2w paths --emit vitest` writes (conformance/cli.ts) carries its own copy of this projection,
+// as it runs in the user's project without this one: a change here goes there too (contract-view.test.ts).
+export function contractView(o: Observation): ContractView {
+  return {
+    outcome: o.outcome,
+    reason: o.reason !== undefined && REASON_SET.has(o.reason) ? (o.reason as Reason) : null,
+    user: o.user ?? null,
+    session: o.session ?? null,
+    sessionCreated: o.sessionCreated ?? null,
+    issued: sorted(o.issued),
+    revoked: { refreshTokens: sorted(o.revoked.refreshTokens), sessions: sorted(o.revoked.sessions), transferTokens: sorted(o.revoked.transferTokens) },
+    consumed: sorted(o.consumed),
+  };
+}
+
+/** Whether two views agree on one contract field. */
+export const sameField = (f: ContractField, a: ContractView, b: ContractView): boolean => JSON.stringify(a[f]) === JSON.stringify(b[f]);
 
 export interface AdapterStep {
   observation: Observation;

@@ -1,16 +1,17 @@
 // conformance/cli.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { z } from 'zod';
 import {
   configSchema, configToInput, interpretationsSchema, resolveConfig, resolveInterpretations, type ConfigInput,
 } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
-import { REASONS, type Observation } from '../machines/observation.js';
+import { REASONS } from '../machines/observation.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
-import { CONTRACT_FIELDS, loadAdapterModule, type Adapter } from './adapter.js';
+import { EXIT, InputError } from '../cli/errors.js';
+import { parseWith, readJson } from '../cli/input.js';
+import { CONTRACT_FIELDS, contractView, loadAdapterModule, type Adapter, type ContractView } from './adapter.js';
 import { conform, describeTrace, replayTrace, type ConformReport, type NamedPath, type Trace } from './harness.js';
 import { createHttpAdapter } from './http-adapter.js';
 import { KNOWN_DIVERGENCES, type KnownDivergence } from './known.js';
@@ -27,29 +28,17 @@ export const CONFORMANCE_DEFAULT_CONFIG: ConfigInput = {
   web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'] } },
 };
 
-export class BadInput extends Error {}
-
 /** A config file: MODEL.md §2 JSON (optionally with `interpretations` and `world`), or a §7 scenario. */
 export async function loadSetting(file?: string): Promise<Setting> {
   if (!file) return makeSetting(resolveConfig(CONFORMANCE_DEFAULT_CONFIG), resolveInterpretations(), DEFAULT_POPULATION);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new BadInput(`${file}: ${(e as Error).message}`);
-  }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new BadInput(`${file}: expected a JSON object`);
+  const doc = readJson(file);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a JSON object`);
   const d = doc as Record<string, unknown>;
   const cfgDoc = 'config' in d ? d.config : d;
-  const parse = <T>(schema: z.ZodType<T>, v: unknown, what: string): T => {
-    const r = schema.safeParse(v);
-    if (!r.success) throw new BadInput(`${file}: ${what}: ${r.error.issues.map((i) => `${[what, ...i.path].join('.')}: ${i.message}`).join('; ')}`);
-    return r.data;
-  };
-  const config = resolveConfig(parse(configSchema, cfgDoc ?? {}, 'config'));
-  const interpretations = resolveInterpretations(parse(interpretationsSchema, d.interpretations ?? (cfgDoc as Record<string, unknown> | undefined)?.interpretations ?? {}, 'interpretations'));
+  const config = resolveConfig(parseWith(configSchema, cfgDoc ?? {}, `${file}: config`));
+  const interpretations = resolveInterpretations(parseWith(interpretationsSchema, d.interpretations ?? (cfgDoc as Record<string, unknown> | undefined)?.interpretations ?? {}, `${file}: interpretations`));
   const world = d.world ?? (cfgDoc as Record<string, unknown> | undefined)?.world;
-  const population: Population = world === undefined ? DEFAULT_POPULATION : parse(populationSchema, world, 'world') as Population;
+  const population: Population = world === undefined ? DEFAULT_POPULATION : parseWith(populationSchema, world, `${file}: world`) as Population;
   return makeSetting(config, interpretations, population);
 }
 
@@ -80,30 +69,30 @@ export interface ConformFlags {
   replay?: string;
 }
 
-/** Exit codes: 0 conformant, 1 divergence, 2 bad input, 3 harness error (server down, timeout). */
+/** Exit codes (cli/errors.ts): 0 conformant, 1 divergence (as a failing property), 2 bad input, 3 harness error (server down, timeout). */
 export async function conformCommand(flags: ConformFlags): Promise<number> {
   if (flags.replay) return replayCommand(flags);
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const fail = (l: string) => (flags.print ? flags.print(l) : process.stderr.write(`${l}\n`));
-  if (!flags.url && !flags.adapter) { fail('n2w conform: give --url URL (an Auth0-shaped server) or --adapter FILE'); return 2; }
-  if (flags.url && flags.adapter) { fail('n2w conform: give --url or --adapter, not both'); return 2; }
+  if (!flags.url && !flags.adapter) { fail('n2w conform: give --url URL (an Auth0-shaped server) or --adapter FILE'); return EXIT.badInput; }
+  if (flags.url && flags.adapter) { fail('n2w conform: give --url or --adapter, not both'); return EXIT.badInput; }
   for (const [k, v] of [['runs', flags.runs], ['maxSteps', flags.maxSteps]] as const) {
-    if (!Number.isInteger(v) || v < 0) { fail(`n2w conform: --${k} must be a non-negative integer, got ${v}`); return 2; }
+    if (!Number.isInteger(v) || v < 0) { fail(`n2w conform: --${k} must be a non-negative integer, got ${v}`); return EXIT.badInput; }
   }
-  if (!Number.isInteger(flags.seed)) { fail(`n2w conform: --seed must be an integer, got ${flags.seed}`); return 2; }
+  if (!Number.isInteger(flags.seed)) { fail(`n2w conform: --seed must be an integer, got ${flags.seed}`); return EXIT.badInput; }
   let setting: Setting;
   let adapter: Adapter;
   try {
     setting = await loadSetting(flags.config);
     if (flags.url) {
-      try { new URL(flags.url); } catch { throw new BadInput(`--url: not a URL: ${flags.url}`); }
+      try { new URL(flags.url); } catch { throw new InputError(`--url: not a URL: ${flags.url}`); }
       adapter = createHttpAdapter({ baseUrl: flags.url });
     } else {
-      try { adapter = await loadAdapterModule(flags.adapter!); } catch (e) { throw new BadInput(`--adapter ${flags.adapter}: ${(e as Error).message}`); }
+      try { adapter = await loadAdapterModule(flags.adapter!); } catch (e) { throw new InputError(`--adapter ${flags.adapter}: ${(e as Error).message}`); }
     }
   } catch (e) {
     fail(`n2w conform: ${(e as Error).message}`);
-    return 2;
+    return EXIT.badInput;
   }
   const known: readonly KnownDivergence[] = flags.known === false ? [] : KNOWN_DIVERGENCES;
   const paths = allPaths(setting);
@@ -138,7 +127,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
       print(`  trace: ${traceFile}`);
     }
   }
-  return report.kind === 'conformant' ? 0 : report.kind === 'divergence' ? 1 : 3;
+  return report.kind === 'conformant' ? EXIT.ok : report.kind === 'divergence' ? EXIT.propertyFailed : EXIT.internal;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,20 +144,7 @@ export interface PathsFlags {
   print?: (line: string) => void;
 }
 
-/** What the generated suite compares: the contract fields, arrays sorted, extension reasons dropped. */
-export function contractView(o: Observation): Record<string, unknown> {
-  const reasons = new Set<string>(REASONS);
-  return {
-    outcome: o.outcome,
-    reason: o.reason !== undefined && reasons.has(o.reason) ? o.reason : null,
-    user: o.user ?? null, session: o.session ?? null, sessionCreated: o.sessionCreated ?? null,
-    issued: [...o.issued].sort(),
-    revoked: { refreshTokens: [...o.revoked.refreshTokens].sort(), sessions: [...o.revoked.sessions].sort(), transferTokens: [...o.revoked.transferTokens].sort() },
-    consumed: [...o.consumed].sort(),
-  };
-}
-
-interface EmittedStep { event: ModelEvent; expected: Record<string, unknown>; alternatives?: { known: string; expected: Record<string, unknown> }[] }
+interface EmittedStep { event: ModelEvent; expected: ContractView; alternatives?: { known: string; expected: ContractView }[] }
 
 /** The model's expected observations for each path (cut before a known `cut` divergence). */
 export function expectedSteps(setting: Setting, path: NamedPath, known: readonly KnownDivergence[] = KNOWN_DIVERGENCES): EmittedStep[] {
@@ -191,9 +167,9 @@ export function expectedSteps(setting: Setting, path: NamedPath, known: readonly
 
 export async function pathsCommand(flags: PathsFlags): Promise<number> {
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
-  if (flags.emit !== 'vitest') { print(`n2w paths: --emit ${String(flags.emit)} is not supported (vitest)`); return 2; }
+  if (flags.emit !== 'vitest') { print(`n2w paths: --emit ${String(flags.emit)} is not supported (vitest)`); return EXIT.badInput; }
   let setting: Setting;
-  try { setting = await loadSetting(flags.config); } catch (e) { print(`n2w paths: ${(e as Error).message}`); return 2; }
+  try { setting = await loadSetting(flags.config); } catch (e) { print(`n2w paths: ${(e as Error).message}`); return EXIT.badInput; }
   const outDir = resolve(flags.out);
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, flags.file ?? 'n2w-conformance.test.ts');
@@ -205,6 +181,8 @@ export async function pathsCommand(flags: PathsFlags): Promise<number> {
   const paths = allPaths(setting);
   const emitted = paths.map((p) => ({ name: p.name, covers: p.covers ?? [], steps: expectedSteps(setting, p) })).filter((p) => p.steps.length > 0);
   const setup = { config: setting.config, interpretations: setting.interpretations, population: setting.population };
+  // The suite's `view` is its own copy of adapter.ts's contractView, as it runs without this package;
+  // contract-view.test.ts checks that the two agree.
   const src = `// Generated by \`n2w paths --emit vitest\`: the model's expected observations (MODEL.md §4) for ${emitted.length} paths
 // that drive every refresh token, transfer token and session through every state and transition of its
 // lifecycle machine (xstate/graph), each under every cause the model knows. Commit it; regenerate it when
@@ -257,34 +235,34 @@ describe('n2w conformance: lifecycle paths', () => {
 `;
   await writeFile(file, src);
   print(`n2w paths: wrote ${emitted.length} tests to ${file} (adapter: ${importPath})`);
-  return 0;
+  return EXIT.ok;
 }
 
 /** `n2w conform --replay TRACE`: the saved trace's steps, on the model and the implementation again. */
 async function replayCommand(flags: ConformFlags): Promise<number> {
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const fail = (l: string) => (flags.print ? flags.print(l) : process.stderr.write(`${l}\n`));
-  if (!flags.url && !flags.adapter) { fail('n2w conform --replay: give --url URL or --adapter FILE to replay against'); return 2; }
+  if (!flags.url && !flags.adapter) { fail('n2w conform --replay: give --url URL or --adapter FILE to replay against'); return EXIT.badInput; }
   let trace: Trace;
   let adapter: Adapter;
   try {
-    trace = JSON.parse(await readFile(flags.replay!, 'utf8')) as Trace;
-    if (!Array.isArray(trace?.steps) || typeof trace.config !== 'object') throw new BadInput(`${flags.replay}: steps, config: expected a trace written by n2w conform`);
+    trace = readJson(flags.replay!) as Trace;
+    if (!Array.isArray(trace?.steps) || typeof trace.config !== 'object') throw new InputError(`${flags.replay}: steps, config: expected a trace written by n2w conform`);
     adapter = flags.url ? createHttpAdapter({ baseUrl: flags.url }) : await loadAdapterModule(flags.adapter!);
   } catch (e) {
     fail(`n2w conform: ${(e as Error).message}`);
-    return 2;
+    return EXIT.badInput;
   }
   try {
     const r = await replayTrace(trace, adapter, flags.known === false ? [] : KNOWN_DIVERGENCES);
     const saved = trace.divergence ? `divergence at step ${trace.divergence.step} (${trace.divergence.fields.join(', ')})` : `error at step ${trace.error?.step}`;
     if (r.kind === 'divergence') {
       print(`n2w conform --replay: reproduced: divergence at step ${r.divergence.step} on ${r.divergence.fields.join(', ')} (saved: ${saved})`);
-      return 1;
+      return EXIT.propertyFailed;
     }
-    if (r.kind === 'error') { print(`n2w conform --replay: harness error at step ${r.step}: ${r.message}`); return 3; }
+    if (r.kind === 'error') { print(`n2w conform --replay: harness error at step ${r.step}: ${r.message}`); return EXIT.internal; }
     print(`n2w conform --replay: not reproduced: all ${trace.steps.length} steps now match the model (saved: ${saved})`);
-    return 0;
+    return EXIT.ok;
   } finally {
     await adapter.close?.().catch(() => undefined);
   }

@@ -4,48 +4,30 @@
 import fc from 'fast-check';
 import { configToInput, type ConfigInput, type Interpretations } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
-import { REASONS, type Observation } from '../machines/observation.js';
+import type { Observation } from '../machines/observation.js';
 import { createModel, referenceError, type Model } from '../machines/step.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import type { Population, World } from '../machines/world.js';
 import { decodeChoice, sequenceArbitrary, type Sequence } from '../engine/generate.js';
-import { CONTRACT_FIELDS, HarnessError, type Adapter, type AdapterSetup, type ContractField, type HttpExchange } from './adapter.js';
-import type { KnownDivergence, StepContext } from './known.js';
+import {
+  CONTRACT_FIELDS, contractView, HarnessError, sameField, type Adapter, type AdapterSetup, type ContractField, type HttpExchange,
+} from './adapter.js';
+import { explainedFields, type KnownDivergence, type StepContext } from './known.js';
 
 // ---------------------------------------------------------------------------------------------
 // Comparison
-
-const REASON_SET = new Set<string>(REASONS);
-/** Reasons outside MODEL.md §4's fixed vocabulary (e.g. `already_revoked` with `ok`) are extensions: not compared. */
-const contractReason = (o: Observation): string | null => (o.reason !== undefined && REASON_SET.has(o.reason) ? o.reason : null);
-const set = (xs: readonly string[] | undefined) => JSON.stringify([...(xs ?? [])].sort());
-
-function fieldEqual(f: ContractField, m: Observation, i: Observation): boolean {
-  switch (f) {
-    case 'outcome': return m.outcome === i.outcome;
-    case 'reason': return contractReason(m) === contractReason(i);
-    case 'user': return (m.user ?? null) === (i.user ?? null);
-    case 'session': return (m.session ?? null) === (i.session ?? null);
-    case 'sessionCreated': return (m.sessionCreated ?? null) === (i.sessionCreated ?? null);
-    case 'issued': return set(m.issued) === set(i.issued);
-    case 'revoked': return set(m.revoked.refreshTokens) === set(i.revoked.refreshTokens) && set(m.revoked.sessions) === set(i.revoked.sessions)
-      && set(m.revoked.transferTokens) === set(i.revoked.transferTokens);
-    case 'consumed': return set(m.consumed) === set(i.consumed);
-  }
-}
 
 /**
  * The contract fields on which two observations differ, less those the adapter could not observe and those
  * a known divergence explains. Extension fields (rules, expired, transferTokenIgnored, ...) are not compared.
  */
-export function compareObservations(model: Observation, impl: Observation, unobserved: readonly ContractField[] = [], ctx?: Omit<StepContext, 'model' | 'implementation'>, known: readonly KnownDivergence[] = []): ContractField[] {
-  const out: ContractField[] = [];
-  for (const f of CONTRACT_FIELDS) {
-    if (unobserved.includes(f) || fieldEqual(f, model, impl)) continue;
-    if (ctx && known.some((k) => k.explains?.({ ...ctx, model, implementation: impl }, f))) continue;
-    out.push(f);
-  }
-  return out;
+export function compareObservations(model: Observation, impl: Observation, unobserved: readonly ContractField[] = [], ctx?: Omit<StepContext, 'model'>, known: readonly KnownDivergence[] = []): ContractField[] {
+  const m = contractView(model);
+  const i = contractView(impl);
+  const differing = CONTRACT_FIELDS.filter((f) => !unobserved.includes(f) && !sameField(f, m, i));
+  if (differing.length === 0 || !ctx) return differing;
+  const explained = new Set(known.flatMap((k) => explainedFields(k, { ...ctx, model }, i)));
+  return differing.filter((f) => !explained.has(f));
 }
 
 // ---------------------------------------------------------------------------------------------
