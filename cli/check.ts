@@ -36,7 +36,7 @@ export interface CheckFlags extends EngineFlags {
   maxSteps: number;
   seed: number;
   scope: string;
-  depth: number;
+  depth?: number;
   explore: boolean;
 }
 
@@ -62,7 +62,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   if (!flags.explore && flags.runs === 0) throw new InputError('--no-explore with --runs 0 leaves no engine to run');
   const opts = engineOptions(flags, {
     random: flags.runs > 0 ? { runs: flags.runs, maxSteps: flags.maxSteps, seed: flags.seed } : null,
-    explorer: flags.explore ? { scope: scopeName(flags.scope), depth: positiveDepth(flags.depth) } : null,
+    explorer: flags.explore ? { scope: scopeName(flags.scope), depth: flags.depth === undefined ? SCOPES[flags.scope].depth : positiveDepth(flags.depth) } : null,
   });
   return run(flags, opts, selectConfigurations(flags, 'space'));
 }

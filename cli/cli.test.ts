@@ -81,7 +81,7 @@ describe('n2w check on one configuration, and n2w replay', () => {
 
   it('holds every spec rule (exit 0) and reports the failing goals with their scope', () => {
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/explorer: every world of scope smoke up to depth 5 \([\d,]+ distinct states/);
+    expect(first.out).toMatch(/explorer: every world of scope default up to depth 6 \([\d,]+ distinct states/);
     expect(first.out).toMatch(/random: 200 sequences of up to 12 steps/);
     expect(first.out).toContain('no violation of the');
     const report = JSON.parse(readFileSync(join(out1, 'report.json'), 'utf8'));

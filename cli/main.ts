@@ -33,12 +33,12 @@ const engineFlags = (cmd: Command) => cmd
   .option('--json', 'print the report JSON instead of the summary');
 
 engineFlags(program.command('check')
-  .description('Check every spec rule and security goal with both engines (the explorer on a small scope, then random sequences), over the whole configuration space or one configuration, and write reports/.'))
+  .description('Check every spec rule and security goal with both engines (the explorer on a bounded scope, then random sequences), over the whole configuration space or one configuration, and write reports/.'))
   .addOption(intOption('--runs <n>', 'random sequences per configuration (0: no random engine)', 300))
   .addOption(intOption('--max-steps <n>', 'steps per random sequence at most', 12))
   .addOption(intOption('--seed <n>', 'seed of the random engine', 20261129))
-  .option('--scope <name>', 'the explorer\'s scope (explorer/scopes.ts)', 'smoke')
-  .addOption(intOption('--depth <k>', 'the explorer\'s depth', 5))
+  .option('--scope <name>', 'the explorer\'s scope: smoke, default or deep (explorer/scopes.ts)', 'default')
+  .addOption(new Option('--depth <k>', 'the explorer\'s depth (default: the scope\'s)').argParser(parseNat))
   .option('--no-explore', 'leave the explorer out')
   .option('--out <dir>', 'where to write the report', 'reports')
   .addHelpText('after', `

@@ -53,7 +53,7 @@ export function renderReport(r: Report): string {
     '',
     `Scope: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''} (${s.source}), interpretations ${describeInterpretations(s.interpretations)}, ${s.population === 'default' ? 'the default world' : 'a custom world'}.`,
     '',
-    ...(s.explorer ? [`- Explorer: every world of scope \`${s.explorer.scope}\` up to depth ${s.explorer.depth}, breadth first (${fmt(s.explorer.states)} distinct states and ${fmt(s.explorer.transitions)} transitions, summed over the configurations; configurations the scope cannot tell apart share one exploration); its counterexamples are shortest within that scope.`] : []),
+    ...(s.explorer ? [`- Explorer: every world of scope \`${s.explorer.scope}\` up to depth ${s.explorer.depth}, breadth first (${fmt(s.explorer.states)} distinct states and ${fmt(s.explorer.transitions)} transitions, summed over the configurations, each configuration's own; configurations the scope cannot tell apart share one exploration, and families of configurations are searched together); its counterexamples are shortest within that scope.`] : []),
     ...(s.random ? [`- Random engine: seed ${s.random.seed}, ${s.random.runsPerConfiguration} sequences per configuration of up to ${s.random.maxSteps} steps (${fmt(s.random.sequences)} sequences, ${fmt(s.random.steps)} steps in all).`] : []),
     '',
     'Neither engine proves anything: "no violation" below means none exists within the explorer\'s scope and none was found by the random sequences.',
