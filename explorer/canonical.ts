@@ -130,7 +130,7 @@ function permutations<T>(xs: readonly T[]): T[][] {
 export interface CanonicalOptions {
   /** rename ids canonically and abstract the clock (false: hash the world as it is, clock included) */
   canonical?: boolean;
-  /** reduce by the scope's device symmetry (needs canonical) */
+  /** reduce by the scope's device symmetry (needs canonical; default true, as `canonical`) */
   symmetry?: boolean;
 }
 
@@ -181,7 +181,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
 
   // device permutations: perm[k][i] = the device index that device i is renamed to
   const perms: Int32Array[] = [Int32Array.from(deviceNames.map((_, i) => i))];
-  if (canonical && opts.symmetry) {
+  if (canonical && (opts.symmetry ?? true)) {
     for (const cls of deviceSymmetry(scope, setting.population)) {
       const idx = cls.map((d) => deviceIndex.get(d)!);
       const next: Int32Array[] = [];
