@@ -322,8 +322,8 @@ function sameItems<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => bo
 
 const EVENT_CLASSES = ['AUTHORIZE+token', 'AUTHORIZE', 'MINT_TRANSFER_TOKEN', 'REFRESH', 'other'] as const;
 type EventClass = 0 | 1 | 2 | 3 | 4;
-export const PLAIN_AUTHORIZE_CLASS = 1; // classes 0 and 1: the /authorize events
-export const eventClass = (e: ModelEvent): EventClass =>
+const PLAIN_AUTHORIZE_CLASS = 1; // classes 0 and 1: the /authorize events
+const eventClass = (e: ModelEvent): EventClass =>
   e.type === 'AUTHORIZE' ? (e.transferToken !== undefined ? 0 : 1) : e.type === 'MINT_TRANSFER_TOKEN' ? 2 : e.type === 'REFRESH' ? 3 : 4;
 const SAMPLE_EVENTS: Record<(typeof EVENT_CLASSES)[number], ModelEvent> = {
   'AUTHORIZE+token': { type: 'AUTHORIZE', device: 'd', transferToken: 'stt1' },
@@ -368,6 +368,23 @@ export function planProperties(relevances: readonly Relevance[]): PropertyPlan {
   const every = Object.values(AUTHORIZE_FACTS).reduce((m, b) => m | b, 0);
   for (let m = 0; m <= every; m++) plan.byFacts.push(relevances.flatMap((r, i) => (typeof r !== 'string' && (factBits(r) & m) !== 0 ? [i] : [])));
   return plan;
+}
+
+/**
+ * Calls `check` with each list of the plan that applies to a transition: `every` property when given (the
+ * transitions from the initial world), otherwise by event class, /authorize facts, novelty of the state
+ * reached, and what the observation issued or revoked. `tag` is passed through (the caller's bookkeeping).
+ */
+export function checkPlanned<T>(plan: PropertyPlan, every: readonly number[] | null, view: StepView, isNew: boolean,
+  check: (list: readonly number[], view: StepView, tag: T) => void, tag: T): void {
+  if (every !== null) { check(every, view, tag); return; }
+  const c = eventClass(view.event);
+  const o = view.observation;
+  check(plan.always[c], view, tag);
+  if (c <= PLAIN_AUTHORIZE_CLASS) check(plan.byFacts[authorizeFacts(view)], view, tag);
+  if (isNew) check(plan.isNew[c], view, tag);
+  if (o.issued.length > 0) check(plan.issued[c], view, tag);
+  if (o.revoked.sessions.length > 0 || o.revoked.refreshTokens.length > 0) check(plan.revoked[c], view, tag);
 }
 
 /**
@@ -440,11 +457,11 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   const statesByDepth = [1];
 
   /** Calls the listed properties on the view; records the first violation of each. */
-  const check = (list: readonly number[], view: StepView, parent: number, event: ModelEvent) => {
+  const check = (list: readonly number[], view: StepView, parent: number) => {
     for (let j = 0; j < list.length; j++) {
       const i = list[j];
       if (found[slot[i]] !== null) continue;
-      if (checks[i].check(view) !== null) { found[slot[i]] = { parent, event }; unfound--; }
+      if (checks[i].check(view) !== null) { found[slot[i]] = { parent, event: view.event }; unfound--; }
     }
   };
 
@@ -493,17 +510,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
           previous = result;
           previousType = event.type;
         }
-        if (unfound > 0) {
-          if (fromInitial) check(everyProperty, view, parentId, event);
-          else {
-            const c = eventClass(event);
-            check(plan.always[c], view, parentId, event);
-            if (c <= PLAIN_AUTHORIZE_CLASS) check(plan.byFacts[authorizeFacts(view)], view, parentId, event);
-            if (isNew) check(plan.isNew[c], view, parentId, event);
-            if (observation.issued.length > 0) check(plan.issued[c], view, parentId, event);
-            if (observation.revoked.sessions.length > 0 || observation.revoked.refreshTokens.length > 0) check(plan.revoked[c], view, parentId, event);
-          }
-        }
+        if (unfound > 0) checkPlanned(plan, fromInitial ? everyProperty : null, view, isNew, check, parentId);
         if (isNew) {
           parents.push(states, parentId, k);
           if (depth + 1 < depthBound) { next.push(after); nextIds.push(states); }

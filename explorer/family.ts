@@ -19,12 +19,12 @@ import type { Config, Interpretations } from '../machines/config.js';
 import type { Population, World } from '../machines/world.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel, type Model, type StepResult } from '../machines/step.js';
-import { authorizeFacts, type Property, type StepView } from '../properties/property.js';
+import type { Property, StepView } from '../properties/property.js';
 import { COVERAGE_ITEMS, emptyCoverage, recordOutcomeRow, recordStep, type Coverage, type CoverageCategory, type CoverageSink } from '../engine/coverage.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
 import { differingFields, trackedConfig, type Reads } from './config-classes.js';
 import {
-  createEnumerator, eventClass, FingerprintSet, Parents, PLAIN_AUTHORIZE_CLASS, planProperties, quietKeys, replayCounterexample, sameWorld,
+  checkPlanned, createEnumerator, FingerprintSet, Parents, planProperties, quietKeys, replayCounterexample, sameWorld,
   type ExploreCounterexample, type Relevance,
 } from './explore.js';
 import type { Scope } from './scopes.js';
@@ -200,17 +200,7 @@ export function exploreFamily(configs: readonly Config[], interpretations: Inter
             const known = same ? (quietSeen[quiet] & sub) === sub : likePrevious && (previousSet & sub) === sub;
             if (!known) recordStep(sink, view, result.branch);
             else if (event.type === 'AUTHORIZE') recordOutcomeRow(sink, view);
-            if ((anyUnfound & sub) !== 0) {
-              if (fromInitial) check(everyProperty, view, sub);
-              else {
-                const cls = eventClass(event);
-                check(plan.always[cls], view, sub);
-                if (cls <= PLAIN_AUTHORIZE_CLASS) check(plan.byFacts[authorizeFacts(view)], view, sub);
-                if ((fresh & sub) !== 0) check(plan.isNew[cls], view, sub);
-                if (observation.issued.length > 0) check(plan.issued[cls], view, sub);
-                if (observation.revoked.sessions.length > 0 || observation.revoked.refreshTokens.length > 0) check(plan.revoked[cls], view, sub);
-              }
-            }
+            if ((anyUnfound & sub) !== 0) checkPlanned(plan, fromInitial ? everyProperty : null, view, (fresh & sub) !== 0, check, sub);
             const A = sub & agree(r, reads.mask);
             sub &= ~A;
             addReads(A, reads.mask);
