@@ -96,8 +96,8 @@ function exploreConfigurations(configs: readonly Config[], opts: CheckOptions, o
 }
 
 /**
- * Checks configurations (a family, familyOf); `given[i]`: the exploration of configuration i, known
- * from an equivalent configuration.
+ * Checks configurations (a family: families below); `given[i]`: the exploration of configuration i,
+ * known from an equivalent configuration.
  */
 export function checkFamily(jobs: readonly { index: number; config: Config }[], opts: CheckOptions, onExploreProgress?: (p: ExploreProgress) => void, given: readonly (ExplorerPart | undefined)[] = []): (ConfigResult & { learned?: Learned })[] {
   const explored = opts.explorer ? exploreConfigurations(jobs.map((j) => j.config), opts, onExploreProgress, given) : null;
@@ -129,11 +129,11 @@ export function checkConfiguration(index: number, config: Config, opts: CheckOpt
 /**
  * The dimensions a family varies (explorer/family.ts): configurations that differ only in these are
  * explored in one search. Measured on the full space at the default scope, one thread (two such runs
- * side by side), the search of every family without reusing classes: varying binding, refresh tokens and online (12 per family)
- * 88.7 s; with methods instead of refresh tokens 114.0 s; with web minting added 77.9 s; with the
- * native cascade added 55.9 s (2,560,431 nodes for the 18,461,916 states of the 768 configurations); with
- * the native rotation instead of refresh tokens 56.2 s, instead of online 58.7 s. (Families are capped at
- * MAX_FAMILY.)
+ * side by side), the search of every family without reusing classes: varying binding, refresh tokens
+ * and online (12 per family) 88.7 s; with methods instead of refresh tokens 114.0 s; with web minting
+ * added 77.9 s; with the native cascade added 55.9 s (2,560,431 nodes for the 18,461,916 states of the
+ * 768 configurations); with the native rotation instead of refresh tokens 56.2 s, instead of online
+ * 58.7 s. (Families are capped at MAX_FAMILY.)
  */
 export const FAMILY_DIMENSIONS: readonly DimensionKey[] = ['web.enforce_device_binding', 'web.allow_refresh_token', 'web.enforce_online_refresh_tokens', 'native.enforce_cascade_revocation'];
 
