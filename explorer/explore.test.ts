@@ -8,9 +8,10 @@ import { createModel, runEvents } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { PROPERTIES, propertyById } from '../properties/index.js';
-import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage } from '../engine/coverage.js';
+import { property, type Property } from '../properties/property.js';
+import { COVERAGE_ITEMS, coverageToJson, emptyCoverage, mergeCoverage } from '../engine/coverage.js';
 import { runRandom } from '../engine/random.js';
-import { createEnumerator, explore, sameDevice, sameRefreshToken, sameSession, sameTransferToken, sameWorld } from './explore.js';
+import { createEnumerator, explore, type ExploreResult, sameDevice, sameRefreshToken, sameSession, sameTransferToken, sameWorld } from './explore.js';
 import { DEEP, DEFAULT, SMOKE, type Scope } from './scopes.js';
 import { deviceSymmetry } from './canonical.js';
 import { goldenSetting } from './golden.js';
@@ -197,5 +198,70 @@ describe('exploring a mutant', () => {
     const r = explore(model.setting, SMOKE, { properties: PROPERTIES, model, depth: 3 });
     const ce = r.counterexamples.get('mint-needs-flag');
     expect(ce?.events.map((e) => e.type)).toEqual(['NATIVE_LOGIN', 'MINT_TRANSFER_TOKEN']);
+  });
+});
+
+describe('twins (events differing only in fields the first one\'s processing never read)', () => {
+  /** Everything an exploration reports, counterexamples as JSON. */
+  const summary = (r: ExploreResult) => ({
+    states: r.states, transitions: r.transitions, statesByDepth: r.statesByDepth, maxDepth: r.maxDepth, complete: r.complete,
+    coverage: coverageToJson(r.coverage),
+    counterexamples: Object.fromEntries([...r.counterexamples].map(([id, c]) => [id, JSON.stringify([c.message, c.events, c.observations])])),
+  });
+  const both = (s: Setting, scope: Scope, opts: Partial<Parameters<typeof explore>[2]> = {}) => [
+    summary(explore(s, scope, { properties: PROPERTIES, ...opts })),
+    summary(explore(s, scope, { properties: PROPERTIES, ...opts, twins: false })),
+  ];
+
+  for (const [label, s] of CONFIGS) {
+    it(`${label}: the same exploration as stepping every event (smoke)`, () => {
+      const [twins, every] = both(s, SMOKE);
+      expect(twins).toEqual(every);
+    });
+  }
+  it('golden configuration, default scope to depth 5: the same exploration', () => {
+    const [twins, every] = both(goldenSetting(), DEFAULT, { depth: 5 });
+    expect(twins).toEqual(every);
+  });
+  it('every mutant (smoke, depth 4): the same exploration, counterexamples included', async () => {
+    const { MUTANTS, mutantModel } = await import('../machines/mutants/index.js');
+    for (const m of MUTANTS) {
+      const model = mutantModel(m);
+      const [twins, every] = both(model.setting, SMOKE, { model, depth: 4 });
+      expect(twins, m.id).toEqual(every);
+    }
+  });
+
+  // Properties that read a watched field only on refusals (which the step answers without reading it):
+  // their violations happen on the twin of an event whose step read nothing watched, and are found only
+  // because the property's own read is tracked.
+  const refusal = (v: Parameters<Property['check']>[0]) => v.event.type === 'AUTHORIZE' && v.observation.outcome === 'login_required';
+  const offlineRefused = property({
+    id: 'test-offline-never-refused', kind: 'goal', rules: [], claim: 'test: /authorize asking offline_access is never refused',
+    check: (v) => (refusal(v) && v.event.type === 'AUTHORIZE' && v.event.offlineAccess === true ? 'refused' : null),
+  });
+  const organizationRefused = property({
+    id: 'test-organization-never-refused', kind: 'goal', rules: [], claim: 'test: /authorize with a token, for an organization, is never refused as expired',
+    check: (v) => (refusal(v) && v.observation.reason === 'transfer_token_not_found_or_expired' && v.event.type === 'AUTHORIZE' && v.event.organization !== undefined ? 'refused' : null),
+  });
+  it('a property reading a watched field on a refusal finds the twin\'s violation (its read is tracked)', () => {
+    const r = explore(goldenSetting(), SMOKE, { properties: [offlineRefused, organizationRefused] });
+    const off = r.counterexamples.get(offlineRefused.id)!;
+    expect(off.events).toEqual([{ type: 'AUTHORIZE', device: 'alice-phone', offlineAccess: true }]);
+    const org = r.counterexamples.get(organizationRefused.id)!;
+    expect(org.events.at(-1)).toMatchObject({ type: 'AUTHORIZE', transferToken: 'stt1', organization: 'org-a' });
+    expect(org.observations.at(-1)).toMatchObject({ outcome: 'login_required', reason: 'transfer_token_not_found_or_expired' });
+    expect(summary(r)).toEqual(summary(explore(goldenSetting(), SMOKE, { properties: [offlineRefused, organizationRefused], twins: false })));
+  });
+  it('counterexample and path events are plain objects: no getters, no keys without a value', () => {
+    const r = explore(goldenSetting(), SMOKE, { properties: [offlineRefused, organizationRefused] });
+    for (const c of r.counterexamples.values()) {
+      for (const e of c.events) {
+        for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(e))) {
+          expect(d.get, k).toBeUndefined();
+          expect(d.value, k).not.toBeUndefined();
+        }
+      }
+    }
   });
 });

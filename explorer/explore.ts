@@ -8,7 +8,7 @@
 // and the index of the event in the parent's enumeration (8 bytes per state); worlds are kept for the
 // frontier only. A path is rebuilt by replaying event indices from the initial world.
 import { createModel, runEvents, type Model, type StepResult } from '../machines/step.js';
-import type { ModelEvent, EventOf, EventType } from '../machines/events.js';
+import type { ModelEvent, EventType } from '../machines/events.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type DeviceState, type RefreshToken, type Session, type TransferToken, type World } from '../machines/world.js';
 import { AUTHORIZE_FACTS, authorizeFacts, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
@@ -45,6 +45,8 @@ export interface ExploreOptions {
   coverage?: boolean;
   /** also return, for every coverage item, the shortest path that first reached it (coveringPaths below) */
   coveringPaths?: boolean;
+  /** process twins as the event they are twins of (default true; false steps every event, for tests and the bench) */
+  twins?: boolean;
 }
 
 export interface ExploreCounterexample {
@@ -103,7 +105,17 @@ function relevant(r: Relevance, v: StepView, isNew: boolean): boolean {
 export interface EventEnumerator {
   /** the enabled events at w, in a fixed order; the array is reused by the next call */
   events(w: World): readonly ModelEvent[];
-  /** the world is within the scope's bounds (a state constraint) */
+  /**
+   * Twins, per event of the last events() call (parallel arrays). Events of one group differ only in
+   * watched fields (WATCHED: offline_access, the organization asked); `groupOffset[k]` = how many places
+   * back event k's group starts, `variant[k]` = which value of each watched field it carries (one byte
+   * per field, in WATCHED's order). `reads.mask` collects the WATCHED bits of the fields read since it
+   * was cleared: every read of a watched field of an enumerated event goes through a getter that sets it.
+   */
+  readonly groupOffset: readonly number[];
+  readonly variant: readonly number[];
+  readonly reads: { mask: number };
+  /** withinBounds(w): the world is within the scope's bounds (a state constraint) */
   withinBounds(w: World): boolean;
   /**
    * withinBounds(w) for a successor w of a world `from` that is itself within bounds: the bounds on a
@@ -113,17 +125,59 @@ export interface EventEnumerator {
   withinBoundsFrom(from: World, w: World): boolean;
 }
 
+/**
+ * The event fields whose reads an enumerator watches, as bits. Two events of one parent world that
+ * differ only in fields the processing of the first never read (the step, coverage, every property
+ * called) are processed alike: the second is the first's twin (explore() below).
+ */
+export const WATCHED = { offlineAccess: 1, organization: 2 } as const;
+/** The WATCHED bits of the fields in which two events of one group differ (their variants, above). */
+export const variantDiff = (a: number, b: number): number => (((a ^ b) & 0xff) !== 0 ? 1 : 0) | (((a ^ b) & 0xff00) !== 0 ? 2 : 0);
+
+/** An event as a plain object (enumerated events read watched fields through getters): for paths and files. */
+export function plainEvent(e: ModelEvent): ModelEvent {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) if (v !== undefined) o[k] = v;
+  return o as ModelEvent;
+}
+
 export function createEnumerator(setting: Setting, scope: Scope): EventEnumerator {
   const a = scope.alphabet;
   const b = scope.bounds;
   const ttl = setting.config.transferTokenTtlSeconds;
+  const reads = { mask: 0 };
+  /** Field `key` of e: a getter reporting its reads under `bit` when watched, else the value itself (if any). */
+  const field = (e: Record<string, unknown>, key: string, bit: number, watch: boolean, value: unknown) => {
+    // Both values of a watched field get the getter, `undefined` (the field absent) included, so no event
+    // of a group has a key the others lack; enumerable, so a spread or JSON.stringify copies the value
+    // (reading it through the getter).
+    if (watch) Object.defineProperty(e, key, { enumerable: true, get() { reads.mask |= bit; return value; } });
+    else if (value !== undefined) e[key] = value;
+  };
+  const orgs = a.organizations, offs = a.offlineAccess;
+  if (orgs.length > 255 || offs.length > 255) throw new Error('explorer: a variant holds a watched field\'s value index in one byte: at most 255 organizations');
+  // a block of events: the events, their variants and group offsets (see EventEnumerator)
+  interface Block { events: ModelEvent[]; variant: number[]; groupOffset: number[] }
+  const block = (): Block => ({ events: [], variant: [], groupOffset: [] });
+  /** Appends a group: the fixed part with every offline_access value (and organization, when given), keys in the schema's order. */
+  const group = (into: Block, fixed: ModelEvent, organizations: readonly (string | null)[] | null) => {
+    const start = into.events.length;
+    (organizations ?? [null]).forEach((org, o) => offs.forEach((off, f) => {
+      const e = { ...fixed } as Record<string, unknown>;
+      if (organizations !== null) field(e, 'organization', WATCHED.organization, organizations.length > 1, org ?? undefined);
+      field(e, 'offlineAccess', WATCHED.offlineAccess, offs.length > 1, off ? true : undefined);
+      into.events.push(e as ModelEvent);
+      into.variant.push(f | (o << 8));
+      into.groupOffset.push(into.events.length - 1 - start);
+    }));
+  };
+
   const nativeLogins: ModelEvent[] = a.nativeLogins.map((n) => (n.organization
     ? { type: 'NATIVE_LOGIN', user: n.user, device: n.device, organization: n.organization }
     : { type: 'NATIVE_LOGIN', user: n.user, device: n.device }));
-  const webLogins: ModelEvent[] = a.webLogins.flatMap((l) => a.offlineAccess.map((off): ModelEvent => (off
-    ? { type: 'WEB_LOGIN', device: l.device, user: l.user, offlineAccess: true } : { type: 'WEB_LOGIN', device: l.device, user: l.user })));
-  const plainAuthorize: ModelEvent[] = a.authorizeDevices.flatMap((device) => a.offlineAccess.map((off): ModelEvent => (off
-    ? { type: 'AUTHORIZE', device, offlineAccess: true } : { type: 'AUTHORIZE', device })));
+  const webLogins: Block[] = a.webLogins.map((l) => { const x = block(); group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null); return x; });
+  const plainAuthorize = block();
+  for (const device of a.authorizeDevices) group(plainAuthorize, { type: 'AUTHORIZE', device }, null);
   const advance: ModelEvent[] = [...new Set(a.advanceTime.map((t) => timeStepSeconds(t, ttl)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
   const moves: { device: string; network: string; event: ModelEvent }[] = a.moves.map((m) => ({ ...m, event: { type: 'MOVE_DEVICE', device: m.device, network: m.network } }));
 
@@ -133,14 +187,13 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
     refresh: { type: 'REFRESH', refreshToken: `rt${i + 1}` },
     revoke: { type: 'REVOKE_REFRESH_TOKEN', refreshToken: `rt${i + 1}` },
   });
-  const perStt: ModelEvent[][] = [];
-  const sttEvents = (i: number) => (perStt[i] ??= a.authorizeDevices.flatMap((device) => a.methods.flatMap((method) =>
-    a.organizations.flatMap((org) => a.offlineAccess.map((off): ModelEvent => {
-      const e: ModelEvent = { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}`, method };
-      if (org !== null) e.organization = org;
-      if (off) e.offlineAccess = true;
-      return e;
-    })))));
+  const perStt: Block[] = [];
+  const sttEvents = (i: number) => {
+    if (perStt[i]) return perStt[i];
+    const x = block();
+    for (const device of a.authorizeDevices) for (const method of a.methods) group(x, { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}`, method }, orgs);
+    return (perStt[i] = x);
+  };
   const perSession: ModelEvent[] = [];
   const sessionEvent = (i: number) => (perSession[i] ??= { type: 'REVOKE_SESSION', session: `s${i + 1}` });
 
@@ -155,30 +208,40 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
     return n;
   };
   const buf: ModelEvent[] = [];
+  const variant: number[] = [];
+  const groupOffset: number[] = [];
+  const push = (e: ModelEvent) => { buf.push(e); variant.push(0); groupOffset.push(0); };
+  const pushBlock = (x: Block) => {
+    for (let i = 0; i < x.events.length; i++) { buf.push(x.events[i]); variant.push(x.variant[i]); groupOffset.push(x.groupOffset[i]); }
+  };
   return {
+    groupOffset, variant, reads,
     events(w) {
-      buf.length = 0;
+      buf.length = 0; variant.length = 0; groupOffset.length = 0;
       const nR = w.refreshTokens.length;
       // a native login always creates a family: offered only while one more fits (the others would be
       // dropped by the bounds anyway). Mints are always offered: a refused one stays within the bounds and
       // is a transition to check; a successful one beyond the bounds is dropped by withinBounds, as a TLC
       // state constraint drops it.
-      if (nR < b.refreshTokens && nativeFamilies(w) < b.nativeLogins) for (const e of nativeLogins) buf.push(e);
+      if (nR < b.refreshTokens && nativeFamilies(w) < b.nativeLogins) for (const e of nativeLogins) push(e);
       for (let i = 0; i < nR; i++) {
         const r = rtEvents(i);
-        buf.push(r.mint);
-        if (a.refresh) buf.push(r.refresh);
-        if (a.revokeRefreshToken) buf.push(r.revoke);
+        push(r.mint);
+        if (a.refresh) push(r.refresh);
+        if (a.revokeRefreshToken) push(r.revoke);
       }
-      for (const e of plainAuthorize) buf.push(e);
-      for (let i = 0; i < w.transferTokens.length; i++) for (const e of sttEvents(i)) buf.push(e);
+      pushBlock(plainAuthorize);
+      for (let i = 0; i < w.transferTokens.length; i++) pushBlock(sttEvents(i));
       // a web login beyond the bound is dropped unless it re-authenticates the browser's own user (which
       // creates nothing): the others are not even stepped
       const roomForLogin = loginSessions(w) < b.webLogins;
-      for (const e of webLogins) if (roomForLogin || deviceSession(w, (e as EventOf<'WEB_LOGIN'>).device)?.user === (e as EventOf<'WEB_LOGIN'>).user) buf.push(e);
-      if (a.revokeSession) for (let i = 0; i < w.sessions.length; i++) buf.push(sessionEvent(i));
-      for (const e of advance) buf.push(e);
-      for (const m of moves) if (w.devices[m.device].network !== m.network) buf.push(m.event);
+      for (let i = 0; i < webLogins.length; i++) {
+        const l = a.webLogins[i];
+        if (roomForLogin || deviceSession(w, l.device)?.user === l.user) pushBlock(webLogins[i]);
+      }
+      if (a.revokeSession) for (let i = 0; i < w.sessions.length; i++) push(sessionEvent(i));
+      for (const e of advance) push(e);
+      for (const m of moves) if (w.devices[m.device].network !== m.network) push(m.event);
       return buf;
     },
     withinBounds(w) {
@@ -468,6 +531,11 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   let frontier: World[] = [model.initial];
   let frontierIds: number[] = [0];
   let stopped = false;
+  // per event of the world being expanded: the watched fields its processing read, and whether it was kept (within bounds)
+  const { groupOffset, variant, reads } = enumerator;
+  const useTwins = opts.twins ?? true;
+  let readMask = new Int32Array(64);
+  let kept = new Int8Array(64);
   for (let depth = 0; depth < depthBound && !stopped; depth++) {
     const next: World[] = [];
     const nextIds: number[] = [];
@@ -480,12 +548,31 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
       // the last successor of this world that was not a self-loop, and its event's type
       let previous: StepResult | null = null;
       let previousType = '';
+      if (events.length > kept.length) { kept = new Int8Array(events.length * 2); readMask = new Int32Array(events.length * 2); }
       for (let k = 0; k < events.length; k++) {
         const event = events[k];
+        // Twins: an event that differs from an earlier one of its group only in watched fields that the
+        // earlier one's processing (step, bounds, coverage, properties) never read is processed as that
+        // one was, read for read: the same world after (already known), the same verdicts and coverage
+        // (already recorded). Only its count is left to add. Measured on the default scope: ~40% of the
+        // /authorize steps are such twins (refusals do not read offline_access, nor the organization
+        // unless the token gets as far as that check).
+        const g = groupOffset[k];
+        if (g > 0 && useTwins) {
+          let twin = -1;
+          for (let j = k - g; j < k; j++) if ((readMask[j] & variantDiff(variant[j], variant[k])) === 0) { twin = j; break; }
+          if (twin >= 0) {
+            readMask[k] = readMask[twin];
+            kept[k] = kept[twin];
+            if (kept[k] === 1) transitions++;
+            continue;
+          }
+        }
+        reads.mask = 0;
         const result: StepResult = model.step(world, event, depth + 1);
         const after = result.world;
         const same = sameWorld(world, after, deviceNames);
-        if (!same && !enumerator.withinBoundsFrom(world, after)) continue;
+        if (!same && !enumerator.withinBoundsFrom(world, after)) { readMask[k] = reads.mask; kept[k] = 0; continue; }
         transitions++;
         const observation = result.observation;
         const view: StepView = { setting, event, observation, before: world, after };
@@ -519,6 +606,8 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
           maxDepth = depth + 1;
           if (states >= maxStates) { stopped = true; break; }
         }
+        readMask[k] = reads.mask;
+        kept[k] = 1;
       }
     }
     peakFrontier = Math.max(peakFrontier, frontier.length + next.length);
@@ -539,7 +628,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
     elapsedMs: performance.now() - started,
     bytesPerState: (visited.bytes + parents.bytes) / states,
     statesByDepth, peakFrontier,
-    ...(opts.coveringPaths ? { coveringPaths: firstReached.map((f) => ({ covers: f.covers, events: [...pathTo(model, enumerator, parents, f.parent), f.event] })) } : {}),
+    ...(opts.coveringPaths ? { coveringPaths: firstReached.map((f) => ({ covers: f.covers, events: [...pathTo(model, enumerator, parents, f.parent), plainEvent(f.event)] })) } : {}),
   };
 }
 
@@ -554,7 +643,7 @@ export function coveringPaths(setting: Setting, scope: Scope = DEFAULT): Coverin
 
 /** The counterexample of property p whose last step is `event` from state `parent`, replayed from the initial world. */
 export function replayCounterexample(model: Model, enumerator: EventEnumerator, parents: Parents, p: Property, parent: number, event: ModelEvent): ExploreCounterexample {
-  const events = [...pathTo(model, enumerator, parents, parent), event];
+  const events = [...pathTo(model, enumerator, parents, parent), plainEvent(event)];
   const replay = runEvents(model, events);
   const beforeLast = runEvents(model, events.slice(0, -1)).world;
   const last = replay.observations[replay.observations.length - 1];
@@ -571,7 +660,7 @@ export function pathTo(model: Model, enumerator: EventEnumerator, parents: Paren
   const events: ModelEvent[] = [];
   let world = model.initial;
   indices.forEach((k, i) => {
-    const e = enumerator.events(world)[k];
+    const e = plainEvent(enumerator.events(world)[k]);
     events.push(e);
     world = model.step(world, e, i + 1).world;
   });

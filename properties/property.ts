@@ -161,11 +161,11 @@ class PresentationFacts implements Presentation {
   readonly fresh: boolean;
   readonly parentAlive: boolean;
   readonly sameNetwork: boolean;
-  readonly organizationMatches: boolean;
   readonly sessionBefore: Session | undefined;
   readonly valid: boolean;
   private readonly here: { ip: string; asn: number };
   private binding: boolean | undefined;
+  private orgMatches: boolean | undefined;
 
   constructor(private readonly v: StepView, readonly event: EventOf<'AUTHORIZE'>, readonly token: TransferToken) {
     const { config } = v.setting;
@@ -175,7 +175,6 @@ class PresentationFacts implements Presentation {
     this.allowed = config.web.allowedAuthenticationMethods.includes(event.method ?? 'cookie');
     this.fresh = (token.status === 'issued' || token.status === 'revoked') && this.age < config.transferTokenTtlSeconds;
     this.parentAlive = !familyRevoked(v.before, token.family);
-    this.organizationMatches = (event.organization ?? null) === token.organization;
     this.sameNetwork = here.ip === token.ip && here.asn === token.asn;
     this.sessionBefore = deviceSession(v.before, event.device);
     this.valid = this.allowed && this.fresh && this.parentAlive && this.bindingHolds && this.organizationMatches;
@@ -188,6 +187,15 @@ class PresentationFacts implements Presentation {
       this.binding = b === 'none' || (b === 'ip' ? this.here.ip === this.token.ip : this.here.asn === this.token.asn);
     }
     return this.binding;
+  }
+
+  /**
+   * Read lazily as well: the organization asked is read only when a check needs it (valid reads it last),
+   * so the explorer can tell that /authorize events differing only in it were processed alike (twins,
+   * explorer/explore.ts).
+   */
+  get organizationMatches(): boolean {
+    return this.orgMatches ??= (this.event.organization ?? null) === this.token.organization;
   }
 }
 
