@@ -6,7 +6,7 @@ import { resolveConfig, resolveInterpretations, type ConfigInput } from '../mach
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel, runEvents } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
-import { DEFAULT_POPULATION } from '../machines/world.js';
+import { DEFAULT_POPULATION, type World } from '../machines/world.js';
 import { PROPERTIES, propertyById } from '../properties/index.js';
 import { property, type Property } from '../properties/property.js';
 import { COVERAGE_ITEMS, coverageToJson, emptyCoverage, mergeCoverage } from '../engine/coverage.js';
@@ -252,6 +252,15 @@ describe('twins (events differing only in fields the first one\'s processing nev
     expect(org.events.at(-1)).toMatchObject({ type: 'AUTHORIZE', transferToken: 'stt1', organization: 'org-a' });
     expect(org.observations.at(-1)).toMatchObject({ outcome: 'login_required', reason: 'transfer_token_not_found_or_expired' });
     expect(summary(r)).toEqual(summary(explore(goldenSetting(), SMOKE, { properties: [offlineRefused, organizationRefused], twins: false })));
+  });
+  it('a model reading the method other than through methodAllowed: its reads are tracked too', async () => {
+    const { GUARDS, TENANT_IMPLEMENTATION } = await import('../machines/tenant.logic.js');
+    // a wrong tenant that refuses every token sent by query as not found, whatever the configuration allows
+    const guards = { ...GUARDS, 'transfer token not found or expired?': (m: Setting, w: World, e: ModelEvent) => (e as { method?: string }).method === 'query' || GUARDS['transfer token not found or expired?'](m, w, e) };
+    const model = createModel(goldenSetting(), { ...TENANT_IMPLEMENTATION, guards });
+    const [twins, every] = both(model.setting, SMOKE, { model });
+    expect(twins).toEqual(every);
+    expect(Object.keys(twins.counterexamples)).toContain('valid-token-no-session-logs-in');
   });
   it('counterexample and path events are plain objects: no getters, no keys without a value', () => {
     const r = explore(goldenSetting(), SMOKE, { properties: [offlineRefused, organizationRefused] });

@@ -8,10 +8,11 @@
 // and the index of the event in the parent's enumeration (8 bytes per state); worlds are kept for the
 // frontier only. A path is rebuilt by replaying event indices from the initial world.
 import { createModel, runEvents, type Model, type StepResult } from '../machines/step.js';
-import type { ModelEvent, EventType } from '../machines/events.js';
+import { keepMethodForAllowance, methodAllowed, type EventOf, type ModelEvent, type EventType } from '../machines/events.js';
+import type { Method } from '../machines/config.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type DeviceState, type RefreshToken, type Session, type TransferToken, type World } from '../machines/world.js';
-import { AUTHORIZE_FACTS, authorizeFacts, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
+import { authorizeFacts, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
 import { emptyCoverage, recordOutcomeRow, recordStep, type Coverage } from '../engine/coverage.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
 import { emptyObservation, REASONS, type Observation } from '../machines/observation.js';
@@ -107,7 +108,7 @@ export interface EventEnumerator {
   events(w: World): readonly ModelEvent[];
   /**
    * Twins, per event of the last events() call (parallel arrays). Events of one group differ only in
-   * watched fields (WATCHED: offline_access, the organization asked); `groupOffset[k]` = how many places
+   * watched fields (WATCHED: offline_access, the organization asked, the method); `groupOffset[k]` = how many places
    * back event k's group starts, `variant[k]` = which value of each watched field it carries (one byte
    * per field, in WATCHED's order). `reads.mask` collects the WATCHED bits of the fields read since it
    * was cleared: every read of a watched field of an enumerated event goes through a getter that sets it.
@@ -130,9 +131,12 @@ export interface EventEnumerator {
  * differ only in fields the processing of the first never read (the step, coverage, every property
  * called) are processed alike: the second is the first's twin (explore() below).
  */
-export const WATCHED = { offlineAccess: 1, organization: 2 } as const;
+export const WATCHED = { offlineAccess: 1, organization: 2, method: 4 } as const;
 /** The WATCHED bits of the fields in which two events of one group differ (their variants, above). */
-export const variantDiff = (a: number, b: number): number => (((a ^ b) & 0xff) !== 0 ? 1 : 0) | (((a ^ b) & 0xff00) !== 0 ? 2 : 0);
+export const variantDiff = (a: number, b: number): number => {
+  const d = a ^ b;
+  return ((d & 0xff) !== 0 ? 1 : 0) | ((d & 0xff00) !== 0 ? 2 : 0) | ((d & 0xff0000) !== 0 ? 4 : 0);
+};
 
 /** An event as a plain object (enumerated events read watched fields through getters): for paths and files. */
 export function plainEvent(e: ModelEvent): ModelEvent {
@@ -154,30 +158,37 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
     if (watch) Object.defineProperty(e, key, { enumerable: true, get() { reads.mask |= bit; return value; } });
     else if (value !== undefined) e[key] = value;
   };
-  const orgs = a.organizations, offs = a.offlineAccess;
-  if (orgs.length > 255 || offs.length > 255) throw new Error('explorer: a variant holds a watched field\'s value index in one byte: at most 255 organizations');
+  const orgs = a.organizations, offs = a.offlineAccess, methods = a.methods;
+  if (Math.max(orgs.length, offs.length, methods.length) > 255) throw new Error('explorer: a variant holds a watched field\'s value index in one byte: at most 255 organizations and methods');
   // a block of events: the events, their variants and group offsets (see EventEnumerator)
   interface Block { events: ModelEvent[]; variant: number[]; groupOffset: number[] }
   const block = (): Block => ({ events: [], variant: [], groupOffset: [] });
-  /** Appends a group: the fixed part with every offline_access value (and organization, when given), keys in the schema's order. */
-  const group = (into: Block, fixed: ModelEvent, organizations: readonly (string | null)[] | null) => {
+  /**
+   * Appends a group: the fixed part with every method and organization given (null: the event has no
+   * such field) and every offline_access value, keys in the schema's order.
+   */
+  const group = (into: Block, fixed: ModelEvent, ms: readonly Method[] | null, organizations: readonly (string | null)[] | null) => {
     const start = into.events.length;
-    (organizations ?? [null]).forEach((org, o) => offs.forEach((off, f) => {
+    (ms ?? [undefined]).forEach((method, m) => (organizations ?? [null]).forEach((org, o) => offs.forEach((off, f) => {
       const e = { ...fixed } as Record<string, unknown>;
+      if (ms !== null) {
+        field(e, 'method', WATCHED.method, ms.length > 1, method);
+        keepMethodForAllowance(e, method);
+      }
       if (organizations !== null) field(e, 'organization', WATCHED.organization, organizations.length > 1, org ?? undefined);
       field(e, 'offlineAccess', WATCHED.offlineAccess, offs.length > 1, off ? true : undefined);
       into.events.push(e as ModelEvent);
-      into.variant.push(f | (o << 8));
+      into.variant.push(f | (o << 8) | (m << 16));
       into.groupOffset.push(into.events.length - 1 - start);
-    }));
+    })));
   };
 
   const nativeLogins: ModelEvent[] = a.nativeLogins.map((n) => (n.organization
     ? { type: 'NATIVE_LOGIN', user: n.user, device: n.device, organization: n.organization }
     : { type: 'NATIVE_LOGIN', user: n.user, device: n.device }));
-  const webLogins: Block[] = a.webLogins.map((l) => { const x = block(); group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null); return x; });
+  const webLogins: Block[] = a.webLogins.map((l) => { const x = block(); group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null, null); return x; });
   const plainAuthorize = block();
-  for (const device of a.authorizeDevices) group(plainAuthorize, { type: 'AUTHORIZE', device }, null);
+  for (const device of a.authorizeDevices) group(plainAuthorize, { type: 'AUTHORIZE', device }, null, null);
   const advance: ModelEvent[] = [...new Set(a.advanceTime.map((t) => timeStepSeconds(t, ttl)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
   const moves: { device: string; network: string; event: ModelEvent }[] = a.moves.map((m) => ({ ...m, event: { type: 'MOVE_DEVICE', device: m.device, network: m.network } }));
 
@@ -191,7 +202,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   const sttEvents = (i: number) => {
     if (perStt[i]) return perStt[i];
     const x = block();
-    for (const device of a.authorizeDevices) for (const method of a.methods) group(x, { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}`, method }, orgs);
+    for (const device of a.authorizeDevices) group(x, { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}` }, methods, orgs);
     return (perStt[i] = x);
   };
   const perSession: ModelEvent[] = [];
@@ -403,8 +414,10 @@ export interface PropertyPlan {
   issued: number[][];
   revoked: number[][];
   isNew: number[][];
-  /** AUTHORIZE: per bit set of /authorize facts, the properties declared on one of them */
+  /** AUTHORIZE: per bit set of /authorize facts, the properties declared on one of them (filled on first use: few of the 1,024 sets occur) */
   byFacts: number[][];
+  /** per property: the bits of the /authorize facts it is declared on (0: none) */
+  factMasks: number[];
 }
 
 export function planProperties(relevances: readonly Relevance[]): PropertyPlan {
@@ -412,7 +425,7 @@ export function planProperties(relevances: readonly Relevance[]): PropertyPlan {
   const issued = { ...empty, issued: ['x'] } as Observation;
   const revoked = { ...empty, revoked: { refreshTokens: ['x'], sessions: [], transferTokens: [] } } as Observation;
   const revokedS = { ...empty, revoked: { refreshTokens: [], sessions: ['x'], transferTokens: [] } } as Observation;
-  const plan: PropertyPlan = { always: [], issued: [], revoked: [], isNew: [], byFacts: [] };
+  const plan: PropertyPlan = { always: [], issued: [], revoked: [], isNew: [], byFacts: [], factMasks: relevances.map((r) => (typeof r !== 'string' ? factBits(r) : 0)) };
   for (const cls of EVENT_CLASSES) {
     const view = (observation: Observation) => ({ event: SAMPLE_EVENTS[cls], observation }) as StepView;
     const always: number[] = [], onIssued: number[] = [], onRevoked: number[] = [], onNew: number[] = [];
@@ -428,8 +441,6 @@ export function planProperties(relevances: readonly Relevance[]): PropertyPlan {
     });
     plan.always.push(always); plan.issued.push(onIssued); plan.revoked.push(onRevoked); plan.isNew.push(onNew);
   }
-  const every = Object.values(AUTHORIZE_FACTS).reduce((m, b) => m | b, 0);
-  for (let m = 0; m <= every; m++) plan.byFacts.push(relevances.flatMap((r, i) => (typeof r !== 'string' && (factBits(r) & m) !== 0 ? [i] : [])));
   return plan;
 }
 
@@ -444,7 +455,10 @@ export function checkPlanned<T>(plan: PropertyPlan, every: readonly number[] | n
   const c = eventClass(view.event);
   const o = view.observation;
   check(plan.always[c], view, tag);
-  if (c <= PLAIN_AUTHORIZE_CLASS) check(plan.byFacts[authorizeFacts(view)], view, tag);
+  if (c <= PLAIN_AUTHORIZE_CLASS) {
+    const m = authorizeFacts(view);
+    check(plan.byFacts[m] ??= plan.factMasks.flatMap((bits, i) => ((bits & m) !== 0 ? [i] : [])), view, tag);
+  }
   if (isNew) check(plan.isNew[c], view, tag);
   if (o.issued.length > 0) check(plan.issued[c], view, tag);
   if (o.revoked.sessions.length > 0 || o.revoked.refreshTokens.length > 0) check(plan.revoked[c], view, tag);
@@ -534,6 +548,8 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   // per event of the world being expanded: the watched fields its processing read, and whether it was kept (within bounds)
   const { groupOffset, variant, reads } = enumerator;
   const useTwins = opts.twins ?? true;
+  // the method is also read, unreported, by methodAllowed (machines/events.ts): twins differing in it must get one answer there
+  const sameAllowance = (x: ModelEvent, y: ModelEvent) => methodAllowed(model.setting, x as EventOf<'AUTHORIZE'>) === methodAllowed(model.setting, y as EventOf<'AUTHORIZE'>);
   let readMask = new Int32Array(64);
   let kept = new Int8Array(64);
   for (let depth = 0; depth < depthBound && !stopped; depth++) {
@@ -560,7 +576,10 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
         const g = groupOffset[k];
         if (g > 0 && useTwins) {
           let twin = -1;
-          for (let j = k - g; j < k; j++) if ((readMask[j] & variantDiff(variant[j], variant[k])) === 0) { twin = j; break; }
+          for (let j = k - g; j < k; j++) {
+            const d = variantDiff(variant[j], variant[k]);
+            if ((readMask[j] & d) === 0 && ((d & WATCHED.method) === 0 || sameAllowance(events[j], events[k]))) { twin = j; break; }
+          }
           if (twin >= 0) {
             readMask[k] = readMask[twin];
             kept[k] = kept[twin];

@@ -1,6 +1,7 @@
 // machines/events.ts: the input alphabet (MODEL.md §3) as one event union, with its zod schema.
 import { z } from 'zod';
-import { METHODS } from './config.js';
+import { METHODS, type Method } from './config.js';
+import type { Setting } from './setting.js';
 
 const name = z.string().min(1);
 const org = z.string().min(1).optional();
@@ -40,4 +41,25 @@ export function describeEvent(e: ModelEvent): string {
     case 'ADVANCE_TIME': return `${e.seconds} s pass`;
     case 'MOVE_DEVICE': return `${e.device} moves to network ${e.network}`;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whether the web app allows the method a transfer token is sent by (R13), asked in one place.
+// The explorer's enumerated events report every read of their `method` (twins, explorer/explore.ts);
+// this function reads a copy that reports nothing, kept under a symbol no other module can name. So the
+// explorer knows that an event's processing used its method only through this answer, which depends
+// on nothing but the setting's allowed_authentication_methods and the method: two events whose methods
+// get the same answer, and which differ in nothing else that was read, are processed alike.
+
+const UNREPORTED_METHOD = Symbol('method, read by methodAllowed only');
+
+/** For an event whose `method` is a getter that reports reads: the method methodAllowed reads instead. */
+export function keepMethodForAllowance(e: object, method: Method | undefined): void {
+  Object.defineProperty(e, UNREPORTED_METHOD, { value: method, enumerable: false });
+}
+
+/** The web app allows the method this /authorize event sends its token by (default cookie). */
+export function methodAllowed(m: Setting, e: EventOf<'AUTHORIZE'>): boolean {
+  const method = UNREPORTED_METHOD in e ? (e as { [UNREPORTED_METHOD]?: Method })[UNREPORTED_METHOD] : e.method;
+  return m.config.web.allowedAuthenticationMethods.includes(method ?? 'cookie');
 }

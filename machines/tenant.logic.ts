@@ -3,7 +3,7 @@
 // questions about the world; effects change it through a Tx, which routes every status change to the
 // artifact's lifecycle machine (lifecycle.ts) and records it in the step's observation.
 import { LIFECYCLE, type ArtifactKind } from './lifecycle.js';
-import type { ModelEvent, EventOf } from './events.js';
+import { methodAllowed, type ModelEvent, type EventOf } from './events.js';
 import { emptyObservation, type Observation, type Reason } from './observation.js';
 import type { Setting } from './setting.js';
 import {
@@ -259,7 +259,6 @@ function noUsableTransferToken(m: Setting, e: ModelEvent): boolean {
   const a = ev<'AUTHORIZE'>(e);
   return a.transferToken === undefined || (!methodAllowed(m, a) && m.interpretations.A10 === 'ignored');
 }
-const methodAllowed = (m: Setting, a: EventOf<'AUTHORIZE'>) => m.config.web.allowedAuthenticationMethods.includes(a.method ?? 'cookie');
 
 export const GUARDS = {
   'refresh token revoked?': (_m, w, e) => presentedRefreshToken(w, e).status === 'revoked',

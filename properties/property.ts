@@ -3,7 +3,7 @@
 // world summary before and after. It never reads a machine's private context, so the same property can
 // judge a real server's answers. Inputs the reviewer gave (configuration, interpretations, population)
 // are public too.
-import type { ModelEvent, EventOf } from '../machines/events.js';
+import { methodAllowed, type ModelEvent, type EventOf } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
 import type { RuleId } from '../machines/rules.js';
@@ -172,7 +172,7 @@ class PresentationFacts implements Presentation {
     const here = v.setting.networks.get(v.before.devices[event.device].network)!;
     this.here = here;
     this.age = v.before.clock - token.issuedAt;
-    this.allowed = config.web.allowedAuthenticationMethods.includes(event.method ?? 'cookie');
+    this.allowed = methodAllowed(v.setting, event);
     this.fresh = (token.status === 'issued' || token.status === 'revoked') && this.age < config.transferTokenTtlSeconds;
     this.parentAlive = !familyRevoked(v.before, token.family);
     this.sameNetwork = here.ip === token.ip && here.asn === token.asn;
