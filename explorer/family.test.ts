@@ -87,6 +87,14 @@ describe('exploring a family of configurations in one search', () => {
     expect(r.violations).toBe(8); // the 8 members binding by ASN
   });
 
+  it('members that allow different methods: twins differing in the method are twins only where every member gets one answer', () => {
+    // (the family dimensions keep the methods fixed; exploreFamily takes any configurations)
+    const c = GOLDEN_CONFIG;
+    const web = (methods: Config['web']['allowedAuthenticationMethods']) => ({ ...c, web: { ...c.web, allowedAuthenticationMethods: methods } });
+    const r = compare([c, web(['cookie']), web(['query'])], DEFAULT_INTERPRETATIONS, SMOKE);
+    expect(r.violations).toBeGreaterThan(0);
+  });
+
   it('refuses a family that disagrees on what the shared enumerator reads (the TTL)', () => {
     const c = GOLDEN_CONFIG;
     expect(() => exploreFamily([c, { ...c, transferTokenTtlSeconds: 30 }], DEFAULT_INTERPRETATIONS, DEFAULT_POPULATION, SMOKE, { properties: PROPERTIES }))

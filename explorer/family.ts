@@ -14,7 +14,7 @@
 // counterexamples and coverage, with a read mask that covers the lone one. family.test.ts compares the
 // two on every configuration of several families.
 // Nodes reached by disjoint sets are not merged: merging would reorder a configuration's level.
-import type { ModelEvent } from '../machines/events.js';
+import { methodAllowed, type EventOf, type ModelEvent } from '../machines/events.js';
 import type { Config, Interpretations } from '../machines/config.js';
 import type { Population, World } from '../machines/world.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
@@ -24,7 +24,7 @@ import { COVERAGE_ITEMS, emptyCoverage, recordOutcomeRow, recordStep, type Cover
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
 import { differingFields, trackedConfig, type Reads } from './config-classes.js';
 import {
-  checkPlanned, createEnumerator, FingerprintSet, Parents, planProperties, quietKeys, replayCounterexample, sameWorld,
+  checkPlanned, createEnumerator, FingerprintSet, Parents, planProperties, quietKeys, replayCounterexample, sameWorld, Twins,
   type ExploreCounterexample, type Relevance,
 } from './explore.js';
 import type { Scope } from './scopes.js';
@@ -145,6 +145,21 @@ export function exploreFamily(configs: readonly Config[], interpretations: Inter
     }
   };
 
+  // twins as in explore(): the method's allowance must agree in every configuration of the world's set
+  // (its reads of the configurations go to that set)
+  let twinSet = 0;
+  const twins = new Twins(enumerator, (x, y) => {
+    reads.mask = 0;
+    let alike = true;
+    for (let s = twinSet; s !== 0 && alike; s &= s - 1) {
+      const m = settings[lowest(s)];
+      alike = methodAllowed(m, x as EventOf<'AUTHORIZE'>) === methodAllowed(m, y as EventOf<'AUTHORIZE'>);
+    }
+    addReads(twinSet, reads.mask);
+    return alike;
+  });
+  const eventReads = enumerator.reads;
+
   let frontier: World[] = [models[0].initial];
   let frontierSets: number[] = [all];
   let frontierIds: number[] = [0];
@@ -167,8 +182,19 @@ export function exploreFamily(configs: readonly Config[], interpretations: Inter
       let previousType = '';
       let previousSet = 0;
       let prevLo = 0, prevHi = 0;
+      twins.expand(events.length);
+      twinSet = set;
       for (let k = 0; k < events.length; k++) {
         const event = events[k];
+        if (enumerator.groupOffset[k] > 0) {
+          const twin = twins.of(events, k);
+          if (twin >= 0) {
+            for (let s = twins.copy(k, twin); s !== 0; s &= s - 1) transitions[lowest(s)]++;
+            continue;
+          }
+        }
+        eventReads.mask = 0;
+        let kept = 0;
         for (let rest = set; rest !== 0;) {
           const c = lowest(rest);
           reads.mask = 0;
@@ -180,6 +206,7 @@ export function exploreFamily(configs: readonly Config[], interpretations: Inter
           const after = result.world;
           const same = sameWorld(world, after, deviceNames);
           if (!same && !enumerator.withinBoundsFrom(world, after)) continue;
+          kept |= R;
           for (let s = R; s !== 0; s &= s - 1) transitions[lowest(s)]++;
           const observation = result.observation;
           const again = !same && previous !== null && sameWorld(after, previous.world, deviceNames);
@@ -227,6 +254,7 @@ export function exploreFamily(configs: readonly Config[], interpretations: Inter
             for (let s = fresh; s !== 0; s &= s - 1) { const c2 = lowest(s); states[c2]++; levelNew[c2]++; maxDepth[c2] = depth + 1; }
           }
         }
+        twins.record(k, eventReads.mask, kept);
       }
     }
     // a configuration that reached nothing new at this depth has reached every world within the bounds
