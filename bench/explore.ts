@@ -43,6 +43,7 @@ console.log(`default scope (depth ${best.depth}): ${best.states.toLocaleString('
 console.log(`  distinct states/s: ${rate(best.states, best.elapsedMs)} best, ${rate(median.states, median.elapsedMs)} median   transitions/s: ${rate(best.transitions, best.elapsedMs)}   (target: 100,000 distinct states/s)`);
 console.log(`  first (cold) run: ${cold.elapsedMs.toFixed(0)} ms, ${rate(cold.states, cold.elapsedMs)} distinct states/s`);
 console.log(`  bytes per stored state (visited set + parent pointers): ${best.bytesPerState.toFixed(1)}; peak frontier ${best.peakFrontier.toLocaleString('en')} worlds`);
+console.log(`  twins: ${best.twinTransitions.toLocaleString('en')} of the ${best.transitions.toLocaleString('en')} transitions (${(100 * best.twinTransitions / best.transitions).toFixed(0)}%) were processed as an earlier event's twin, not stepped`);
 
 console.log(`\nwhere the time goes (default scope, best of ${RUNS}):`);
 for (const [label, o] of [
@@ -50,6 +51,7 @@ for (const [label, o] of [
   ['+ properties (relevance table)', { coverage: false }],
   ['+ properties (every property on every transition)', { coverage: false, fullChecks: true }],
   ['+ coverage (the full run)', {}],
+  ['the full run, every twin stepped (twins: false)', { twins: false }],
 ] as [string, Partial<ExploreOptions>][]) {
   const r = Array.from({ length: RUNS }, () => run(DEFAULT, o)).sort((a, b) => a.elapsedMs - b.elapsedMs)[0];
   console.log(`  ${label.padEnd(52)} ${r.elapsedMs.toFixed(0).padStart(6)} ms  ${rate(r.states, r.elapsedMs).padStart(8)} states/s  ${rate(r.transitions, r.elapsedMs).padStart(9)} transitions/s`);

@@ -79,6 +79,8 @@ export interface ExploreResult {
   statesByDepth: number[];
   /** most worlds held at once (one BFS level and the next) */
   peakFrontier: number;
+  /** of the transitions, those processed as an earlier event's twin (Twins), not stepped */
+  twinTransitions: number;
   /** with `coveringPaths`: shortest paths, each with the coverage items it reached first */
   coveringPaths?: CoveringPath[];
 }
@@ -561,6 +563,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   parents.push(0, -1, 0);
   let states = 1;
   let transitions = 0;
+  let twinTransitions = 0;
   let maxDepth = 0;
   let complete = false;
   let peakFrontier = 1;
@@ -602,7 +605,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
         if (useTwins && enumerator.groupOffset[k] > 0) {
           const twin = twins.of(events, k);
           if (twin >= 0) {
-            if (twins.copy(k, twin) === 1) transitions++;
+            if (twins.copy(k, twin) === 1) { transitions++; twinTransitions++; }
             continue;
           }
         }
@@ -664,7 +667,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
     scope: scope.name, depth: depthBound, states, transitions, maxDepth, complete, counterexamples, coverage,
     elapsedMs: performance.now() - started,
     bytesPerState: (visited.bytes + parents.bytes) / states,
-    statesByDepth, peakFrontier,
+    statesByDepth, peakFrontier, twinTransitions,
     ...(opts.coveringPaths ? { coveringPaths: firstReached.map((f) => ({ covers: f.covers, events: [...pathTo(model, enumerator, parents, f.parent), plainEvent(f.event)] })) } : {}),
   };
 }
