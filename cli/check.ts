@@ -211,30 +211,39 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
 }
 
 /**
- * Progress on a terminal: a bar over configurations, or, for one configuration explored, the explorer's
- * depth, states, states/s and memory. Elsewhere, a plain line every tenth of the configurations.
+ * Progress on a terminal: a bar over configurations with the distinct states explored so far, states/s
+ * and memory; or, for one configuration explored, the explorer's depth, states, states/s and memory.
+ * Elsewhere, a plain line every tenth of the configurations (or per depth, for one configuration).
  */
-function progressReporter(total: number): { tick: () => void; stop: () => void; explore: (p: ExploreProgress) => void } {
+function progressReporter(total: number): { tick: (r: ConfigResult) => void; stop: () => void; explore: (p: ExploreProgress) => void } {
   let done = 0;
+  let states = 0;
+  const started = performance.now();
+  const rate = (n: number, ms: number) => Math.round((n / Math.max(1, ms)) * 1000).toLocaleString('en-US');
+  const memory = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+  const count = (r: ConfigResult) => { done++; states += r.explorer?.states ?? 0; };
   if (process.stderr.isTTY) {
     const bar = total > 1
-      ? new cliProgress.SingleBar({ format: 'checking {bar} {value}/{total} configurations | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar({ format: 'checking {bar} {value}/{total} configurations | {states} states | {rate} states/s | {memory} MB | {eta_formatted} left', stream: process.stderr, hideCursor: true, etaBuffer: 200 }, cliProgress.Presets.shades_classic)
       : new cliProgress.SingleBar({ format: 'exploring | depth {depth} | {states} states | {rate} states/s | {memory} MB', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
     bar.start(total, 0, { depth: 0, states: 0, rate: 0, memory: 0 });
     return {
-      tick: () => bar.update(++done),
+      tick: (r) => {
+        count(r);
+        bar.update(done, { states: states.toLocaleString('en-US'), rate: rate(states, performance.now() - started), memory: memory() });
+      },
       stop: () => bar.stop(),
-      explore: (p) => bar.update(done, {
-        depth: p.depth, states: p.states.toLocaleString('en-US'), rate: Math.round((p.states / Math.max(1, p.elapsedMs)) * 1000).toLocaleString('en-US'),
-        memory: Math.round(process.memoryUsage().rss / 2 ** 20),
-      }),
+      explore: (p) => bar.update(done, { depth: p.depth, states: p.states.toLocaleString('en-US'), rate: rate(p.states, p.elapsedMs), memory: memory() }),
     };
   }
   const step = Math.max(1, Math.ceil(total / 10));
   return {
-    tick: () => { if (++done % step === 0 && total > 20) process.stderr.write(`checked ${done}/${total} configurations\n`); },
+    tick: (r) => {
+      count(r);
+      if (done % step === 0 && total > 20) process.stderr.write(`checked ${done}/${total} configurations, ${states.toLocaleString('en-US')} distinct states explored\n`);
+    },
     stop: () => {},
     // one configuration explored off a terminal: a plain line per depth completed
-    explore: (p) => process.stderr.write(`explored depth ${p.depth}: ${p.states.toLocaleString('en-US')} states, ${p.transitions.toLocaleString('en-US')} transitions, ${Math.round((p.states / Math.max(1, p.elapsedMs)) * 1000).toLocaleString('en-US')} states/s\n`),
+    explore: (p) => process.stderr.write(`explored depth ${p.depth}: ${p.states.toLocaleString('en-US')} states, ${p.transitions.toLocaleString('en-US')} transitions, ${rate(p.states, p.elapsedMs)} states/s\n`),
   };
 }
