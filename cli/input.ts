@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { clientSchema, configSchema, interpretationsSchema, resolveConfig, resolveInterpretations, type Config, type Interpretations } from '../machines/config.js';
 import { eventSchema } from '../machines/events.js';
-import { DEFAULT_POPULATION, populationSchema } from '../machines/world.js';
+import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
+import { makeSetting, type Setting } from '../machines/setting.js';
 import type { ScenarioInput } from '../engine/scenario.js';
 import { InputError, formatZodError } from './errors.js';
 
@@ -78,6 +79,22 @@ export function loadConfigFile(file: string): Config {
 export function loadClients(nativeFile: string | undefined, webFile: string | undefined): Config {
   const client = (f: string | undefined) => (f === undefined ? undefined : parseWith(clientSchema, readJson(f), f));
   return resolveConfig({ native: client(nativeFile), web: client(webFile) });
+}
+
+/**
+ * A setting file (`n2w conform`, `n2w paths`): MODEL.md §2 JSON, optionally with `interpretations` and
+ * `world` beside the two clients, or a §7 scenario (its config, interpretations and world; steps ignored).
+ */
+export function loadSettingFile(file: string): Setting {
+  const doc = readJson(file);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a JSON object`);
+  const d = doc as Record<string, unknown>;
+  const cfgDoc = ('config' in d ? d.config : d) as Record<string, unknown> | undefined;
+  const config = resolveConfig(parseWith(configSchema, cfgDoc ?? {}, `${file}: config`));
+  const interpretations = resolveInterpretations(parseWith(interpretationsSchema, d.interpretations ?? cfgDoc?.interpretations ?? {}, `${file}: interpretations`));
+  const world = d.world ?? cfgDoc?.world;
+  const population: Population = world === undefined ? DEFAULT_POPULATION : parseWith(populationSchema, world, `${file}: world`) as Population;
+  return makeSetting(config, interpretations, population);
 }
 
 /** `-i A8=false -i A10=invalid` into interpretations; an unknown id or value is an InputError. */

@@ -1,16 +1,14 @@
 // conformance/cli.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import {
-  configSchema, configToInput, interpretationsSchema, resolveConfig, resolveInterpretations, type ConfigInput,
-} from '../machines/config.js';
+import { configToInput, resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
 import { REASONS } from '../machines/observation.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
-import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
+import { DEFAULT_POPULATION } from '../machines/world.js';
 import { EXIT, InputError } from '../cli/errors.js';
-import { parseWith, readJson } from '../cli/input.js';
+import { loadSettingFile, readJson } from '../cli/input.js';
 import { CONTRACT_FIELDS, contractView, loadAdapterModule, type Adapter, type ContractView } from './adapter.js';
 import { conform, describeTrace, replayTrace, type ConformReport, type NamedPath, type Trace } from './harness.js';
 import { createHttpAdapter } from './http-adapter.js';
@@ -28,18 +26,9 @@ export const CONFORMANCE_DEFAULT_CONFIG: ConfigInput = {
   web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'] } },
 };
 
-/** A config file: MODEL.md §2 JSON (optionally with `interpretations` and `world`), or a §7 scenario. */
-export async function loadSetting(file?: string): Promise<Setting> {
-  if (!file) return makeSetting(resolveConfig(CONFORMANCE_DEFAULT_CONFIG), resolveInterpretations(), DEFAULT_POPULATION);
-  const doc = readJson(file);
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a JSON object`);
-  const d = doc as Record<string, unknown>;
-  const cfgDoc = 'config' in d ? d.config : d;
-  const config = resolveConfig(parseWith(configSchema, cfgDoc ?? {}, `${file}: config`));
-  const interpretations = resolveInterpretations(parseWith(interpretationsSchema, d.interpretations ?? (cfgDoc as Record<string, unknown> | undefined)?.interpretations ?? {}, `${file}: interpretations`));
-  const world = d.world ?? (cfgDoc as Record<string, unknown> | undefined)?.world;
-  const population: Population = world === undefined ? DEFAULT_POPULATION : parseWith(populationSchema, world, `${file}: world`) as Population;
-  return makeSetting(config, interpretations, population);
+/** The setting of a conformance run: the file's (cli/input.ts, loadSettingFile), or the default above. */
+export function loadSetting(file?: string): Setting {
+  return file ? loadSettingFile(file) : makeSetting(resolveConfig(CONFORMANCE_DEFAULT_CONFIG), resolveInterpretations(), DEFAULT_POPULATION);
 }
 
 /** The explorer's covering paths (explorer/explore.ts), checked and named on the model. */
@@ -83,7 +72,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
   let setting: Setting;
   let adapter: Adapter;
   try {
-    setting = await loadSetting(flags.config);
+    setting = loadSetting(flags.config);
     if (flags.url) {
       try { new URL(flags.url); } catch { throw new InputError(`--url: not a URL: ${flags.url}`); }
       adapter = createHttpAdapter({ baseUrl: flags.url });
@@ -169,7 +158,7 @@ export async function pathsCommand(flags: PathsFlags): Promise<number> {
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   if (flags.emit !== 'vitest') { print(`n2w paths: --emit ${String(flags.emit)} is not supported (vitest)`); return EXIT.badInput; }
   let setting: Setting;
-  try { setting = await loadSetting(flags.config); } catch (e) { print(`n2w paths: ${(e as Error).message}`); return EXIT.badInput; }
+  try { setting = loadSetting(flags.config); } catch (e) { print(`n2w paths: ${(e as Error).message}`); return EXIT.badInput; }
   const outDir = resolve(flags.out);
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, flags.file ?? 'n2w-conformance.test.ts');
