@@ -207,10 +207,11 @@ describe('twins (events differing only in fields the first one\'s processing nev
     states: r.states, transitions: r.transitions, statesByDepth: r.statesByDepth, maxDepth: r.maxDepth, complete: r.complete,
     coverage: coverageToJson(r.coverage),
     counterexamples: Object.fromEntries([...r.counterexamples].map(([id, c]) => [id, JSON.stringify([c.message, c.events, c.observations])])),
+    coveringPaths: JSON.stringify(r.coveringPaths),
   });
   const both = (s: Setting, scope: Scope, opts: Partial<Parameters<typeof explore>[2]> = {}) => [
-    summary(explore(s, scope, { properties: PROPERTIES, ...opts })),
-    summary(explore(s, scope, { properties: PROPERTIES, ...opts, twins: false })),
+    summary(explore(s, scope, { properties: PROPERTIES, coveringPaths: true, ...opts })),
+    summary(explore(s, scope, { properties: PROPERTIES, coveringPaths: true, ...opts, twins: false })),
   ];
 
   for (const [label, s] of CONFIGS) {
@@ -219,6 +220,15 @@ describe('twins (events differing only in fields the first one\'s processing nev
       expect(twins).toEqual(every);
     });
   }
+  it('with every property on every transition, without renaming or symmetry, or stopped early: the same exploration', () => {
+    for (const opts of [{ fullChecks: true }, { canonical: false }, { symmetry: false }, { maxStates: 500 }]) {
+      const [twins, every] = both(goldenSetting(), SMOKE, opts);
+      expect(twins, JSON.stringify(opts)).toEqual(every);
+    }
+  });
+  it('a model must come with the setting explored (its twins ask methodAllowed with the model\'s)', () => {
+    expect(() => explore(CONFIGS[2][1], SMOKE, { properties: [], model: createModel(goldenSetting()) })).toThrow(/built from the setting explored/);
+  });
   it('golden configuration, default scope to depth 5: the same exploration', () => {
     const [twins, every] = both(goldenSetting(), DEFAULT, { depth: 5 });
     expect(twins).toEqual(every);
@@ -262,14 +272,17 @@ describe('twins (events differing only in fields the first one\'s processing nev
     expect(twins).toEqual(every);
     expect(Object.keys(twins.counterexamples)).toContain('valid-token-no-session-logs-in');
   });
-  it('counterexample and path events are plain objects: no getters, no keys without a value', () => {
-    const r = explore(goldenSetting(), SMOKE, { properties: [offlineRefused, organizationRefused] });
-    for (const c of r.counterexamples.values()) {
-      for (const e of c.events) {
-        for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(e))) {
-          expect(d.get, k).toBeUndefined();
-          expect(d.value, k).not.toBeUndefined();
-        }
+  it('counterexample, observation and covering-path events are plain objects: no getters, no keys without a value', () => {
+    const r = explore(goldenSetting(), SMOKE, { properties: [offlineRefused, organizationRefused], coveringPaths: true });
+    const events = [
+      ...[...r.counterexamples.values()].flatMap((c) => [...c.events, ...c.observations.map((o) => o.event)]),
+      ...r.coveringPaths!.flatMap((p) => p.events),
+    ];
+    expect(events.some((e) => e.type === 'AUTHORIZE' && e.transferToken !== undefined)).toBe(true);
+    for (const e of events) {
+      for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(e))) {
+        expect(d.get, k).toBeUndefined();
+        expect(d.value, k).not.toBeUndefined();
       }
     }
   });

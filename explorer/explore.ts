@@ -516,6 +516,8 @@ export function quietKeys(): { size: number; of(type: string, branch: string, re
 export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): ExploreResult {
   const started = performance.now();
   const model = opts.model ?? createModel(setting);
+  // the model steps, and methodAllowed answers for twins, with the model's setting; properties and coverage judge with `setting`
+  if (model.setting !== setting) throw new Error('explorer: a model given must be built from the setting explored (explore(model.setting, ...))');
   const depthBound = opts.depth ?? scope.depth;
   const maxStates = opts.maxStates ?? Infinity;
   const enumerator = createEnumerator(setting, scope);
