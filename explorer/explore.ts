@@ -3,7 +3,8 @@
 // (events naming artifacts range over every artifact that exists); worlds are deduplicated by their
 // canonical fingerprint (canonical.ts); every property is checked on every transition (see relevance
 // for the transitions where a property provably answers null and is not called). Breadth first, so
-// the first counterexample found for a property is a shortest one within the scope.
+// the first counterexample found for a property is a shortest one within the scope. Events that differ
+// only in fields the processing of an earlier one never read are counted, not stepped again (Twins).
 // Visited states are stored as 64-bit fingerprints in an open-addressing table plus a parent pointer
 // and the index of the event in the parent's enumeration (8 bytes per state); worlds are kept for the
 // frontier only. A path is rebuilt by replaying event indices from the initial world.
@@ -110,15 +111,16 @@ export interface EventEnumerator {
   events(w: World): readonly ModelEvent[];
   /**
    * Twins, per event of the last events() call (parallel arrays). Events of one group differ only in
-   * watched fields (WATCHED: offline_access, the organization asked, the method); `groupOffset[k]` = how many places
-   * back event k's group starts, `variant[k]` = which value of each watched field it carries (one byte
-   * per field, in WATCHED's order). `reads.mask` collects the WATCHED bits of the fields read since it
-   * was cleared: every read of a watched field of an enumerated event goes through a getter that sets it.
+   * watched fields (WATCHED: offline_access, the organization asked, the method); `groupOffset[k]` =
+   * how many places back event k's group starts, `variant[k]` = which value of each watched field it
+   * carries (one byte per field, in WATCHED's order). `reads.mask` collects the WATCHED bits of the
+   * fields read since it was cleared: every read of a watched field of an enumerated event goes through a
+   * getter that sets it.
    */
   readonly groupOffset: readonly number[];
   readonly variant: readonly number[];
   readonly reads: { mask: number };
-  /** withinBounds(w): the world is within the scope's bounds (a state constraint) */
+  /** the world is within the scope's bounds (a state constraint) */
   withinBounds(w: World): boolean;
   /**
    * withinBounds(w) for a successor w of a world `from` that is itself within bounds: the bounds on a
@@ -601,9 +603,10 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
       twins.expand(events.length);
       for (let k = 0; k < events.length; k++) {
         const event = events[k];
-        // twins (Twins above). Measured on the default scope: 70% of the /authorize steps are twins
-        // (refusals read neither offline_access nor, unless the token gets as far as that check, the
-        // organization; both methods are allowed, and the step asks only that)
+        // twins (Twins above). Measured on the default scope: 87,710 of the 123,492 /authorize transitions
+        // (71 %) are twins: refusals read neither offline_access nor, unless the token gets as far as that
+        // check, the organization; the golden configuration allows both methods, and the step asks only that
+        // (~205 -> ~145 ms, best of 25)
         if (useTwins && enumerator.groupOffset[k] > 0) {
           const twin = twins.of(events, k);
           if (twin >= 0) {
