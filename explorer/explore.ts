@@ -135,15 +135,15 @@ export interface EventEnumerator {
  * differ only in fields the processing of the first never read (the step, coverage, every property
  * called) are processed alike: the second is the first's twin (explore() below).
  */
-export const WATCHED = { offlineAccess: 1, organization: 2, method: 4 } as const;
+const WATCHED = { offlineAccess: 1, organization: 2, method: 4 } as const;
 /** The WATCHED bits of the fields in which two events of one group differ (their variants, above). */
-export const variantDiff = (a: number, b: number): number => {
+const variantDiff = (a: number, b: number): number => {
   const d = a ^ b;
   return ((d & 0xff) !== 0 ? 1 : 0) | ((d & 0xff00) !== 0 ? 2 : 0) | ((d & 0xff0000) !== 0 ? 4 : 0);
 };
 
 /** An event as a plain object (enumerated events read watched fields through getters): for paths and files. */
-export function plainEvent(e: ModelEvent): ModelEvent {
+function plainEvent(e: ModelEvent): ModelEvent {
   const o: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) if (v !== undefined) o[k] = v;
   return o as ModelEvent;
@@ -587,7 +587,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   let stopped = false;
   const reads = enumerator.reads;
   const useTwins = opts.twins ?? true;
-  const twins = new Twins(enumerator, (x, y) => methodAllowed(model.setting, x as EventOf<'AUTHORIZE'>) === methodAllowed(model.setting, y as EventOf<'AUTHORIZE'>));
+  const twins = new Twins(enumerator, (x, y) => methodAllowed(setting, x as EventOf<'AUTHORIZE'>) === methodAllowed(setting, y as EventOf<'AUTHORIZE'>));
   for (let depth = 0; depth < depthBound && !stopped; depth++) {
     const next: World[] = [];
     const nextIds: number[] = [];
