@@ -13,7 +13,12 @@ import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
 import { buildReport, nonVacuity, type BuiltReport, type NonVacuity } from './report/report.js';
 import { writeReport, toJson } from './report/write.js';
-import { loadClients, loadConfigFile, parseInterpretationFlags, readJson } from './input.js';
+import { loadClients, loadConfigFile, parseInterpretationFlags, readJson, type GivenConfiguration } from './input.js';
+import { parseKeywordFlags } from './clients.js';
+import { checkOutDir } from './read.js';
+import { findFixes } from './fixes.js';
+import { GOAL_PROPERTIES } from '../properties/index.js';
+import type { GivenReport } from './report/report.js';
 import { EXIT, InputError } from './errors.js';
 import { describeConfig } from './format.js';
 
@@ -24,6 +29,8 @@ export interface EngineFlags {
   web?: string;
   allConfigs?: boolean;
   interpret: string[];
+  /** Deploy CLI keyword values, NAME=VALUE */
+  keyword?: string[];
   workers: number;
   out: string;
   shard?: string;
@@ -57,6 +64,9 @@ interface Partial {
 // ---------------------------------------------------------------------------------------------
 
 export async function checkCommand(flags: CheckFlags): Promise<number> {
+  checkOutDir('--out', flags.out);
+  // validated even when the explorer is left out: a wrong name is a mistake whatever else is asked
+  scopeName(flags.scope);
   if (flags.runs < 0) throw new InputError('--runs: expected 0 (no random engine) or more');
   if (flags.runs > 0 && flags.maxSteps < 1) throw new InputError('--max-steps: expected at least 1');
   if (!flags.explore && flags.runs === 0) throw new InputError('--no-explore with --runs 0 leaves no engine to run');
@@ -68,12 +78,14 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
 }
 
 export async function exploreCommand(flags: ExploreFlags): Promise<number> {
+  checkOutDir('--out', flags.out);
   const scope = SCOPES[scopeName(flags.scope)];
   const opts = engineOptions(flags, { random: null, explorer: { scope: scope.name, depth: flags.depth === undefined ? scope.depth : positiveDepth(flags.depth) } });
   return run(flags, opts, selectConfigurations(flags, flags.allConfigs ? 'space' : 'golden'));
 }
 
 export async function mergeCommand(dirs: string[], flags: { out: string; failOn?: 'security'; json?: boolean }): Promise<number> {
+  checkOutDir('--out', flags.out);
   const partials = dirs.map((d) => {
     const file = join(d, 'partial.json');
     const p = readJson(file) as Partial;
@@ -113,28 +125,30 @@ function positiveDepth(d: number): number {
   return d;
 }
 
-interface Selection { jobs: { index: number; config: Config }[]; total: number; source: string; one: Config | null; shard: { index: number; count: number } | null }
+interface Selection { jobs: { index: number; config: Config }[]; total: number; source: string; one: Config | null; given: GivenConfiguration | null; shard: { index: number; count: number } | null }
 
 /** The configurations to check: one given, or the space (or one slice of it with --shard). */
 function selectConfigurations(flags: EngineFlags, fallback: 'space' | 'golden'): Selection {
-  const given = [flags.config && '--config', (flags.native || flags.web) && '--native/--web', flags.allConfigs && '--all-configs'].filter(Boolean);
-  if (given.length > 1) throw new InputError(`${given.join(' and ')}: choose one way to give the configurations`);
-  const one: Config | null = flags.config ? loadConfigFile(flags.config)
-    : flags.native || flags.web ? loadClients(flags.native, flags.web)
-      : !flags.allConfigs && fallback === 'golden' ? GOLDEN_CONFIG : null;
+  const ways = [flags.config && '--config', (flags.native || flags.web) && '--native/--web', flags.allConfigs && '--all-configs'].filter(Boolean);
+  if (ways.length > 1) throw new InputError(`${ways.join(' and ')}: choose one way to give the configurations`);
+  const keywords = parseKeywordFlags(flags.keyword ?? []);
+  if (keywords.size > 0 && !flags.config && !flags.native && !flags.web) throw new InputError('--keyword: only for files given with --config, --native or --web');
+  const given = flags.config ? loadConfigFile(flags.config, keywords)
+    : flags.native || flags.web ? loadClients(flags.native, flags.web, keywords) : null;
+  const one: Config | null = given ? given.config : !flags.allConfigs && fallback === 'golden' ? GOLDEN_CONFIG : null;
   if (one) {
     if (flags.shard) throw new InputError('--shard: only the configuration space can be split; drop --config/--native/--web');
-    return { jobs: [{ index: 0, config: one }], total: 1, source: 'given configuration', one, shard: null };
+    return { jobs: [{ index: 0, config: one }], total: 1, source: given ? 'given configuration' : 'reference configuration', one, given, shard: null };
   }
   const space = configurationSpace().map((config, index) => ({ index, config }));
-  if (!flags.shard) return { jobs: space, total: space.length, source: 'configuration space', one: null, shard: null };
+  if (!flags.shard) return { jobs: space, total: space.length, source: 'configuration space', one: null, given: null, shard: null };
   const m = /^(\d+)\/(\d+)$/.exec(flags.shard);
   const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
   if (!m || count < 1 || index < 1 || index > count) throw new InputError(`--shard ${flags.shard}: expected I/N with 1 <= I <= N, e.g. 2/4`);
   // contiguous slices, as Playwright shards: slice I holds configurations [from, to)
   const from = Math.floor(((index - 1) * space.length) / count);
   const to = Math.floor((index * space.length) / count);
-  return { jobs: space.slice(from, to), total: space.length, source: `shard ${index}/${count} of the configuration space`, one: null, shard: { index, count } };
+  return { jobs: space.slice(from, to), total: space.length, source: `shard ${index}/${count} of the configuration space`, one: null, given: null, shard: { index, count } };
 }
 
 async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Promise<number> {
@@ -156,11 +170,29 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Prom
     const rules = results.some((r) => [...(r.explorer?.counterexamples ?? []), ...(r.random?.counterexamples ?? [])].some((c) => c.kind === 'rule'));
     return rules ? EXIT.propertyFailed : EXIT.ok;
   }
-  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one);
+  const given = sel.given ? await givenReport(sel.given, results[0], opts, workers) : null;
+  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given);
 }
 
-function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null): number {
-  const built = buildReport(results, opts, source, mutants, flags.out);
+/** The report's view of a configuration given: its clients, and for each failing goal the nearest fixes. */
+async function givenReport(g: GivenConfiguration, result: ConfigResult, opts: CheckOptions, workers: number): Promise<GivenReport> {
+  const failing = GOAL_PROPERTIES.map((p) => p.id)
+    .filter((id) => [...(result.explorer?.counterexamples ?? []), ...(result.random?.counterexamples ?? [])].some((c) => c.property === id));
+  const name = (role: 'native' | 'web') => {
+    const c = g.clients.find((x) => x.role === role)!;
+    return `the ${role} app${c.name ? ` (${c.name})` : ''}`;
+  };
+  if (failing.length > 0) process.stderr.write(`looking for the nearest configurations where ${failing.length === 1 ? 'the failing goal holds' : `each of the ${failing.length} failing goals holds`}\n`);
+  const fixes = failing.length === 0 ? [] : await findFixes(result, failing, { native: name('native'), web: name('web') },
+    (configs) => checkConfigurations(configs.map((config, index) => ({ index, config })), opts, { workers }));
+  return {
+    clients: g.clients, tenant: g.tenant, fixes,
+    tenantNote: g.tenant ? 'read from the export and shown here; session lifetimes are not modelled yet, so they do not change these verdicts' : null,
+  };
+}
+
+function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null): number {
+  const built = buildReport(results, opts, source, mutants, flags.out, given);
   writeReport(flags.out, built);
   const r = built.report;
   if (flags.json) process.stdout.write(toJson(r));
@@ -181,16 +213,15 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   ].filter(Boolean);
   lines.push(`${pc.bold('n2w')}: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''}${one ? ` (${describeConfig(one)})` : ` (${s.source})`}; ${engines.join('; ')}`
     + (seconds > 0 ? `; ${seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}` : ''));
+  if (r.given) lines.push(...judgedLines(r.given));
   const rules = r.properties.filter((p) => p.kind === 'rule');
   const broken = rules.filter((p) => p.violatedIn > 0);
+  const unexercised = rules.filter((p) => p.status === 'not exercised');
   lines.push(broken.length === 0
-    ? `${pc.green('spec rules')}: no violation of the ${rules.length} rule properties in this scope`
+    ? `${pc.green('spec rules')}: no violation of the ${rules.length - unexercised.length} rule properties exercised in this scope`
     : `${pc.red('spec rules violated')}: ${broken.map((p) => `${p.id} (${p.violatedIn} configurations)`).join(', ')}`);
-  for (const v of r.ruleViolations.slice(0, 10)) {
-    const ce = built.counterexamples.get(v.counterexample.replace('counterexamples/', ''))!;
-    const how = ce.foundBy.engine === 'random' ? `seed ${ce.foundBy.seed}, run ${ce.foundBy.run}, shrink path ${ce.foundBy.shrinkPath || '-'}` : `explorer, scope ${ce.foundBy.scope}`;
-    lines.push(`  ${v.property} in ${v.config}: ${v.message} (${v.steps} steps; ${how}); replay: n2w replay ${out}/${v.counterexample}`);
-  }
+  if (unexercised.length > 0) lines.push(`  ${pc.yellow('not exercised')} (premise never met on ${fmt(s.random?.steps ?? 0)} random steps, so "no violation" says nothing): ${unexercised.map((p) => p.id).join(', ')}`);
+  if (!s.random) lines.push('  how often each rule\'s premise occurred is counted on random steps: run with --runs > 0 to see what was exercised');
   const missed = r.nonVacuity.mutants.filter((m) => !m.caughtBy.includes(m.mainCatcher));
   lines.push(missed.length === 0
     ? `${pc.green('non-vacuity')}: each of the ${r.nonVacuity.mutants.length} mutants was caught by its rule property (${r.nonVacuity.runs} sequences each, seed ${r.nonVacuity.seed})`
@@ -198,9 +229,14 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   lines.push(`${pc.bold('security goals')}:`);
   for (const g of r.riskMatrix) {
     const shortest = Math.min(...g.terms.map((t) => t.steps), ...g.others.map((o) => o.steps));
-    lines.push(g.failsIn === 0
-      ? `  ${pc.green('holds')} ${g.goal}: no violation found`
-      : `  ${pc.yellow('fails')} ${g.goal} in ${g.failsIn}/${g.of}: ${g.condition} (shortest counterexample: ${shortest} steps)`);
+    const p = r.properties.find((x) => x.id === g.goal)!;
+    lines.push(g.failsIn > 0
+      ? `  ${pc.yellow('fails')} ${g.goal} in ${g.failsIn}/${g.of}: ${g.condition} (shortest counterexample: ${shortest} steps)`
+      : g.vacuous ? `  ${pc.yellow('holds vacuously')} ${g.goal}: ${g.vacuousBecause}`
+        : p.status === 'not exercised' ? `  ${pc.yellow('not exercised')} ${g.goal}: its premise never occurred in this scope`
+          : `  ${pc.green('holds')} ${g.goal}: no violation found${g.holdsVacuouslyIn > 0 ? ` (vacuously in ${g.holdsVacuouslyIn} of the ${g.of} configurations, where nothing can be minted or redeemed)` : ''}`);
+    const fix = r.given?.fixes.find((f) => f.goal === g.goal);
+    if (fix) lines.push(...fixLines(fix));
   }
   const notReached = Object.entries(r.coverage.missing).filter(([, v]) => v.length > 0);
   lines.push(notReached.length === 0 ? 'coverage: every reason code, outcome row, actor state, transition and branch reached'
@@ -208,6 +244,30 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   for (const n of r.coverage.notes) lines.push(`  note: ${n}`);
   lines.push(`report: ${out}/report.md, ${out}/report.json, ${counterexamples} counterexamples in ${out}/counterexamples/`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Who was judged: each client with its file, and the fields that took their defaults. */
+function judgedLines(g: GivenReport): string[] {
+  const lines = ['judged:'];
+  for (const c of g.clients) {
+    lines.push(c.file === null
+      ? `  ${c.role}: ${pc.yellow('no client given')}: every field takes Auth0's default`
+      : `  ${c.role}: ${c.name ?? '(no name)'}${c.clientId ? ` (client_id ${c.clientId})` : ''} from ${c.file}${c.where ? ` at ${c.where}` : ''} (${c.format})`);
+    if (c.defaulted.length > 0) lines.push(`    defaulted (absent, so Auth0's default decides): ${c.defaulted.map((d) => `${d.field} = ${JSON.stringify(d.value)}`).join(', ')}`);
+  }
+  if (g.tenant) lines.push(`  tenant: session_lifetime ${g.tenant.session_lifetime ?? '-'} h, idle_session_lifetime ${g.tenant.idle_session_lifetime ?? '-'} h from ${g.tenant.file}; ${g.tenantNote}`);
+  return lines;
+}
+
+function fixLines(f: GivenReport['fixes'][number]): string[] {
+  if (f.options.length === 0) return [`    no configuration within reach where it holds (${f.searched})`];
+  return [`    nearest configurations where it holds (${f.searched}):`,
+    ...(f.onlyVacuous ? ['    none of them keeps Native to Web SSO working: it holds there only because no transfer token is minted or redeemed'] : []),
+    ...f.options.map((o) => {
+    const change = o.changes.map((c) => `set ${c.client}'s ${c.field} to ${c.to} (now ${c.from}): ${c.cost}`).join('; and ');
+    const notes = [o.vacuous ? `holds only vacuously: ${o.vacuousBecause}` : '', o.alsoFails.length ? `but ${o.alsoFails.join(', ')} then fail${o.alsoFails.length === 1 ? 's' : ''}` : ''].filter(Boolean);
+    return `    - ${change}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
+  })];
 }
 
 /**

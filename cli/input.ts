@@ -1,34 +1,29 @@
 // cli/input.ts: reading what a user gives us (scenario files, client JSON, configuration files),
 // validated with zod. Every failure is an InputError naming the file and the place in it.
-import { readFileSync } from 'node:fs';
+import { readText as readTextFile, parseJsonText, readJsonFile } from './read.js';
 import { z } from 'zod';
-import { clientSchema, configSchema, interpretationsSchema, resolveConfig, resolveInterpretations, type Config, type Interpretations } from '../machines/config.js';
+import { existsSync, statSync } from 'node:fs';
+import { configSchema, DEFAULT_INTERPRETATIONS, defaultedFields, nearest, interpretationsSchema, resolveConfig, resolveInterpretations, type ClientInput, type Config, type Interpretations, type TenantInput } from '../machines/config.js';
+import { describeClient, pickClient, readClientSource, splitSelector, type ClientSource, type FoundClient, type Keywords, type SourceFormat } from './clients.js';
 import { eventSchema } from '../machines/events.js';
 import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import type { ScenarioInput } from '../engine/scenario.js';
 import { InputError, formatZodError } from './errors.js';
 
-/** Reads and parses a JSON file; a syntax error names the line and column. */
-export function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const where = m ? lineColumn(text, Number(m[1])) : '';
-    throw new InputError(`${file}${where}: malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`);
-  }
+/** Reads a file as text (cli/read.ts: regular files only, a UTF-8 BOM dropped). */
+export function readText(file: string): string {
+  return readTextFile(file);
 }
 
-function lineColumn(text: string, pos: number): string {
-  const before = text.slice(0, pos).split('\n');
-  return `:${before.length}:${before[before.length - 1].length + 1}`;
+/** Parses JSON text; a syntax error names the line and column (cli/read.ts). */
+export function readJsonText(text: string, file: string): unknown {
+  return parseJsonText(text, file);
+}
+
+/** Reads and parses a JSON file; a syntax error names the line and column. */
+export function readJson(file: string): unknown {
+  return readJsonFile(file);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
@@ -70,15 +65,95 @@ export function parseScenario(value: unknown, file: string): ScenarioInput {
 export const loadScenario = (file: string): ScenarioInput => parseScenario(readJson(file), file);
 
 // ---------------------------------------------------------------------------------------------
-// Configurations for `n2w check`: a config file in MODEL.md §2's shape, or two clients' JSON.
+// Configurations for `n2w check`: a config file in MODEL.md §2's shape, a file the user has (an export,
+// cli/clients.ts), or two clients given apart. Each comes with who was judged and what was defaulted.
 
-export function loadConfigFile(file: string): Config {
-  return resolveConfig(parseWith(configSchema, readJson(file), file));
+/** A client the check judged: where it came from, and the fields the model reads that it left out. */
+export interface JudgedClient {
+  role: 'native' | 'web';
+  name: string | null;
+  clientId: string | null;
+  appType: string | null;
+  /** the file (and, in it, the JSON path) it was read from; null when no client was given for the role */
+  file: string | null;
+  where: string;
+  format: SourceFormat | 'configuration file' | null;
+  /** fields the model reads that took Auth0's default, with that default */
+  defaulted: { field: string; value: unknown }[];
 }
 
-export function loadClients(nativeFile: string | undefined, webFile: string | undefined): Config {
-  const client = (f: string | undefined) => (f === undefined ? undefined : parseWith(clientSchema, readJson(f), f));
-  return resolveConfig({ native: client(nativeFile), web: client(webFile) });
+/** A configuration the user gave, with the clients it was read from. */
+export interface GivenConfiguration {
+  config: Config;
+  clients: JudgedClient[];
+  /** tenant settings found beside the clients (MODEL.md §8), with their file */
+  tenant: (TenantInput & { file: string }) | null;
+}
+
+const judged = (role: 'native' | 'web', input: ClientInput | undefined, from: Omit<JudgedClient, 'role' | 'defaulted'>): JudgedClient =>
+  ({ role, ...from, defaulted: defaultedFields(input) });
+
+const OWN_CONFIG_KEYS = ['native', 'web', 'transfer_token_ttl_seconds', 'tenant'];
+
+export function loadConfigFile(file: string, keywords: Keywords = new Map()): GivenConfiguration {
+  const isDir = existsSync(file) && statSync(file).isDirectory();
+  const doc = isDir ? null : (() => {
+    const text = readText(file);
+    const t = text.trimStart();
+    return file.endsWith('.json') || t.startsWith('{') || t.startsWith('[') ? readJsonText(text, file) : undefined;
+  })();
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    const d = doc as Record<string, unknown>;
+    if ('steps' in d) {
+      throw new InputError(`${file}: this is a ${'property' in d ? 'saved counterexample' : 'scenario'} (it has steps), not a configuration; ${'property' in d ? `replay it with n2w replay ${file}` : `run it with n2w run ${file}`}`);
+    }
+    if (OWN_CONFIG_KEYS.some((k) => k in d) && !('clients' in d) && !('format_version' in d)) {
+      const input = parseWith(configSchema, d, file);
+      if (!input.native && !input.web) throw new InputError(`${file}: neither native nor web: expected at least one client, e.g. { "native": { "session_transfer": { ... } }, "web": { ... } }`);
+      const from = (role: 'native' | 'web') => judged(role, input[role], input[role]
+        ? { name: null, clientId: null, appType: null, file, where: role, format: 'configuration file' }
+        : { name: null, clientId: null, appType: null, file: null, where: '', format: null });
+      return { config: resolveConfig(input), clients: [from('native'), from('web')], tenant: input.tenant ? { ...input.tenant, file } : null };
+    }
+  }
+  const source = readClientSource(file, keywords);
+  if (source.clients.length === 1) {
+    throw new InputError(`${file}: one client (${describeClient(source.clients[0])}); --config needs both apps: give it with --native ${file} or --web ${file}, and the other app's file beside it`);
+  }
+  const pick = (role: 'native' | 'web') => {
+    try {
+      return pickClient(source, null, role, `--${role}`);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`--config ${file}: cannot tell which client is the ${role} app: ${e.message.replace(/^[^:]*: /, '')}\nName both: --native '${file}#CLIENT' --web '${file}#CLIENT'`);
+      throw e;
+    }
+  };
+  return fromClients(pick('native'), pick('web'), source, source);
+}
+
+export function loadClients(nativeArg: string | undefined, webArg: string | undefined, keywords: Keywords = new Map()): GivenConfiguration {
+  const load = (arg: string | undefined, role: 'native' | 'web') => {
+    if (arg === undefined) return { client: undefined, source: undefined };
+    const { path, selector } = splitSelector(arg);
+    const source = readClientSource(path, keywords);
+    return { client: pickClient(source, selector, role, `--${role}`), source };
+  };
+  const n = load(nativeArg, 'native');
+  const w = load(webArg, 'web');
+  return fromClients(n.client, w.client, n.source, w.source);
+}
+
+function fromClients(native: FoundClient | undefined, web: FoundClient | undefined, nSource: ClientSource | undefined, wSource: ClientSource | undefined): GivenConfiguration {
+  if (native && web && native === web) throw new InputError(`${native.file}: the same client (${describeClient(native)}) given as both the native and the web app`);
+  const from = (role: 'native' | 'web', c: FoundClient | undefined, s: ClientSource | undefined) => judged(role, c?.input, c
+    ? { name: c.name, clientId: c.clientId, appType: c.appType, file: c.file, where: c.where, format: s!.format }
+    : { name: null, clientId: null, appType: null, file: null, where: '', format: null });
+  const tenantSource = [nSource, wSource].find((s) => s?.tenant);
+  return {
+    config: resolveConfig({ native: native?.input, web: web?.input }),
+    clients: [from('native', native, nSource), from('web', web, wSource)],
+    tenant: tenantSource ? { ...tenantSource.tenant!, file: tenantSource.file } : null,
+  };
 }
 
 /**
@@ -90,7 +165,11 @@ export function loadSettingFile(file: string): Setting {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a JSON object`);
   const d = doc as Record<string, unknown>;
   const cfgDoc = ('config' in d ? d.config : d) as Record<string, unknown> | undefined;
-  const config = resolveConfig(parseWith(configSchema, cfgDoc ?? {}, `${file}: config`));
+  // interpretations and world may sit beside the clients; the rest is the strict §2 configuration
+  const { interpretations: _i, world: _w, ...cfgOnly } = cfgDoc ?? {};
+  const input = parseWith(configSchema, cfgOnly, `${file}${'config' in d ? ': config' : ''}`);
+  if (!input.native && !input.web) throw new InputError(`${file}: no client: expected { "native": { "session_transfer": { ... } }, "web": { ... } }${'steps' in d ? ' under "config"' : ''}`);
+  const config = resolveConfig(input);
   const interpretations = resolveInterpretations(parseWith(interpretationsSchema, d.interpretations ?? cfgDoc?.interpretations ?? {}, `${file}: interpretations`));
   const world = d.world ?? cfgDoc?.world;
   const population: Population = world === undefined ? DEFAULT_POPULATION : parseWith(populationSchema, world, `${file}: world`) as Population;
@@ -99,10 +178,16 @@ export function loadSettingFile(file: string): Setting {
 
 /** `-i A8=false -i A10=invalid` into interpretations; an unknown id or value is an InputError. */
 export function parseInterpretationFlags(flags: readonly string[]): Interpretations {
-  const out: Record<string, unknown> = {};
+  // no prototype: `-i __proto__=x` must be an unknown id, not a prototype change
+  const out: Record<string, unknown> = Object.create(null);
+  const ids = Object.keys(DEFAULT_INTERPRETATIONS);
   for (const f of flags) {
     const m = /^([^=]+)=(.*)$/.exec(f);
     if (!m) throw new InputError(`--interpret ${f}: expected ID=VALUE, e.g. A8=false`);
+    if (!ids.includes(m[1])) {
+      const near = nearest(m[1], ids);
+      throw new InputError(`--interpret ${f}: unknown interpretation "${m[1]}"${near ? `; did you mean ${near}?` : ''}; expected one of ${ids.join(', ')}`);
+    }
     out[m[1]] = m[2] === 'true' ? true : m[2] === 'false' ? false : m[2];
   }
   return resolveInterpretations(parseWith(interpretationsSchema, out, '--interpret'));

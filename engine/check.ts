@@ -30,7 +30,8 @@ export interface ConfigResult {
   index: number;
   label: string;
   config: Config;
-  random: { seed: number; sequences: number; steps: number; counterexamples: Counterexample[] } | null;
+  /** `exercised`: per property, the random steps on which its premise held */
+  random: { seed: number; sequences: number; steps: number; counterexamples: Counterexample[]; exercised: Record<string, number> } | null;
   explorer: { states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Counterexample[] } | null;
   coverage: Record<CoverageCategory, string[]>;
 }
@@ -115,7 +116,7 @@ export function checkFamily(jobs: readonly { index: number; config: Config }[], 
       const model = createModel(makeSetting(config, opts.interpretations, opts.population));
       const r = runRandom(model, { runs: opts.random.runs, maxSteps: opts.random.maxSteps, seed, properties: PROPERTIES, shrink: (id) => !known.has(id) });
       mergeCoverage(coverage, r.coverage);
-      random = { seed, sequences: r.sequences, steps: r.steps, counterexamples: [...r.counterexamples.values()] };
+      random = { seed, sequences: r.sequences, steps: r.steps, counterexamples: [...r.counterexamples.values()], exercised: r.exercised };
     }
     return { index, label, config, random, explorer, coverage: coverageToJson(coverage), ...(e?.learned ? { learned: e.learned } : {}) };
   });

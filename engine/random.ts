@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { Model } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
-import type { Property, StepView } from '../properties/property.js';
+import { authorizeFacts, exercised, type Property, type StepView } from '../properties/property.js';
 import { decodeChoice, sequenceArbitrary, type Sequence } from './generate.js';
 import { emptyCoverage, recordStep, type Coverage } from './coverage.js';
 
@@ -39,6 +39,8 @@ export interface RandomResult {
   /** first violation per property id, shrunk */
   counterexamples: Map<string, Counterexample>;
   coverage: Coverage;
+  /** per property id, the steps on which its premise held (properties/property.ts, exercised) */
+  exercised: Record<string, number>;
 }
 
 interface Played {
@@ -52,7 +54,7 @@ interface Played {
  * Plays a choice sequence through the model, checking the properties after every step. With `stopOn`,
  * stops at the first violation of that property (the shrinking predicate).
  */
-export function play(model: Model, [mask, choices]: Sequence, properties: readonly Property[], coverage?: Coverage, stopOn?: Property): Played {
+export function play(model: Model, [mask, choices]: Sequence, properties: readonly Property[], coverage?: Coverage, stopOn?: Property, premises?: number[]): Played {
   let world = model.initial;
   const events: ModelEvent[] = [];
   const observations: Observation[] = [];
@@ -65,6 +67,10 @@ export function play(model: Model, [mask, choices]: Sequence, properties: readon
     observations.push(result.observation);
     if (coverage) recordStep(coverage, view, result.branch);
     world = result.world;
+    if (premises) {
+      const facts = authorizeFacts(view);
+      for (let j = 0; j < properties.length; j++) if (exercised(properties[j], view, facts)) premises[j]++;
+    }
     for (const p of properties) {
       if (violations.has(p.id)) continue;
       const message = p.check(view);
@@ -84,8 +90,9 @@ export function runRandom(model: Model, opts: RandomOptions): RandomResult {
   // per property, its shortest first violation: the run, the sequence up to it and what it played
   const first = new Map<string, { run: number; sequence: Sequence; played: Played }>();
   let steps = 0;
+  const premises = opts.properties.map(() => 0);
   samples.forEach((sequence, run) => {
-    const played = play(model, sequence, opts.properties, coverage);
+    const played = play(model, sequence, opts.properties, coverage, undefined, premises);
     steps += played.events.length;
     for (const [id, [at]] of played.violations) {
       const known = first.get(id);
@@ -102,7 +109,8 @@ export function runRandom(model: Model, opts: RandomOptions): RandomResult {
       ? counterexampleOf(p, f.played, { engine: 'random', seed: opts.seed, run: f.run, shrinkPath: '', shrinks: 0 })
       : shrink(model, p, f.sequence, opts.seed, f.run, opts.maxSteps));
   }
-  return { sequences: samples.length, steps, counterexamples, coverage };
+  const exercisedSteps = Object.fromEntries(opts.properties.map((p, j) => [p.id, premises[j]]));
+  return { sequences: samples.length, steps, counterexamples, coverage, exercised: exercisedSteps };
 }
 
 /** The counterexample of p in a played sequence: its steps up to p's first violation. */

@@ -1,6 +1,7 @@
 // machines/config.ts: the clients' configuration in Auth0's Management API shape (MODEL.md §2),
 // the interpretation switches (A6, A8, A10) and the configuration space.
-// Unknown fields are ignored (a reviewer pastes a real client's JSON); known fields are validated.
+// Unknown fields of a client are ignored (a real client's JSON has dozens), except inside session_transfer
+// and refresh_token, where a misspelt field would silently take its default: there they are errors.
 import { z } from 'zod';
 
 export const METHODS = ['cookie', 'query'] as const;
@@ -28,8 +29,44 @@ export interface Config {
   readonly transferTokenTtlSeconds: number;
 }
 
-// The Management API's `session_transfer` object (ClientSessionTransferConfiguration).
-const sessionTransferSchema = z.object({
+/** The fields a reader knows at a place; an unknown key there is an error with a "did you mean". */
+function strictKnown<T extends z.ZodRawShape>(shape: T, what: string) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) => {
+      if (iss.code !== 'unrecognized_keys') return undefined;
+      return iss.keys.map((k) => {
+        const near = nearest(k, known);
+        return `unknown field "${k}" in ${what}${near ? `; did you mean "${near}"?` : ''} (known: ${known.join(', ')})`;
+      }).join('; ');
+    },
+  });
+}
+
+/** The known word closest to `word` by edit distance, if it is close enough to be a likely typo. */
+export function nearest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestD) { best = k; bestD = d; }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+// The Management API's `session_transfer` object (ClientSessionTransferConfiguration). Auth0's schema admits
+// no other fields, and a misspelt one would silently take its default and change the verdict: strict.
+const sessionTransferSchema = strictKnown({
   can_create_session_transfer_token: z.boolean().optional(),
   enforce_cascade_revocation: z.boolean().optional(),
   // nullable in the Management API; null means the default, [] (R14)
@@ -37,21 +74,65 @@ const sessionTransferSchema = z.object({
   enforce_device_binding: z.enum(BINDINGS).optional(),
   allow_refresh_token: z.boolean().optional(),
   enforce_online_refresh_tokens: z.boolean().optional(),
-});
+  // Session Delegation (spec §3.8): out of the model's scope, accepted so that real clients load
+  delegation: strictKnown({ allow_delegated_access: z.boolean().optional(), enforce_device_binding: z.enum(['ip']).optional() }, 'session_transfer.delegation').nullable().optional(),
+}, 'session_transfer');
+
+// ClientRefreshTokenConfiguration: strict for the same reason. Only rotation_type is read today; the
+// lifetimes are validated so that a typo there is caught now.
+const refreshTokenSchema = strictKnown({
+  rotation_type: z.enum(ROTATIONS).optional(),
+  expiration_type: z.enum(['expiring', 'non-expiring']).optional(),
+  leeway: z.number().int().nonnegative().optional(),
+  token_lifetime: z.number().int().positive().optional(),
+  infinite_token_lifetime: z.boolean().optional(),
+  idle_token_lifetime: z.number().int().positive().optional(),
+  infinite_idle_token_lifetime: z.boolean().optional(),
+  policies: z.array(z.unknown()).nullable().optional(),
+}, 'refresh_token');
 
 /** A client as `GET /api/v2/clients/{id}` returns it; only the fields the model reads are checked. */
 export const clientSchema = z.object({
   session_transfer: sessionTransferSchema.nullable().optional(),
-  refresh_token: z.object({ rotation_type: z.enum(ROTATIONS).optional() }).nullable().optional(),
+  refresh_token: refreshTokenSchema.nullable().optional(),
 });
 export type ClientInput = z.infer<typeof clientSchema>;
 
-export const configSchema = z.object({
+/** Tenant settings (MODEL.md §8), in hours as Auth0 gives them. Read and reported; not yet modelled. */
+export const tenantSchema = z.object({
+  session_lifetime: z.number().positive().optional(),
+  idle_session_lifetime: z.number().positive().optional(),
+});
+export type TenantInput = z.infer<typeof tenantSchema>;
+
+/** MODEL.md §2's configuration file: our own format, so a misspelt top-level field is an error too. */
+export const configSchema = strictKnown({
   native: clientSchema.optional(),
   web: clientSchema.optional(),
   transfer_token_ttl_seconds: z.number().int().positive().optional(),
-});
+  tenant: tenantSchema.optional(),
+}, 'the configuration');
 export type ConfigInput = z.infer<typeof configSchema>;
+
+/** The client fields the model reads, as JSON paths, with the default each takes when absent (spec §2). */
+export const READ_FIELDS = [
+  ['session_transfer.can_create_session_transfer_token', false],
+  ['session_transfer.enforce_cascade_revocation', true],
+  ['session_transfer.allowed_authentication_methods', []],
+  ['session_transfer.enforce_device_binding', 'ip'],
+  ['session_transfer.allow_refresh_token', false],
+  ['session_transfer.enforce_online_refresh_tokens', true],
+  ['refresh_token.rotation_type', 'non-rotating'],
+] as const;
+
+/** The fields the model reads that this client leaves out (or sets to null): each takes its default. */
+export function defaultedFields(input: ClientInput | undefined): { field: string; value: unknown }[] {
+  return READ_FIELDS.filter(([path]) => {
+    const [obj, key] = path.split('.') as ['session_transfer' | 'refresh_token', string];
+    const o = input?.[obj] as Record<string, unknown> | null | undefined;
+    return o === undefined || o === null || o[key] === undefined || o[key] === null;
+  }).map(([field, value]) => ({ field, value }));
+}
 
 /** Auth0's documented defaults (spec §2; R12, R14; cascade and online are on even when unset). */
 export function resolveClient(input: ClientInput | undefined): ClientSettings {

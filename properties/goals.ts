@@ -8,7 +8,7 @@
 // user's browser only through a link, i.e. by the query method: a cookie on the Auth0 domain cannot be
 // set cross-site [BP]. They do not hold another user's device or password: a token minted on a device
 // that is not its user's (a login on someone else's phone) is outside the goals' concern.
-import { property, presentation, redeemed, owner, isAttacker, type StepView } from './property.js';
+import { property, presentation, redeemed, owner, isAttacker, revokedAParent, endedASessionWithRefreshTokens, type StepView } from './property.js';
 import { orphans } from './revocation.js';
 
 const mintedOnOwnDevice = (v: StepView, token: { user: string; device: string }) => owner(v, token.device) === token.user;
@@ -40,6 +40,7 @@ export const noTokenTheftTakeover = property({
 export const noOrphans = property({
   id: 'no-orphans', kind: 'goal', relevance: 'state', rules: ['R26', 'R20'],
   claim: 'No session or refresh token born of a transfer from a revoked refresh-token family stays active.',
+  premise: (v) => revokedAParent(v, false),
   check(v) {
     const left = orphans(v.after);
     return left.length === 0 ? null : `${left.join(', ')} still active after the parent family was revoked`;
@@ -49,6 +50,7 @@ export const noOrphans = property({
 export const logoutEndsWebRefreshTokens = property({
   id: 'logout-ends-web-refresh-tokens', kind: 'goal', relevance: 'state', rules: ['R27', 'R25'],
   claim: 'No refresh token issued to a transfer-linked session outlives that session.',
+  premise: (v) => endedASessionWithRefreshTokens(v, true),
   check(v) {
     // fast path: no unrevoked transfer-linked refresh token, nothing to check (no set built)
     if (!v.after.refreshTokens.some((t) => t.parent !== null && t.session !== null && t.status !== 'revoked')) return null;

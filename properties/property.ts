@@ -109,6 +109,44 @@ export interface Property {
   check(v: StepView): string | null;
   /** on which transitions `check` can answer non-null (omitted: any) */
   readonly relevance?: Relevance;
+  /**
+   * Whether the step meets the claim's premise, so that the property could have failed on it (omitted:
+   * the relevance's trigger). A property whose premise never occurred was not exercised: its "no
+   * violation" says nothing. Required for 'state' invariants, which no single transition triggers.
+   */
+  readonly premise?: (v: StepView) => boolean;
+}
+
+/** Whether a step exercised a property (its premise held); `facts`: authorizeFacts(v), computed once. */
+export function exercised(p: Property, v: StepView, facts: number): boolean {
+  if (p.premise) return p.premise(v);
+  const r = p.relevance;
+  if (r === undefined) return true;
+  if (typeof r !== 'string') return (facts & factBits(r)) !== 0;
+  return triggered(r, v);
+}
+
+/** The step revoked a refresh-token family that some session or refresh token descends from (R21). */
+export function revokedAParent(v: StepView, cascadingOnly: boolean): boolean {
+  for (const id of v.observation.revoked.refreshTokens) {
+    const rt = v.before.refreshTokens.find((t) => t.id === id);
+    if (!rt) continue;
+    const family = rt.family;
+    if (cascadingOnly) {
+      const root = v.before.refreshTokens.find((t) => t.id === family);
+      if (!root || !v.setting.config[root.client].enforceCascadeRevocation) continue;
+    }
+    if (v.after.sessions.some((s) => s.parent === family) || v.after.refreshTokens.some((t) => t.parent === family)) return true;
+  }
+  return false;
+}
+
+/** The step ended a session that had refresh tokens issued to it (transfer-linked ones only, if asked). */
+export function endedASessionWithRefreshTokens(v: StepView, transferLinkedOnly: boolean): boolean {
+  return v.observation.revoked.sessions.some((id) => {
+    const s = v.before.sessions.find((x) => x.id === id);
+    return s !== undefined && (!transferLinkedOnly || s.parent !== null) && v.before.refreshTokens.some((t) => t.session === id);
+  });
 }
 
 export const property = (p: Property): Property => p;

@@ -1,5 +1,5 @@
 // properties/revocation.ts: cascade and online refresh tokens (spec §3.5).
-import { property, presentedRefreshToken, type StepView } from './property.js';
+import { property, presentedRefreshToken, revokedAParent, endedASessionWithRefreshTokens, type StepView } from './property.js';
 import { familyRevoked, type World } from '../machines/world.js';
 import type { Setting } from '../machines/setting.js';
 
@@ -30,6 +30,7 @@ export function orphans(w: World, onlyCascading?: Setting): string[] {
 
 export const completeCascade = property({
   id: 'complete-cascade', kind: 'rule', relevance: 'state', rules: ['R26', 'A4', 'A5'],
+  premise: (v) => revokedAParent(v, true),
   claim: 'Under enforce_cascade_revocation, once a refresh-token family is revoked, no session created from its transfer tokens and no refresh token issued to those sessions stays active.',
   check(v) {
     const left = orphans(v.after, v.setting);
@@ -39,6 +40,7 @@ export const completeCascade = property({
 
 export const onlineRefreshTokens = property({
   id: 'online-refresh-tokens', kind: 'rule', relevance: 'state+revoked', rules: ['R27', 'A17', 'A19'],
+  premise: (v) => endedASessionWithRefreshTokens(v, false),
   claim: 'An online refresh token never outlives the transfer-linked session it was issued to, and an offline one is not revoked with it.',
   check(v) {
     // a session's end (logout, user mismatch, replacement) revokes its online refresh tokens only

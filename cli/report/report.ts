@@ -12,6 +12,25 @@ import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage, missing, coverageToJson, 
 import { DEFAULT_POPULATION, type Population } from '../../machines/world.js';
 import { summarise } from './conditions.js';
 import { MUTANTS, mutationMatrix } from '../../machines/mutants/index.js';
+import type { GivenConfiguration, JudgedClient } from '../input.js';
+import { describeConfig } from '../format.js';
+
+/**
+ * Why a configuration's security goals hold only vacuously: no transfer token can be minted (R2), none is
+ * accepted (R14), or none was redeemed in the scope explored. Null when tokens were redeemed there.
+ */
+export function vacuousBecause(c: Config, outcomeRows: readonly string[]): string | null {
+  if (!c.native.canCreateSessionTransferToken && !c.web.canCreateSessionTransferToken) {
+    return 'nobody may mint: can_create_session_transfer_token is false (or unset) on both apps, so no transfer token exists';
+  }
+  if (c.web.allowedAuthenticationMethods.length === 0) {
+    return 'the web app allows no method: allowed_authentication_methods is empty (or unset), so no transfer token is ever redeemed';
+  }
+  if (!outcomeRows.includes('valid token, no session') && !outcomeRows.includes('valid token, same-user session')) {
+    return 'no transfer token was redeemed in the scope explored';
+  }
+  return null;
+}
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -41,6 +60,16 @@ export interface PropertyVerdict {
   violatedIn: number;
   explorer: string | null;
   random: string | null;
+  /**
+   * On how many random steps the property's premise held, so that it could have failed (properties/property.ts,
+   * exercised), and in how many configurations; null without the random engine. None: "not exercised".
+   */
+  exercised: { randomSteps: number; configurations: number } | null;
+  /** 'violated'; 'not exercised' (no violation, premise never met); 'holds vacuously' (a goal, see vacuous); 'no violation' */
+  status: 'violated' | 'no violation' | 'not exercised' | 'holds vacuously';
+  /** a goal with no violation in configurations where no transfer token can be minted or redeemed */
+  vacuous: boolean;
+  vacuousBecause: string | null;
 }
 
 export interface RiskRow {
@@ -52,7 +81,34 @@ export interface RiskRow {
   foundBy: { explorer: number; random: number };
   condition: string;
   terms: { when: string; configurations: number; counterexample: string; steps: number }[];
-  others: { config: string; counterexample: string; steps: number }[];
+  others: { config: string; readable: string; counterexample: string; steps: number }[];
+  /** configurations where it holds only because no transfer token can be minted or redeemed there */
+  holdsVacuouslyIn: number;
+  vacuous: boolean;
+  vacuousBecause: string | null;
+}
+
+/** A change of one flag of the space, with what it costs the tenant. */
+export interface FlagChange { field: string; client: string; from: string; to: string; cost: string }
+
+/** The nearest configurations where a failing goal holds (fewest flag changes), for a configuration given. */
+export interface GoalFix {
+  goal: string;
+  /** what was searched: "every configuration within 2 flag changes (62 configurations)" */
+  searched: string;
+  /** `alsoFails`: goals that fail there but held in the configuration given */
+  options: { changes: FlagChange[]; label: string; readable: string; vacuous: boolean; vacuousBecause: string | null; alsoFails: string[] }[];
+  /** every option found holds only because Native to Web SSO no longer works */
+  onlyVacuous: boolean;
+}
+
+/** What the user gave: the clients judged (name, client_id, file), what was defaulted, what to change. */
+export interface GivenReport {
+  clients: JudgedClient[];
+  tenant: GivenConfiguration['tenant'];
+  /** the tenant settings are read but not modelled yet: said wherever they are shown */
+  tenantNote: string | null;
+  fixes: GoalFix[];
 }
 
 export interface Report {
@@ -74,11 +130,16 @@ export interface Report {
     missing: Record<CoverageCategory, string[]>;
     notes: string[];
   };
+  /** the configuration the user gave, or null for the space */
+  given: GivenReport | null;
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
   /** per configuration, what each engine explored and the properties it found violated */
   configurations: {
     label: string;
+    readable: string;
+    /** why no security goal can fail here (nothing can be minted or redeemed), or null */
+    vacuousBecause: string | null;
     explorer: { states: number; transitions: number; violated: string[] } | null;
     random: { sequences: number; steps: number; violated: string[] } | null;
   }[];
@@ -133,7 +194,7 @@ function bestPerProperty(r: ConfigResult): Map<string, Counterexample> {
   return best;
 }
 
-export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports'): BuiltReport {
+export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports', given: GivenReport | null = null): BuiltReport {
   const configs = results.map((r) => r.config);
   const n = results.length;
   const files = new Map<string, CounterexampleFile>();
@@ -157,12 +218,27 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
   };
   const across = `across ${n} configuration${n > 1 ? 's' : ''}`;
 
+  const vacuity = results.map((r) => vacuousBecause(r.config, r.coverage.outcomeRows));
+  // a goal with no violation holds vacuously when every configuration is vacuous; with one reason if they share it
+  const vacuousGoal = (violatedIn: number) => {
+    if (violatedIn > 0 || !vacuity.every((v) => v !== null)) return { vacuous: false, vacuousBecause: null };
+    const reasons = [...new Set(vacuity)];
+    return { vacuous: true, vacuousBecause: reasons.length === 1 ? reasons[0] : `in every configuration: ${reasons.join('; or ')}` };
+  };
   const properties: PropertyVerdict[] = PROPERTIES.map((p) => {
     const ex = violatedBy('explorer', p.id);
     const rnd = violatedBy('random', p.id);
+    const violatedIn = best.filter((b) => b.has(p.id)).length;
+    const exercised = opts.random ? {
+      randomSteps: sum((r) => r.random?.exercised[p.id] ?? 0),
+      configurations: results.filter((r) => (r.random?.exercised[p.id] ?? 0) > 0).length,
+    } : null;
+    const vac = p.kind === 'goal' ? vacuousGoal(violatedIn) : { vacuous: false, vacuousBecause: null };
+    const status: PropertyVerdict['status'] = violatedIn > 0 ? 'violated' : vac.vacuous ? 'holds vacuously'
+      : exercised && exercised.randomSteps === 0 ? 'not exercised' : 'no violation';
     return {
       id: p.id, kind: p.kind, rules: p.rules, claim: p.claim,
-      violatedIn: best.filter((b) => b.has(p.id)).length,
+      violatedIn, exercised, status, ...vac,
       explorer: explorerScope && (ex === 0
         ? `no violation up to depth ${explorerScope.depth} in scope ${explorerScope.scope} (${fmt(explorerScope.states)} distinct states summed ${across})`
         : `violated in ${ex} of ${n} configurations`),
@@ -181,6 +257,8 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
     const cond = summarise(configs, failing);
     return {
       goal: p.id, claim: p.claim, failsIn: failing.size, of: n,
+      holdsVacuouslyIn: results.filter((_, i) => !failing.has(i) && vacuity[i] !== null).length,
+      ...vacuousGoal(failing.size),
       foundBy: { explorer: violatedBy('explorer', p.id), random: violatedBy('random', p.id) },
       condition: cond.text,
       terms: cond.terms.map((t, k) => {
@@ -192,7 +270,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       }),
       others: cond.uncovered.map((i) => {
         const ce = best[i].get(p.id)!;
-        return { config: results[i].label, counterexample: save(i, ce), steps: ce.events.length };
+        return { config: results[i].label, readable: describeConfig(results[i].config), counterexample: save(i, ce), steps: ce.events.length };
       }),
     };
   });
@@ -228,9 +306,10 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
         reached: Object.fromEntries((Object.keys(COVERAGE_ITEMS) as CoverageCategory[]).map((k) => [k, `${reached[k].length} of ${COVERAGE_ITEMS[k].length}`])) as Record<CoverageCategory, string>,
         missing: missing(cov), notes,
       },
+      given,
       nonVacuity: mutants,
-      configurations: results.map((r) => ({
-        label: r.label,
+      configurations: results.map((r, i) => ({
+        label: r.label, readable: describeConfig(r.config), vacuousBecause: vacuity[i],
         explorer: r.explorer && { states: r.explorer.states, transitions: r.explorer.transitions, violated: r.explorer.counterexamples.map((c) => c.property) },
         random: r.random && { sequences: r.random.sequences, steps: r.random.steps, violated: r.random.counterexamples.map((c) => c.property) },
       })),
