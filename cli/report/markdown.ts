@@ -61,24 +61,37 @@ export function renderReport(r: Report): string {
     `**Verdict.** ${r.verdict.specRulesHold ? 'No spec rule was violated in this scope.' : `${r.verdict.ruleViolations} spec-rule violation(s): a bug in the model (see below).`} `
       + `Security goals failing in some configuration: ${r.verdict.goalsFailing.length ? r.verdict.goalsFailing.join(', ') : 'none'}.`,
     '',
+    ...givenSection(r),
     '## Configuration risk matrix',
     '',
     'For each security goal, the configurations under which it fails, as flag conditions, each with the shortest counterexample found.',
     '',
   ];
   for (const row of r.riskMatrix) {
-    out.push(`### ${row.goal}`, '', `${row.claim}`, '', `**${row.failsIn === 0 ? 'Holds' : `Fails in ${row.failsIn} of ${row.of} configurations`}**: ${row.condition}.`, '');
+    const p = r.properties.find((x) => x.id === row.goal)!;
+    const head = row.failsIn > 0 ? `Fails in ${row.failsIn} of ${row.of} configurations` : row.vacuous ? 'Holds vacuously' : p.status === 'not exercised' ? 'Not exercised' : 'Holds';
+    out.push(`### ${row.goal}`, '', `${row.claim}`, '', `**${head}**: ${row.vacuous ? `${row.vacuousBecause}` : row.condition}.`, '');
+    if (!row.vacuous && row.holdsVacuouslyIn > 0) out.push(`It holds vacuously in ${row.holdsVacuouslyIn} of the ${row.of} configurations, where no transfer token can be minted or redeemed.`, '');
+    const fix = r.given?.fixes.find((f) => f.goal === row.goal);
+    if (fix) out.push(...fixSection(fix), '');
     if (row.terms.length || row.others.length) {
       out.push(`Found failing by the explorer in ${row.foundBy.explorer} and by the random engine in ${row.foundBy.random} configurations.`, '');
       out.push('| when | configurations | shortest counterexample |', '| --- | --- | --- |');
       for (const t of row.terms) out.push(`| ${esc(t.when)} | ${t.configurations} | [${t.steps} steps](${t.counterexample.replace(/\.json$/, '.md')}) |`);
-      for (const o of row.others) out.push(`| only \`${o.config}\` | 1 | [${o.steps} steps](${o.counterexample.replace(/\.json$/, '.md')}) |`);
+      for (const o of row.others) out.push(`| only \`${o.config}\` (${esc(o.readable)}) | 1 | [${o.steps} steps](${o.counterexample.replace(/\.json$/, '.md')}) |`);
       out.push('');
     }
   }
-  const verdict = (p: Report['properties'][number]) => [p.explorer && `explorer: ${p.explorer}`, p.random && `random: ${p.random}`].filter(Boolean).join('; ');
-  out.push('## Spec rules', '', '| property | rules | claim | verdict |', '| --- | --- | --- | --- |');
-  for (const p of r.properties.filter((x) => x.kind === 'rule')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${verdict(p)} |`);
+  const verdict = (p: Report['properties'][number]) => [
+    p.status === 'not exercised' ? '**not exercised**: its premise never occurred, so "no violation" says nothing' : '',
+    p.status === 'holds vacuously' ? `**holds vacuously**: ${p.vacuousBecause}` : '',
+    p.explorer && `explorer: ${p.explorer}`, p.random && `random: ${p.random}`,
+  ].filter(Boolean).join('; ');
+  const exercised = (p: Report['properties'][number]) => p.exercised === null ? '—'
+    : `${fmt(p.exercised.randomSteps)} steps${r.scope.configurations > 1 ? ` in ${p.exercised.configurations} configurations` : ''}`;
+  out.push('## Spec rules', '', 'Exercised: the random steps on which the property\'s premise held, so that it could have failed there.', '',
+    '| property | rules | claim | exercised | verdict |', '| --- | --- | --- | --- | --- |');
+  for (const p of r.properties.filter((x) => x.kind === 'rule')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${exercised(p)} | ${verdict(p)} |`);
   out.push('');
   if (r.ruleViolations.length) {
     out.push('### Rule violations', '', '| property | configuration | counterexample |', '| --- | --- | --- |');
@@ -94,8 +107,8 @@ export function renderReport(r: Report): string {
     out.push(`| ${m.id} | ${esc(m.description)} | ${m.rules.join(', ')} | ${m.caughtBy.includes(m.mainCatcher) ? m.mainCatcher : `**${m.mainCatcher} (missed)**`} | ${m.caughtBy.join(', ')} | ${m.shortest ?? '—'} |`);
   }
   out.push('');
-  out.push('## Security goals', '', '| goal | rules | claim | verdict |', '| --- | --- | --- | --- |');
-  for (const p of r.properties.filter((x) => x.kind === 'goal')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${verdict(p)} |`);
+  out.push('## Security goals', '', '| goal | rules | claim | exercised | verdict |', '| --- | --- | --- | --- | --- |');
+  for (const p of r.properties.filter((x) => x.kind === 'goal')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${exercised(p)} | ${verdict(p)} |`);
   out.push('', '## Coverage', '', '| what | reached | not reached |', '| --- | --- | --- |');
   for (const [k, v] of Object.entries(r.coverage.reached)) {
     const miss = r.coverage.missing[k as keyof typeof r.coverage.missing];
@@ -105,4 +118,30 @@ export function renderReport(r: Report): string {
   for (const n of r.coverage.notes) out.push(`- ${n}`);
   out.push('');
   return out.join('\n');
+}
+
+/** Who was judged (name, client_id, file), what was defaulted, and the configuration in words. */
+function givenSection(r: Report): string[] {
+  const g = r.given;
+  if (!g) return [];
+  const out = ['## Who was judged', '', '| app | name | client_id | read from | fields defaulted (Auth0\'s default decides) |', '| --- | --- | --- | --- | --- |'];
+  for (const c of g.clients) {
+    const from = c.file === null ? '**no client given**' : `\`${c.file}\`${c.where ? ` at \`${c.where}\`` : ''} (${c.format})`;
+    const defaulted = c.defaulted.length ? c.defaulted.map((d) => `\`${d.field}\` = \`${JSON.stringify(d.value)}\``).join(', ') : 'none';
+    out.push(`| ${c.role} | ${esc(c.name ?? '—')} | ${c.clientId ? `\`${c.clientId}\`` : '—'} | ${esc(from)} | ${esc(defaulted)} |`);
+  }
+  out.push('');
+  if (g.tenant) out.push(`Tenant: \`session_lifetime\` ${g.tenant.session_lifetime ?? '—'} h, \`idle_session_lifetime\` ${g.tenant.idle_session_lifetime ?? '—'} h, from \`${g.tenant.file}\`; ${g.tenantNote}.`, '');
+  out.push(`Configuration \`${r.configurations[0].label}\`: ${r.configurations[0].readable}.`, '');
+  if (r.configurations[0].vacuousBecause) out.push(`**Every security goal can only hold vacuously here:** ${r.configurations[0].vacuousBecause}.`, '');
+  return out;
+}
+
+function fixSection(f: NonNullable<Report['given']>['fixes'][number]): string[] {
+  if (f.options.length === 0) return [`No configuration where it holds was found (${f.searched}).`];
+  return [
+    `**What to change.** The nearest configurations where it holds (${f.searched})${f.onlyVacuous ? '; none of them keeps Native to Web SSO working' : ''}:`, '',
+    ...f.options.map((o) => `- ${o.changes.map((c) => `set ${c.client}'s \`${c.field}\` to \`${c.to}\` (now \`${c.from}\`): ${c.cost}`).join('; and ')}`
+      + `${o.vacuous ? ` (holds only vacuously: ${o.vacuousBecause})` : ''}${o.alsoFails.length ? ` (but then ${o.alsoFails.join(', ')} fail${o.alsoFails.length === 1 ? 's' : ''})` : ''}`),
+  ];
 }
