@@ -19,3 +19,17 @@ export function formatZodError(where: string, error: z.ZodError): string {
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
 }
+
+/** How many problem lines of one InputError are printed; a file with hundreds of mistakes must not flood the terminal. */
+export const MAX_PROBLEM_LINES = 20;
+/** A single line longer than this (a zod message listing thousands of keys) is cut too. */
+const MAX_LINE_CHARS = 1000;
+
+/**
+ * An InputError's message as printed: its first MAX_PROBLEM_LINES lines (one problem a line, see
+ * formatZodError), then "and N more". Every place that prints an InputError goes through this.
+ */
+export function boundedMessage(message: string, max = MAX_PROBLEM_LINES): string {
+  const lines = message.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}… (${l.length - MAX_LINE_CHARS} more characters)` : l));
+  return lines.length <= max ? lines.join('\n') : [...lines.slice(0, max), `and ${lines.length - max} more`].join('\n');
+}

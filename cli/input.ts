@@ -12,8 +12,8 @@ import type { ScenarioInput } from '../engine/scenario.js';
 import { InputError, formatZodError } from './errors.js';
 
 /** Reads a file as text (cli/read.ts: regular files only, a UTF-8 BOM dropped). */
-export function readText(file: string): string {
-  return readTextFile(file);
+export function readText(file: string, expected = 'a JSON or YAML file'): string {
+  return readTextFile(file, expected);
 }
 
 /** Parses JSON text; a syntax error names the line and column (cli/read.ts). */

@@ -3,7 +3,7 @@
 // Exit codes: 0 fine, 1 a property failed, 2 bad input, 3 internal or harness failure.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import { EXIT, InputError } from './errors.js';
+import { boundedMessage, EXIT, InputError } from './errors.js';
 import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
 import { conformCommand, pathsCommand } from '../conformance/cli.js';
@@ -23,9 +23,10 @@ function parseNat(v: string): number {
 const intOption = (flag: string, description: string, dflt: number) => new Option(flag, description).default(dflt).argParser(parseNat);
 
 const engineFlags = (cmd: Command) => cmd
-  .option('--config <file>', 'one configuration: { native, web, transfer_token_ttl_seconds } in Management API shape')
-  .option('--native <file>', 'the native client\'s JSON (GET /api/v2/clients/{id}); with --web, one configuration')
-  .option('--web <file>', 'the web client\'s JSON (GET /api/v2/clients/{id})')
+  .option('--config <file>', 'one configuration: MODEL.md §2 JSON { native, web, transfer_token_ttl_seconds, tenant }, or an export holding both apps (GET /api/v2/clients list, Deploy CLI tenant.yaml or directory, terraform show -json)')
+  .option('--native <file[#client]>', 'the native app: a client JSON (GET /api/v2/clients/{id}, auth0 apps show --json) or a file of several (list, Deploy CLI export, terraform show -json), #CLIENT naming it by client_id or name')
+  .option('--web <file[#client]>', 'the web app, as --native')
+  .option('--keyword <name=value...>', 'a Deploy CLI keyword: @@NAME@@ becomes the JSON of VALUE, ##NAME## the text (VALUE is read as JSON when it parses)', [])
   .option('-i, --interpret <id=value...>', 'an interpretation switch, e.g. -i A8=false -i A10=invalid', [])
   .addOption(new Option('--workers <n>', 'worker threads').default(0, 'one per core').argParser(parseNat))
   .option('--shard <i/n>', 'check only the i-th of n slices of the configuration space and write a partial report (see merge-reports)')
@@ -45,6 +46,9 @@ engineFlags(program.command('check')
 Examples:
   $ n2w check                                     # all 768 configurations, default interpretations
   $ n2w check --native native.json --web web.json # your real clients, as the Management API returns them
+  $ n2w check --native 'clients.json#Acme Mobile' --web 'clients.json#Acme Portal'   # from GET /api/v2/clients
+  $ n2w check --config tenant.yaml --keyword 'WEB_METHODS=["cookie"]'                # a Deploy CLI export
+  $ terraform show -json > tf.json && n2w check --config tf.json                      # the auth0_client resources
   $ n2w check --config config.json -i A8=false --runs 2000 --seed 7 --fail-on security
   $ n2w check --shard 2/4 --out part2             # one CI job of four; then n2w merge-reports part1 part2 part3 part4`)
   .action(async (opts) => process.exit(await checkCommand(opts)));
@@ -136,7 +140,7 @@ function exitFor(e: unknown): number {
     return EXIT.badInput;
   }
   if (e instanceof InputError) {
-    process.stderr.write(`${pc.red('error:')} ${e.message}\n`);
+    process.stderr.write(`${pc.red('error:')} ${boundedMessage(e.message)}\n`);
     return EXIT.badInput;
   }
   process.stderr.write(`${pc.red('internal error:')} ${(e as Error)?.message ?? String(e)}\n`);

@@ -1,7 +1,9 @@
 // cli/run.ts: `n2w run SCENARIO` and `n2w replay FILE`.
 import pc from 'picocolors';
-import { loadScenario, readJson, parseScenario } from './input.js';
+import { loadScenario, parseScenario } from './input.js';
+import { readJsonFile } from './read.js';
 import { EXIT, InputError } from './errors.js';
+import { isConformanceTrace } from '../conformance/cli.js';
 import { runScenario, ScenarioReferenceError, type ScenarioInput, type ScenarioRun } from '../engine/scenario.js';
 import { describeStep, describeWorld } from './format.js';
 import { propertyById } from '../properties/index.js';
@@ -51,7 +53,11 @@ export function runCommand(file: string, opts: { json?: boolean; failOn?: string
 }
 
 export function replayCommand(file: string, opts: { json?: boolean }): number {
-  const raw = readJson(file);
+  const raw = readJsonFile(file);
+  // a trace of `n2w conform` has steps too, but it is replayed against the implementation, not the model
+  if (isConformanceTrace(raw)) {
+    throw new InputError(`${file}: a conformance trace written by n2w conform (a ${raw.kind} at step ${raw.divergence?.step ?? raw.error?.step ?? '?'}), not a counterexample; replay it against the implementation with n2w conform --replay ${file} --url URL (or --adapter FILE)`);
+  }
   const saved = raw as { property?: unknown; violation?: { step?: unknown; message?: unknown } };
   if (typeof saved.property !== 'string' || !propertyById(saved.property)) {
     throw new InputError(`${file}: property: expected the id of a property (this is not a counterexample file; use n2w run for scenarios)`);

@@ -1,4 +1,5 @@
 // conformance/cli.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { configToInput, resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
@@ -7,8 +8,9 @@ import { REASONS } from '../machines/observation.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { EXIT, InputError } from '../cli/errors.js';
-import { loadSettingFile, readJson } from '../cli/input.js';
+import { boundedMessage, EXIT, InputError } from '../cli/errors.js';
+import { loadSettingFile } from '../cli/input.js';
+import { checkOutDir, checkRegularFile, readJsonFile } from '../cli/read.js';
 import { CONTRACT_FIELDS, contractView, loadAdapterModule, type Adapter, type ContractView } from './adapter.js';
 import { conform, describeTrace, replayTrace, type ConformReport, type NamedPath, type Trace } from './harness.js';
 import { createHttpAdapter } from './http-adapter.js';
@@ -41,6 +43,27 @@ export function allPaths(setting: Setting): NamedPath[] {
   return [...translatedPaths(setting).paths, ...explorerPaths(setting)];
 }
 
+/** A trace written by `n2w conform` (harness.ts, Trace), told apart from a counterexample of `n2w check` by its shape. */
+export function isConformanceTrace(doc: unknown): doc is Trace {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const d = doc as Record<string, unknown>;
+  return (d.kind === 'divergence' || d.kind === 'error') && Array.isArray(d.steps) && !('property' in d)
+    && ['modelObservations', 'implementationObservations', 'exchanges'].some((k) => k in d);
+}
+
+/** Errors go to stderr (stdout is for results), or to the caller's print; at most MAX_PROBLEM_LINES problems. */
+const failTo = (print?: (line: string) => void) => (line: string) => {
+  const l = boundedMessage(line);
+  if (print) print(l);
+  else process.stderr.write(`${l}\n`);
+};
+
+/** An adapter module, checked before it is imported: importing a FIFO would wait for ever. */
+async function loadAdapter(file: string): Promise<Adapter> {
+  checkRegularFile(file, 'an adapter module (.ts, .js or .mjs)');
+  try { return await loadAdapterModule(file); } catch (e) { throw new InputError(`--adapter ${file}: ${(e as Error).message}`); }
+}
+
 export interface ConformFlags {
   url?: string;
   adapter?: string;
@@ -62,7 +85,7 @@ export interface ConformFlags {
 export async function conformCommand(flags: ConformFlags): Promise<number> {
   if (flags.replay) return replayCommand(flags);
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const fail = (l: string) => (flags.print ? flags.print(l) : process.stderr.write(`${l}\n`));
+  const fail = failTo(flags.print);
   if (!flags.url && !flags.adapter) { fail('n2w conform: give --url URL (an Auth0-shaped server) or --adapter FILE'); return EXIT.badInput; }
   if (flags.url && flags.adapter) { fail('n2w conform: give --url or --adapter, not both'); return EXIT.badInput; }
   for (const [k, v] of [['runs', flags.runs], ['maxSteps', flags.maxSteps]] as const) {
@@ -72,15 +95,16 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
   let setting: Setting;
   let adapter: Adapter;
   try {
+    // --out only takes a trace at the end: an unusable one must fail now, not after the whole run
+    checkOutDir('--out', flags.out);
     setting = loadSetting(flags.config);
     if (flags.url) {
       try { new URL(flags.url); } catch { throw new InputError(`--url: not a URL: ${flags.url}`); }
       adapter = createHttpAdapter({ baseUrl: flags.url });
-    } else {
-      try { adapter = await loadAdapterModule(flags.adapter!); } catch (e) { throw new InputError(`--adapter ${flags.adapter}: ${(e as Error).message}`); }
-    }
+    } else adapter = await loadAdapter(flags.adapter!);
   } catch (e) {
-    fail(`n2w conform: ${(e as Error).message}`);
+    if (!(e instanceof InputError)) throw e;
+    fail(`n2w conform: ${e.message}`);
     return EXIT.badInput;
   }
   const known: readonly KnownDivergence[] = flags.known === false ? [] : KNOWN_DIVERGENCES;
@@ -156,9 +180,23 @@ export function expectedSteps(setting: Setting, path: NamedPath, known: readonly
 
 export async function pathsCommand(flags: PathsFlags): Promise<number> {
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
-  if (flags.emit !== 'vitest') { print(`n2w paths: --emit ${String(flags.emit)} is not supported (vitest)`); return EXIT.badInput; }
+  const fail = failTo(flags.print);
+  if (flags.emit !== 'vitest') { fail(`n2w paths: --emit ${String(flags.emit)} is not supported (vitest)`); return EXIT.badInput; }
   let setting: Setting;
-  try { setting = loadSetting(flags.config); } catch (e) { print(`n2w paths: ${(e as Error).message}`); return EXIT.badInput; }
+  try {
+    checkOutDir('--out', flags.out);
+    // the suite imports the adapter: a path to nothing is a typo (leave --adapter out for ./adapter.ts beside the suite)
+    if (flags.adapter) {
+      const expected = 'your adapter module (or leave --adapter out: the suite then imports ./adapter.ts beside it)';
+      if (!existsSync(flags.adapter)) throw new InputError(`--adapter ${flags.adapter}: no such file; expected ${expected}`);
+      checkRegularFile(flags.adapter, expected);
+    }
+    setting = loadSetting(flags.config);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    fail(`n2w paths: ${e.message}`);
+    return EXIT.badInput;
+  }
   const outDir = resolve(flags.out);
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, flags.file ?? 'n2w-conformance.test.ts');
@@ -230,16 +268,25 @@ describe('n2w conformance: lifecycle paths', () => {
 /** `n2w conform --replay TRACE`: the saved trace's steps, on the model and the implementation again. */
 async function replayCommand(flags: ConformFlags): Promise<number> {
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const fail = (l: string) => (flags.print ? flags.print(l) : process.stderr.write(`${l}\n`));
+  const fail = failTo(flags.print);
   if (!flags.url && !flags.adapter) { fail('n2w conform --replay: give --url URL or --adapter FILE to replay against'); return EXIT.badInput; }
+  if (flags.url && flags.adapter) { fail('n2w conform --replay: give --url or --adapter, not both'); return EXIT.badInput; }
   let trace: Trace;
   let adapter: Adapter;
   try {
-    trace = readJson(flags.replay!) as Trace;
-    if (!Array.isArray(trace?.steps) || typeof trace.config !== 'object') throw new InputError(`${flags.replay}: steps, config: expected a trace written by n2w conform`);
-    adapter = flags.url ? createHttpAdapter({ baseUrl: flags.url }) : await loadAdapterModule(flags.adapter!);
+    const doc = readJsonFile(flags.replay!) as Record<string, unknown> | null;
+    if (doc && typeof doc === 'object' && 'property' in doc && 'steps' in doc) {
+      throw new InputError(`${flags.replay}: a counterexample of n2w check (property ${String(doc.property)}), not a conformance trace; replay it on the model with n2w replay ${flags.replay}`);
+    }
+    trace = doc as unknown as Trace;
+    if (!Array.isArray(trace?.steps) || typeof trace.config !== 'object' || trace.config === null) throw new InputError(`${flags.replay}: steps, config: expected a trace written by n2w conform`);
+    if (flags.url) {
+      try { new URL(flags.url); } catch { throw new InputError(`--url: not a URL: ${flags.url}`); }
+      adapter = createHttpAdapter({ baseUrl: flags.url });
+    } else adapter = await loadAdapter(flags.adapter!);
   } catch (e) {
-    fail(`n2w conform: ${(e as Error).message}`);
+    if (!(e instanceof InputError)) throw e;
+    fail(`n2w conform: ${e.message}`);
     return EXIT.badInput;
   }
   try {
@@ -249,7 +296,7 @@ async function replayCommand(flags: ConformFlags): Promise<number> {
       print(`n2w conform --replay: reproduced: divergence at step ${r.divergence.step} on ${r.divergence.fields.join(', ')} (saved: ${saved})`);
       return EXIT.propertyFailed;
     }
-    if (r.kind === 'error') { print(`n2w conform --replay: harness error at step ${r.step}: ${r.message}`); return EXIT.internal; }
+    if (r.kind === 'error') { fail(`n2w conform --replay: harness error at step ${r.step}: ${r.message}`); return EXIT.internal; }
     print(`n2w conform --replay: not reproduced: all ${trace.steps.length} steps now match the model (saved: ${saved})`);
     return EXIT.ok;
   } finally {
