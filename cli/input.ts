@@ -45,20 +45,29 @@ const scenarioSchema = z.object({
 
 export function parseScenario(value: unknown, file: string): ScenarioInput {
   const s = parseWith(scenarioSchema, value, file);
+  // every bad step is reported (bounded when printed), not only the first
+  const problems: string[] = [];
   const steps = s.steps.map((step, i) => {
-    if (typeof step === 'object' && step !== null && 'type' in step) {
-      const known = eventSchema.options.some((o) => o.shape.type.value === (step as { type: unknown }).type);
-      if (!known) {
-        throw new InputError(`${file}: steps[${i}].type: unknown event type ${JSON.stringify((step as { type: unknown }).type)}; expected one of ${eventSchema.options.map((o) => o.shape.type.value).join(', ')}`);
+    try {
+      if (typeof step === 'object' && step !== null && 'type' in step) {
+        const known = eventSchema.options.some((o) => o.shape.type.value === (step as { type: unknown }).type);
+        if (!known) {
+          throw new InputError(`${file}: steps[${i}].type: unknown event type ${JSON.stringify((step as { type: unknown }).type)}; expected one of ${eventSchema.options.map((o) => o.shape.type.value).join(', ')}`);
+        }
       }
+      return parseWith(eventSchema, step, `${file}: steps[${i}]`);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+      return null;
     }
-    return parseWith(eventSchema, step, `${file}: steps[${i}]`);
   });
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
   return {
     config: resolveConfig(s.config),
     interpretations: resolveInterpretations(s.interpretations),
     population: s.world ?? DEFAULT_POPULATION,
-    steps,
+    steps: steps as NonNullable<(typeof steps)[number]>[],
   };
 }
 

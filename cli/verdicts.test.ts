@@ -105,4 +105,13 @@ describe('a misread input is exit 2, never "holds"', () => {
     expect(bare.err).toContain('session_transfer object on its own');
     expect(bare.err).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it('n2w run reports every bad step, at most 20 lines, then "and N more"', () => {
+    const r = n2w('run', file('bad30.json', { steps: Array.from({ length: 30 }, () => ({ type: 'NOPE' })) }));
+    expect(r.code).toBe(2);
+    const lines = r.err.trim().split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[19]).toContain('steps[19].type: unknown event type "NOPE"');
+    expect(lines[20]).toBe('and 10 more');
+  });
 });
