@@ -58,11 +58,12 @@ export function parseKeywordFlags(flags: readonly string[]): Keywords {
  * A keyword without a value is an error naming the line: left in place it would read as a wrong type.
  */
 export function replaceKeywords(text: string, file: string, keywords: Keywords): string {
-  return text.replace(/@@([A-Za-z0-9_]+)@@|##([A-Za-z0-9_]+)##/g, (whole, json: string | undefined, plain: string | undefined, at: number) => {
+  // as the Deploy CLI does, a quoted '@@NAME@@' loses its quotes: YAML needs them around a bare marker
+  return text.replace(/(['"]?)@@([A-Za-z0-9_]+)@@\1|##([A-Za-z0-9_]+)##/g, (whole, _q: string, json: string | undefined, plain: string | undefined, at: number) => {
     const name = (json ?? plain)!;
     if (!keywords.has(name)) {
       const line = text.slice(0, at).split('\n').length;
-      throw new InputError(`${file}:${line}: ${whole} is a Deploy CLI keyword with no value; give it with --keyword ${name}=VALUE`);
+      throw new InputError(`${file}:${line}: ${whole.replace(/^['"]|['"]$/g, '')} is a Deploy CLI keyword with no value; give it with --keyword ${name}=VALUE`);
     }
     const v = keywords.get(name);
     return json !== undefined ? JSON.stringify(v) : typeof v === 'string' ? v : JSON.stringify(v);
@@ -212,15 +213,14 @@ function fromTerraform(doc: Record<string, unknown>, file: string): ClientSource
   return { file, format: plan ? 'terraform show -json (plan)' : 'terraform show -json (state)', clients, tenant };
 }
 
-/** A Terraform block (a list of at most one object) as the Management API's object; nested blocks too. */
+/** A Terraform block (a list of at most one object) as the Management API's object; `delegation` inside too. */
 function unwrapBlock(block: unknown): unknown {
-  if (Array.isArray(block)) {
-    if (block.length === 0) return undefined;
-    if (block.length === 1 && isObject(block[0])) return unwrapBlock(block[0]);
-    return block;
-  }
-  if (!isObject(block)) return block;
-  return Object.fromEntries(Object.entries(block).map(([k, v]) => [k, Array.isArray(v) && v.length <= 1 && (v.length === 0 || isObject(v[0])) ? unwrapBlock(v) : v]).filter(([, v]) => v !== undefined));
+  const one = (b: unknown) => (Array.isArray(b) ? (b.length === 0 ? undefined : b.length === 1 && isObject(b[0]) ? b[0] : b) : b);
+  const o = one(block);
+  if (!isObject(o) || !('delegation' in o)) return o;
+  const { delegation, ...rest } = o;
+  const d = one(delegation);
+  return d === undefined ? rest : { ...rest, delegation: d };
 }
 
 /** A path in the unwrapped client as a path in the Terraform document: blocks get their [0]. */
@@ -258,7 +258,7 @@ export function pickClient(source: ClientSource, selector: string | null, role: 
     const hits = clients.filter((c) => c.clientId === selector || c.name === selector);
     if (hits.length === 1) return hits[0];
     const near = nearest(selector, clients.flatMap((c) => [c.name, c.clientId]).filter((x): x is string => x !== null));
-    throw new InputError(`${flag} ${file}#${selector}: ${hits.length === 0 ? 'no client with that client_id or name' : `${hits.length} clients with that name; use the client_id`}${near && hits.length === 0 ? `; did you mean "${near}"?` : ''}. Clients found:\n${listClients(clients)}`);
+    throw new InputError(`${flag} ${file}#${selector}: ${hits.length === 0 ? 'no client with that client_id or name' : `${hits.length} clients with that name; use the client_id`}${near && hits.length === 0 ? `; did you mean "${near}"?` : '.'} Clients found:\n${listClients(clients)}`);
   }
   if (clients.length === 1) return clients[0];
   const ofRole = clients.filter((c) => c.appType !== null && (ROLE_TYPES[role] as readonly string[]).includes(c.appType));
