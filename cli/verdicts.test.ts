@@ -114,4 +114,22 @@ describe('a misread input is exit 2, never "holds"', () => {
     expect(lines[19]).toContain('steps[19].type: unknown event type "NOPE"');
     expect(lines[20]).toBe('and 10 more');
   });
+
+  it('the CLI contract of check: --out, --scope with --no-explore, -i __proto__, a scenario given as --config', () => {
+    const cfg = file('cfg.json', { native: { session_transfer: { can_create_session_transfer_token: true } }, web: { session_transfer: { allowed_authentication_methods: ['cookie'] } } });
+    const outFile = file('an-existing-file.json', {});
+    const cases: [string[], RegExp][] = [
+      [['check', '--config', cfg, '--out', outFile], /--out .*an-existing-file\.json: exists and is not a directory/],
+      [['check', '--config', cfg, '--out', '/proc/n2w-report'], /--out \/proc\/n2w-report/],
+      [['check', '--config', cfg, '--no-explore', '--scope', 'dep', '--out', join(dir, 'y1')], /--scope: unknown scope "dep"; expected one of smoke, default, deep/],
+      [['check', '--config', cfg, '-i', '__proto__=x', '--out', join(dir, 'y2')], /unknown interpretation "__proto__"/],
+      [['check', '--config', 'examples/login-csrf.json', '--out', join(dir, 'y3')], /this is a scenario \(it has steps\), not a configuration; run it with n2w run examples\/login-csrf\.json/],
+    ];
+    for (const [args, message] of cases) {
+      const r = n2w(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.out).toBe('');
+    }
+  });
 });

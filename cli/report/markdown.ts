@@ -95,7 +95,8 @@ export function renderReport(r: Report): string {
   out.push('');
   if (r.ruleViolations.length) {
     out.push('### Rule violations', '', '| property | configuration | counterexample |', '| --- | --- | --- |');
-    for (const v of r.ruleViolations) out.push(`| ${v.property} | \`${v.config}\` | [${v.steps} steps](${v.counterexample.replace(/\.json$/, '.md')}) |`);
+    const readable = new Map(r.configurations.map((c) => [c.label, c.readable]));
+    for (const v of r.ruleViolations) out.push(`| ${v.property} | \`${v.config}\` (${esc(readable.get(v.config) ?? '')}) | [${v.steps} steps](${v.counterexample.replace(/\.json$/, '.md')}) |`);
     out.push('');
   }
   const nv = r.nonVacuity;
