@@ -1,22 +1,12 @@
 // The n2w command as a user meets it: exit codes, error messages that name the place, reports, replay.
 // Runs the compiled CLI (npm test compiles first).
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { n2w, scratch } from './test-cli.js';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
-const n2w = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const dir = mkdtempSync(join(tmpdir(), 'n2w-cli-'));
-const file = (name: string, content: unknown) => {
-  const p = join(dir, name);
-  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return p;
-};
+const { dir, file } = scratch('n2w-cli-');
+
 const LOGIN = { type: 'NATIVE_LOGIN', user: 'alice', device: 'alice-phone' };
 
 describe('n2w run', () => {

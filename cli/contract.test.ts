@@ -2,26 +2,16 @@
 // hang on a FIFO, never a stack trace, at most 20 problems), errors on stderr, unusable --out refused first.
 // The CLI cases run the compiled CLI (npm test compiles first); read.ts and errors.ts are also tested directly.
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutDir, findJsonError, parseJsonText, readJsonFile, readText } from './read.js';
 import { boundedMessage, InputError } from './errors.js';
 import type { Trace } from '../conformance/harness.js';
+import { n2w, scratch } from './test-cli.js';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
-// a timeout, so that a command that hangs (reading a FIFO) fails the test instead of the suite
-const n2w = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const dir = mkdtempSync(join(tmpdir(), 'n2w-contract-'));
-const file = (name: string, content: unknown) => {
-  const p = join(dir, name);
-  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return p;
-};
+const { dir, file } = scratch('n2w-contract-');
+
 const fifo = (name: string) => {
   const p = join(dir, name);
   execFileSync('mkfifo', [p]);

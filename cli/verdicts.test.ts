@@ -2,31 +2,22 @@
 // vacuously, rules never exercised, and for a failing goal the nearest configurations where it holds.
 // Runs the compiled CLI (npm test compiles first) on the smoke scope to stay quick.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { n2w, scratch } from './test-cli.js';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
-const dir = mkdtempSync(join(tmpdir(), 'n2w-verdicts-'));
-const n2w = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const file = (name: string, content: unknown) => {
-  const p = join(dir, name);
-  writeFileSync(p, JSON.stringify(content, null, 2));
-  return p;
-};
+const { dir, file } = scratch('n2w-verdicts-');
+
 const QUICK = ['--scope', 'smoke', '--depth', '4', '--runs', '60', '--max-steps', '8'];
 const check = (out: string, ...args: string[]) => {
   const r = n2w('check', ...args, ...QUICK, '--out', join(dir, out));
   return { ...r, json: JSON.parse(readFileSync(join(dir, out, 'report.json'), 'utf8')), md: readFileSync(join(dir, out, 'report.md'), 'utf8') };
 };
 
-const native = (st: object) => file(`native-${JSON.stringify(st).length}-${Math.random().toString(36).slice(2, 8)}.json`,
+let made = 0;
+const native = (st: object) => file(`native-${++made}.json`,
   { client_id: 'nat1', name: 'Acme Mobile', app_type: 'native', session_transfer: st });
-const web = (st: object) => file(`web-${Math.random().toString(36).slice(2, 8)}.json`,
+const web = (st: object) => file(`web-${++made}.json`,
   { client_id: 'web1', name: 'Acme Portal', app_type: 'regular_web', session_transfer: st });
 
 describe('vacuity said out loud', () => {
