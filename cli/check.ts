@@ -218,7 +218,7 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   const broken = rules.filter((p) => p.violatedIn > 0);
   const unexercised = rules.filter((p) => p.status === 'not exercised');
   lines.push(broken.length === 0
-    ? `${pc.green('spec rules')}: no violation of the ${rules.length - unexercised.length} rule properties exercised in this scope`
+    ? `${pc.green('spec rules')}: no violation of the ${s.random ? `${rules.length - unexercised.length} rule properties exercised` : `${rules.length} rule properties`} in this scope`
     : `${pc.red('spec rules violated')}: ${broken.map((p) => `${p.id} (${p.violatedIn} configurations)`).join(', ')}`);
   if (unexercised.length > 0) lines.push(`  ${pc.yellow('not exercised')} (premise never met on ${fmt(s.random?.steps ?? 0)} random steps, so "no violation" says nothing): ${unexercised.map((p) => p.id).join(', ')}`);
   if (!s.random) lines.push('  how often each rule\'s premise occurred is counted on random steps: run with --runs > 0 to see what was exercised');
