@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { checkConfigurations, workerCount, type CheckOptions, type ConfigResult } from '../engine/check.js';
+import { checkConfigurations, explorerPremises, workerCount, type CheckOptions, type ConfigResult } from '../engine/check.js';
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
@@ -170,6 +170,8 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Prom
     const rules = results.some((r) => [...(r.explorer?.counterexamples ?? []), ...(r.random?.counterexamples ?? [])].some((c) => c.kind === 'rule'));
     return rules ? EXIT.propertyFailed : EXIT.ok;
   }
+  // one configuration given: count the explorer's premises too, so "not exercised" speaks for both engines
+  if (sel.one && results[0].explorer) results[0].explorer.exercised = explorerPremises(sel.one, opts);
   const given = sel.given ? await givenReport(sel.given, results[0], opts, workers) : null;
   return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given);
 }
@@ -220,8 +222,13 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   lines.push(broken.length === 0
     ? `${pc.green('spec rules')}: no violation of the ${s.random ? `${rules.length - unexercised.length} rule properties exercised` : `${rules.length} rule properties`} in this scope`
     : `${pc.red('spec rules violated')}: ${broken.map((p) => `${p.id} (${p.violatedIn} configurations)`).join(', ')}`);
-  if (unexercised.length > 0) lines.push(`  ${pc.yellow('not exercised')} (premise never met on ${fmt(s.random?.steps ?? 0)} random steps, so "no violation" says nothing): ${unexercised.map((p) => p.id).join(', ')}`);
-  if (!s.random) lines.push('  how often each rule\'s premise occurred is counted on random steps: run with --runs > 0 to see what was exercised');
+  if (unexercised.length > 0) lines.push(`  ${pc.yellow('not exercised')} (premise never met${s.random ? ` on ${fmt(s.random.steps)} random steps` : ''}${unexercised[0].exercised?.explorerTransitions !== undefined ? ' nor on the explorer\'s transitions' : ''}, so "no violation" says nothing): ${unexercised.map((p) => p.id).join(', ')}`);
+  if (!s.random && !r.properties.some((p) => p.exercised?.explorerTransitions !== undefined)) lines.push('  how often each rule\'s premise occurred is counted on random steps (n2w check --runs N) and on one given configuration\'s exploration');
+  for (const v of r.ruleViolations.slice(0, 10)) {
+    const ce = built.counterexamples.get(v.counterexample.replace('counterexamples/', ''))!;
+    const how = ce.foundBy.engine === 'random' ? `seed ${ce.foundBy.seed}, run ${ce.foundBy.run}, shrink path ${ce.foundBy.shrinkPath || '-'}` : `explorer, scope ${ce.foundBy.scope}`;
+    lines.push(`  ${v.property} in ${v.config}: ${v.message} (${v.steps} steps; ${how}); replay: n2w replay ${out}/${v.counterexample}`);
+  }
   const missed = r.nonVacuity.mutants.filter((m) => !m.caughtBy.includes(m.mainCatcher));
   lines.push(missed.length === 0
     ? `${pc.green('non-vacuity')}: each of the ${r.nonVacuity.mutants.length} mutants was caught by its rule property (${r.nonVacuity.runs} sequences each, seed ${r.nonVacuity.seed})`

@@ -196,3 +196,24 @@ describe('interpretation flags', () => {
     expect(parseInterpretationFlags(['A8=false']).A8).toBe(false);
   });
 });
+
+describe('mix-ups are refused', () => {
+  it('a near miss of session_transfer or refresh_token at the client level', () => {
+    const f = file('near.json', { ...WEB, session_transfers: WEB.session_transfer });
+    expect(errorOf(() => loadClients(undefined, f))).toContain('session_transfers: unknown field "session_transfers"; did you mean "session_transfer"?');
+    expect(errorOf(() => loadConfigFile(file('near-cfg.json', { native: { refresh_tokn: {} }, web: WEB })))).toContain('did you mean "refresh_token"?');
+  });
+
+  it('the same client as both apps, from one file or two', () => {
+    const a = file('same-a.json', WEB);
+    const b = file('same-b.json', [M2M, WEB]);
+    expect(errorOf(() => loadClients(a, a))).toContain('the same client');
+    expect(errorOf(() => loadClients(`${b}#Acme Portal`, a))).toContain('the same client');
+  });
+
+  it('an app_type that says the roles are swapped, or a machine-to-machine client', () => {
+    const list = file('roles.json', [M2M, NATIVE, WEB]);
+    expect(errorOf(() => loadClients(`${list}#Acme Portal`, `${list}#Acme Mobile`))).toContain('did you swap --native and --web?');
+    expect(errorOf(() => loadClients(undefined, `${list}#Billing Job`))).toContain('a machine-to-machine client has no users to sign in');
+  });
+});

@@ -135,7 +135,10 @@ function clientAt(raw: unknown, file: string, where: string): FoundClient {
 
 /** Validates what the model reads of a client; `unwrap` turns the format's blocks into the API's objects. */
 function found(raw: Record<string, unknown>, file: string, where: string, unwrap: (block: unknown) => unknown, pathOf: (p: readonly PropertyKey[]) => string = (p) => formatPath(p)): FoundClient {
-  const doc: Record<string, unknown> = {};
+  // the other fields go along only to be checked for near misses of these two (machines/config.ts)
+  const doc: Record<string, unknown> = { ...raw };
+  delete doc.session_transfer;
+  delete doc.refresh_token;
   for (const key of ['session_transfer', 'refresh_token'] as const) {
     if (raw[key] !== undefined) doc[key] = withoutNulls(unwrap(raw[key]));
   }
@@ -145,7 +148,8 @@ function found(raw: Record<string, unknown>, file: string, where: string, unwrap
     throw new InputError(r.error.issues.map((i) => `${file}: ${at(i.path)}: ${i.message}`).join('\n'));
   }
   const str = (k: string) => (typeof raw[k] === 'string' ? raw[k] as string : null);
-  return { name: str('name'), clientId: str('client_id'), appType: str('app_type'), input: r.data, file, where };
+  const input: ClientInput = { session_transfer: r.data.session_transfer, refresh_token: r.data.refresh_token };
+  return { name: str('name'), clientId: str('client_id'), appType: str('app_type'), input, file, where };
 }
 
 /** null inside session_transfer and refresh_token means "not set": the default, listed as defaulted. */
@@ -258,7 +262,7 @@ export function pickClient(source: ClientSource, selector: string | null, role: 
     const hits = clients.filter((c) => c.clientId === selector || c.name === selector);
     if (hits.length === 1) return hits[0];
     const near = nearest(selector, clients.flatMap((c) => [c.name, c.clientId]).filter((x): x is string => x !== null));
-    throw new InputError(`${flag} ${file}#${selector}: ${hits.length === 0 ? 'no client with that client_id or name' : `${hits.length} clients with that name; use the client_id`}${near && hits.length === 0 ? `; did you mean "${near}"?` : '.'} Clients found:\n${listClients(clients)}`);
+    throw new InputError(`${flag} ${file}#${selector}: ${hits.length === 0 ? 'no client with that client_id or name' : `${hits.length} clients with that client_id or name`}${near && hits.length === 0 ? `; did you mean "${near}"?` : '.'} Clients found:\n${listClients(clients)}`);
   }
   if (clients.length === 1) return clients[0];
   const ofRole = clients.filter((c) => c.appType !== null && (ROLE_TYPES[role] as readonly string[]).includes(c.appType));

@@ -152,8 +152,22 @@ export function loadClients(nativeArg: string | undefined, webArg: string | unde
   return fromClients(n.client, w.client, n.source, w.source);
 }
 
+/** A client whose app_type says it is the other app (or no interactive app at all) is a mix-up, not a verdict. */
+function checkRole(c: FoundClient | undefined, role: 'native' | 'web'): void {
+  if (!c || c.appType === null) return;
+  const other = role === 'native' ? ['regular_web', 'spa'] : ['native'];
+  if (other.includes(c.appType) || c.appType === 'non_interactive') {
+    throw new InputError(`${c.file}${c.where ? `: ${c.where}` : ''}: ${describeClient(c)} is given as the ${role} app, but its app_type is ${c.appType}`
+      + (other.includes(c.appType) ? `; did you swap --native and --web?` : '; a machine-to-machine client has no users to sign in'));
+  }
+}
+
 function fromClients(native: FoundClient | undefined, web: FoundClient | undefined, nSource: ClientSource | undefined, wSource: ClientSource | undefined): GivenConfiguration {
-  if (native && web && native === web) throw new InputError(`${native.file}: the same client (${describeClient(native)}) given as both the native and the web app`);
+  if (native && web && (native === web || (native.clientId !== null && native.clientId === web.clientId) || (native.file === web.file && native.where === web.where))) {
+    throw new InputError(`${web.file}: the same client (${describeClient(web)}) given as both the native and the web app`);
+  }
+  checkRole(native, 'native');
+  checkRole(web, 'web');
   const from = (role: 'native' | 'web', c: FoundClient | undefined, s: ClientSource | undefined) => judged(role, c?.input, c
     ? { name: c.name, clientId: c.clientId, appType: c.appType, file: c.file, where: c.where, format: s!.format }
     : { name: null, clientId: null, appType: null, file: null, where: '', format: null });

@@ -47,13 +47,28 @@ describe('vacuity said out loud', () => {
     expect(r.md).toContain('`session_transfer.allowed_authentication_methods` = `[]`');
   });
 
+  it('without random steps, the explorer\'s counts still decide "not exercised"', () => {
+    const r = n2w('check', '--native', native({ can_create_session_transfer_token: true }), '--web', web({ allowed_authentication_methods: ['cookie', 'query'] }),
+      '--scope', 'smoke', '--depth', '4', '--runs', '0', '--out', join(dir, 'noruns'));
+    const json = JSON.parse(readFileSync(join(dir, 'noruns', 'report.json'), 'utf8'));
+    const am = json.properties.find((p: { id: string }) => p.id === 'allowed-methods');
+    expect(am.exercised).toEqual({ explorerTransitions: 0, configurations: 0 });
+    expect(am.status).toBe('not exercised');
+    const replay = json.properties.find((p: { id: string }) => p.id === 'no-replay');
+    expect(replay.exercised.explorerTransitions).toBeGreaterThan(0);
+    expect(r.out).toMatch(/not exercised \(premise never met nor on the explorer's transitions/);
+  });
+
   it('a rule whose premise never occurred is "not exercised", and exercised counts are reported per property', () => {
     // both methods allowed: no token is ever sent by a method not allowed, so allowed-methods cannot fail
     const both = check('both', '--native', native({ can_create_session_transfer_token: true }), '--web', web({ allowed_authentication_methods: ['cookie', 'query'] }));
     const am = both.json.properties.find((p: { id: string }) => p.id === 'allowed-methods');
-    expect(am).toMatchObject({ status: 'not exercised', exercised: { randomSteps: 0, configurations: 0 } });
+    expect(am).toMatchObject({ status: 'not exercised', exercised: { randomSteps: 0, explorerTransitions: 0, configurations: 0 } });
+    // the explorer counted too: a premise it met is exercised even where the random steps never met it
+    const cascade = both.json.properties.find((p: { id: string }) => p.id === 'complete-cascade');
+    expect(cascade.exercised.explorerTransitions).toBeGreaterThan(0);
     expect(both.out).toMatch(/not exercised.*: allowed-methods/);
-    expect(both.md).toMatch(/\| allowed-methods \|[^\n]*\| 0 steps \| \*\*not exercised\*\*/);
+    expect(both.md).toMatch(/\| allowed-methods \|[^\n]*\| 0 random steps, 0 explored transitions \| \*\*not exercised\*\*/);
     // one method: the other one is sent sometimes, so it is exercised
     const one = check('one', '--native', native({ can_create_session_transfer_token: true }), '--web', web({ allowed_authentication_methods: ['cookie'] }));
     const am1 = one.json.properties.find((p: { id: string }) => p.id === 'allowed-methods');

@@ -10,6 +10,7 @@ import type { Population } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { PROPERTIES } from '../properties/index.js';
+import { authorizeFacts, exercised, type Property, type Relevance } from '../properties/property.js';
 import { deriveSeed, runRandom, type Counterexample } from './random.js';
 import { coverageToJson, emptyCoverage, mergeCoverage, type Coverage, type CoverageCategory } from './coverage.js';
 import { explore, type ExploreCounterexample, type ExploreProgress } from '../explorer/explore.js';
@@ -32,7 +33,8 @@ export interface ConfigResult {
   config: Config;
   /** `exercised`: per property, the random steps on which its premise held */
   random: { seed: number; sequences: number; steps: number; counterexamples: Counterexample[]; exercised: Record<string, number> } | null;
-  explorer: { states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Counterexample[] } | null;
+  /** `exercised`: per property, the explored transitions on which its premise held (one given configuration only: explorerPremises) */
+  explorer: { states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Counterexample[]; exercised?: Record<string, number> } | null;
   coverage: Record<CoverageCategory, string[]>;
 }
 
@@ -231,3 +233,22 @@ export async function checkConfigurations(jobs: readonly { index: number; config
 }
 
 const withoutLearned = ({ learned: _learned, ...r }: ConfigResult & { learned?: Learned }): ConfigResult => r;
+
+/**
+ * Per property, the explorer's transitions on which its premise held, for one configuration: a second
+ * exploration whose probes never fail, so each is called on every transition its relevance allows (the
+ * real properties stop being checked once they fail), with twins stepped so that every transition counts.
+ * A world invariant's premise is a revocation in the step, so its probe is called on revoking steps.
+ */
+export function explorerPremises(config: Config, opts: CheckOptions): Record<string, number> {
+  const { scope, depth } = opts.explorer!;
+  const counts: Record<string, number> = Object.fromEntries(PROPERTIES.map((p) => [p.id, 0]));
+  const probeRelevance = (r: Relevance | undefined): Relevance | undefined =>
+    r === 'state' || r === 'state+revoked' ? 'revoked' : r === 'state+grant' ? 'grant' : r;
+  const probes: Property[] = PROPERTIES.map((p) => ({
+    ...p, relevance: probeRelevance(p.relevance),
+    check: (v) => { if (exercised(p, v, authorizeFacts(v))) counts[p.id]++; return null; },
+  }));
+  explore(makeSetting(config, opts.interpretations, opts.population), withBounds(scopeByName(scope), { depth }), { properties: probes, twins: false, coverage: false });
+  return counts;
+}

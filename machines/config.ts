@@ -92,9 +92,16 @@ const refreshTokenSchema = strictKnown({
 }, 'refresh_token');
 
 /** A client as `GET /api/v2/clients/{id}` returns it; only the fields the model reads are checked. */
-export const clientSchema = z.object({
+export const clientSchema = z.looseObject({
   session_transfer: sessionTransferSchema.nullable().optional(),
   refresh_token: refreshTokenSchema.nullable().optional(),
+}).superRefine((client, ctx) => {
+  // other fields are ignored, but a near miss of the two the model reads would silently default them all
+  for (const key of Object.keys(client)) {
+    if (key === 'session_transfer' || key === 'refresh_token') continue;
+    const near = nearest(key, ['session_transfer', 'refresh_token']);
+    if (near) ctx.addIssue({ code: 'custom', path: [key], message: `unknown field "${key}"; did you mean "${near}"? (as written, every ${near} field would take its default)` });
+  }
 });
 export type ClientInput = z.infer<typeof clientSchema>;
 

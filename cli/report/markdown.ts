@@ -70,7 +70,8 @@ export function renderReport(r: Report): string {
   for (const row of r.riskMatrix) {
     const p = r.properties.find((x) => x.id === row.goal)!;
     const head = row.failsIn > 0 ? `Fails in ${row.failsIn} of ${row.of} configurations` : row.vacuous ? 'Holds vacuously' : p.status === 'not exercised' ? 'Not exercised' : 'Holds';
-    out.push(`### ${row.goal}`, '', `${row.claim}`, '', `**${head}**: ${row.vacuous ? `${row.vacuousBecause}` : row.condition}.`, '');
+    const why = row.vacuous ? row.vacuousBecause : head === 'Not exercised' ? 'its premise never occurred in the scope explored, so no violation means nothing' : row.condition;
+    out.push(`### ${row.goal}`, '', `${row.claim}`, '', `**${head}**: ${why}.`, '');
     if (!row.vacuous && row.holdsVacuouslyIn > 0) out.push(`It holds vacuously in ${row.holdsVacuouslyIn} of the ${row.of} configurations, where no transfer token can be minted or redeemed.`, '');
     const fix = r.given?.fixes.find((f) => f.goal === row.goal);
     if (fix) out.push(...fixSection(fix), '');
@@ -88,8 +89,9 @@ export function renderReport(r: Report): string {
     p.explorer && `explorer: ${p.explorer}`, p.random && `random: ${p.random}`,
   ].filter(Boolean).join('; ');
   const exercised = (p: Report['properties'][number]) => p.exercised === null ? '—'
-    : `${fmt(p.exercised.randomSteps)} steps${r.scope.configurations > 1 ? ` in ${p.exercised.configurations} configurations` : ''}`;
-  out.push('## Spec rules', '', 'Exercised: the random steps on which the property\'s premise held, so that it could have failed there.', '',
+    : [p.exercised.randomSteps !== undefined ? `${fmt(p.exercised.randomSteps)} random steps` : '', p.exercised.explorerTransitions !== undefined ? `${fmt(p.exercised.explorerTransitions)} explored transitions` : '']
+      .filter(Boolean).join(', ') + (r.scope.configurations > 1 ? ` in ${p.exercised.configurations} configurations` : '');
+  out.push('## Spec rules', '', 'Exercised: the random steps (and, for one configuration given, the explored transitions) on which the property\'s premise held, so that it could have failed there.', '',
     '| property | rules | claim | exercised | verdict |', '| --- | --- | --- | --- | --- |');
   for (const p of r.properties.filter((x) => x.kind === 'rule')) out.push(`| ${p.id} | ${p.rules.join(', ')} | ${esc(p.claim)} | ${exercised(p)} | ${verdict(p)} |`);
   out.push('');

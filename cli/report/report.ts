@@ -64,7 +64,7 @@ export interface PropertyVerdict {
    * On how many random steps the property's premise held, so that it could have failed (properties/property.ts,
    * exercised), and in how many configurations; null without the random engine. None: "not exercised".
    */
-  exercised: { randomSteps: number; configurations: number } | null;
+  exercised: { randomSteps?: number; explorerTransitions?: number; configurations: number } | null;
   /** 'violated'; 'not exercised' (no violation, premise never met); 'holds vacuously' (a goal, see vacuous); 'no violation' */
   status: 'violated' | 'no violation' | 'not exercised' | 'holds vacuously';
   /** a goal with no violation in configurations where no transfer token can be minted or redeemed */
@@ -229,13 +229,19 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
     const ex = violatedBy('explorer', p.id);
     const rnd = violatedBy('random', p.id);
     const violatedIn = best.filter((b) => b.has(p.id)).length;
-    const exercised = opts.random ? {
-      randomSteps: sum((r) => r.random?.exercised[p.id] ?? 0),
-      configurations: results.filter((r) => (r.random?.exercised[p.id] ?? 0) > 0).length,
+    // counted by the random engine on every configuration, by the explorer on a configuration given alone
+    const counted = { random: opts.random !== null, explorer: results.some((r) => r.explorer?.exercised !== undefined) };
+    const count = (r: ConfigResult) => (r.random?.exercised[p.id] ?? 0) + (r.explorer?.exercised?.[p.id] ?? 0);
+    const exercised = counted.random || counted.explorer ? {
+      ...(counted.random ? { randomSteps: sum((r) => r.random?.exercised[p.id] ?? 0) } : {}),
+      ...(counted.explorer ? { explorerTransitions: sum((r) => r.explorer?.exercised?.[p.id] ?? 0) } : {}),
+      configurations: results.filter((r) => count(r) > 0).length,
     } : null;
+    // "not exercised" only when every engine that ran counted, and none met the premise
+    const everyEngineCounted = (!opts.explorer || counted.explorer) && (!opts.random || counted.random);
     const vac = p.kind === 'goal' ? vacuousGoal(violatedIn) : { vacuous: false, vacuousBecause: null };
     const status: PropertyVerdict['status'] = violatedIn > 0 ? 'violated' : vac.vacuous ? 'holds vacuously'
-      : exercised && exercised.randomSteps === 0 ? 'not exercised' : 'no violation';
+      : exercised && everyEngineCounted && exercised.configurations === 0 ? 'not exercised' : 'no violation';
     return {
       id: p.id, kind: p.kind, rules: p.rules, claim: p.claim,
       violatedIn, exercised, status, ...vac,
