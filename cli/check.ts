@@ -135,6 +135,11 @@ function selectConfigurations(flags: EngineFlags, fallback: 'space' | 'golden'):
   if (keywords.size > 0 && !flags.config && !flags.native && !flags.web) throw new InputError('--keyword: only for files given with --config, --native or --web');
   const given = flags.config ? loadConfigFile(flags.config, keywords)
     : flags.native || flags.web ? loadClients(flags.native, flags.web, keywords) : null;
+  // one app alone is half a configuration: the other's defaults would decide every verdict (vacuously, often)
+  if (!flags.config && Boolean(flags.native) !== Boolean(flags.web)) {
+    const [has, lacks] = flags.native ? ['--native', '--web'] : ['--web', '--native'];
+    throw new InputError(`${has} without ${lacks}: a verdict needs both apps (the native app mints, the web app redeems); give the other app's file too, or both in one --config file`);
+  }
   const one: Config | null = given ? given.config : !flags.allConfigs && fallback === 'golden' ? GOLDEN_CONFIG : null;
   if (one) {
     if (flags.shard) throw new InputError('--shard: only the configuration space can be split; drop --config/--native/--web');

@@ -217,3 +217,23 @@ describe('mix-ups are refused', () => {
     expect(errorOf(() => loadClients(undefined, `${list}#Billing Job`))).toContain('a machine-to-machine client has no users to sign in');
   });
 });
+
+describe('what JSON.parse would hide', () => {
+  it('a key given twice in one object is refused with its place (JSON.parse keeps the last)', () => {
+    const f = file('dup.json', '{\n  "client_id": "w", "app_type": "regular_web",\n  "session_transfer": { "allowed_authentication_methods": ["cookie"], "allowed_authentication_methods": [] }\n}');
+    expect(errorOf(() => loadClients(undefined, f))).toBe(`${f}:3:71: the key "allowed_authentication_methods" appears twice in the same object; keep one`);
+  });
+
+  it('every bad client of a list is reported, not only the first', () => {
+    const f = file('many-bad.json', Array.from({ length: 3 }, (_, i) => ({ ...WEB, client_id: `w${i}`, session_transfer: { enforce_device_binding: 'nope' } })));
+    const m = errorOf(() => loadClients(undefined, f));
+    expect(m.split('\n').filter((l) => l.includes('enforce_device_binding'))).toHaveLength(3);
+    expect(m).toContain(`${f}: [2].session_transfer.enforce_device_binding`);
+  });
+
+  it("'@@' in an API response is only text; in YAML, or when keywords are given, it is a keyword", () => {
+    const f = file('at.json', { ...WEB, description: 'ops@@team@@acme' });
+    expect(loadClients(undefined, f).clients[1].name).toBe('Acme Portal');
+    expect(errorOf(() => loadClients(undefined, f, parseKeywordFlags(['OTHER=1'])))).toContain('@@team@@ is a Deploy CLI keyword with no value');
+  });
+});

@@ -75,7 +75,10 @@ export function replaceKeywords(text: string, file: string, keywords: Keywords):
 /** Reads a file or a Deploy CLI directory and finds every client in it. */
 export function readClientSource(path: string, keywords: Keywords = new Map()): ClientSource {
   if (existsSync(path) && statSync(path).isDirectory()) return readDeployDirectory(path, keywords);
-  const text = replaceKeywords(readText(path), path, keywords);
+  const raw = readText(path);
+  // keywords belong to Deploy CLI files: elsewhere (an API response, Terraform) '@@' is only text, unless asked
+  const deployLike = /\.ya?ml$/i.test(path) || keywords.size > 0;
+  const text = deployLike ? replaceKeywords(raw, path, keywords) : raw;
   const trimmed = text.trimStart();
   // JSON when it looks like JSON (YAML would accept a malformed JSON file and misread it)
   if (path.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -105,13 +108,13 @@ function fromDocument(doc: unknown, file: string, syntax: 'json' | 'yaml'): Clie
   if (isObject(doc) && 'format_version' in doc && ('values' in doc || 'planned_values' in doc)) return fromTerraform(doc, file);
   if (Array.isArray(doc)) {
     if (doc.length === 0) throw new InputError(`${file}: an empty client list; expected at least one client`);
-    return { file, format: 'Management API client list', clients: doc.map((c, i) => clientAt(c, file, `[${i}]`)), tenant: null };
+    return { file, format: 'Management API client list', clients: allClients(doc, file, (i) => `[${i}]`), tenant: null };
   }
   if (isObject(doc) && Array.isArray(doc.clients)) {
     const paged = 'total' in doc || 'start' in doc || 'limit' in doc;
     const format: SourceFormat = paged ? 'Management API client list' : syntax === 'yaml' ? 'Deploy CLI tenant.yaml' : 'Deploy CLI export (JSON)';
     if (doc.clients.length === 0) throw new InputError(`${file}: clients: an empty list; expected at least one client`);
-    return { file, format, clients: doc.clients.map((c, i) => clientAt(c, file, `clients[${i}]`)), tenant: tenantAt(doc.tenant, file, 'tenant') };
+    return { file, format, clients: allClients(doc.clients, file, (i) => `clients[${i}]`), tenant: tenantAt(doc.tenant, file, 'tenant') };
   }
   if (looksLikeClient(doc)) return { file, format: 'Management API client', clients: [clientAt(doc, file, '')], tenant: null };
   throw new InputError(`${file}: no client found: ${whatItIs(doc)}`);
@@ -126,6 +129,22 @@ function whatItIs(doc: unknown): string {
   if (isObject(doc) && ('native' in doc || 'web' in doc)) return 'this is a configuration file { native, web }; give it with --config';
   if (isObject(doc) && Object.keys(doc).length === 0) return 'the file is an empty object';
   return 'expected a client object (GET /api/v2/clients/{id}, auth0 apps show --json), a client list (GET /api/v2/clients), a Deploy CLI export (tenant.yaml or a directory with clients/) or terraform show -json output';
+}
+
+/** Every client of a list, the problems of all of them reported together (bounded when printed). */
+function allClients(list: readonly unknown[], file: string, where: (i: number) => string): FoundClient[] {
+  const problems: string[] = [];
+  const clients = list.map((c, i) => {
+    try {
+      return clientAt(c, file, where(i));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+      return null;
+    }
+  });
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  return clients as FoundClient[];
 }
 
 function clientAt(raw: unknown, file: string, where: string): FoundClient {

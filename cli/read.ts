@@ -53,14 +53,44 @@ export function checkRegularFile(file: string, expected = 'a JSON file'): void {
 /** JSON text parsed; a syntax error is `FILE:LINE:COLUMN: malformed JSON: what`, the position always given. */
 export function parseJsonText(text: string, file: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
     // Node's messages often carry no position ("Unexpected end of JSON input"): find it by our own scan
     const found = findJsonError(body) ?? fromNodeMessage(body, e.message);
     throw new InputError(`${file}:${lineColumn(body, found.pos)}: malformed JSON: ${found.what}`);
   }
+  // JSON.parse keeps the last of two equal keys: a flag given twice would be judged by whichever came last
+  const dup = findDuplicateKey(body);
+  if (dup) throw new InputError(`${file}:${lineColumn(body, dup.pos)}: the key ${dup.key} appears twice in the same object; keep one`);
+  return value;
+}
+
+/** The first key that repeats within one object of valid JSON text, with its position. */
+export function findDuplicateKey(text: string): { pos: number; key: string } | null {
+  const stack: ({ keys: Set<string>; expectKey: boolean } | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top && top.expectKey) {
+        const raw = text.slice(i, j + 1);
+        const key = JSON.parse(raw) as string;
+        if (top.keys.has(key)) return { pos: i, key: raw };
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = j;
+    } else if (c === '{') stack.push({ keys: new Set(), expectKey: true });
+    else if (c === '[') stack.push(null);
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',') { const top = stack[stack.length - 1]; if (top) top.expectKey = true; }
+  }
+  return null;
 }
 
 /** A JSON file read and parsed (readText, then parseJsonText). */

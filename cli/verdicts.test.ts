@@ -130,6 +130,7 @@ describe('a misread input is exit 2, never "holds"', () => {
       [['check', '--config', cfg, '--no-explore', '--scope', 'dep', '--out', join(dir, 'y1')], /--scope: unknown scope "dep"; expected one of smoke, default, deep/],
       [['check', '--config', cfg, '-i', '__proto__=x', '--out', join(dir, 'y2')], /unknown interpretation "__proto__"/],
       [['check', '--config', 'examples/login-csrf.json', '--out', join(dir, 'y3')], /this is a scenario \(it has steps\), not a configuration; run it with n2w run examples\/login-csrf\.json/],
+      [['check', '--native', 'examples/native-client.json', '--out', join(dir, 'y4')], /--native without --web: a verdict needs both apps/],
     ];
     for (const [args, message] of cases) {
       const r = n2w(...args);
