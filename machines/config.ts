@@ -102,7 +102,11 @@ export const clientSchema = z.looseObject({
     const near = nearest(key, ['session_transfer', 'refresh_token']);
     if (near) ctx.addIssue({ code: 'custom', path: [key], message: `unknown field "${key}"; did you mean "${near}"? (as written, every ${near} field would take its default)` });
   }
-});
+}).transform(({ session_transfer, refresh_token }) => ({
+  // only what the model reads is kept
+  ...(session_transfer !== undefined ? { session_transfer } : {}),
+  ...(refresh_token !== undefined ? { refresh_token } : {}),
+}));
 export type ClientInput = z.infer<typeof clientSchema>;
 
 /** Tenant settings (MODEL.md §8), in hours as Auth0 gives them. Read and reported; not yet modelled. */
