@@ -237,3 +237,11 @@ describe('what JSON.parse would hide', () => {
     expect(errorOf(() => loadClients(undefined, f, parseKeywordFlags(['OTHER=1'])))).toContain('@@team@@ is a Deploy CLI keyword with no value');
   });
 });
+
+describe('--keyword', () => {
+  it('takes the names files use, refuses a name given twice, and reads VALUE as JSON when it parses', () => {
+    expect(parseKeywordFlags(['1M=x', 'N=[1]']).get('N')).toEqual([1]);
+    expect(errorOf(() => parseKeywordFlags(['A=1', 'A=2']))).toContain('A is given twice');
+    expect(errorOf(() => parseKeywordFlags(['no-equals']))).toContain('expected NAME=VALUE');
+  });
+});

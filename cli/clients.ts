@@ -44,8 +44,10 @@ export type Keywords = ReadonlyMap<string, unknown>;
 export function parseKeywordFlags(flags: readonly string[]): Keywords {
   const out = new Map<string, unknown>();
   for (const f of flags) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(f);
+    // the same names replaceKeywords finds in files
+    const m = /^([A-Za-z0-9_]+)=(.*)$/s.exec(f);
     if (!m) throw new InputError(`--keyword ${f}: expected NAME=VALUE, e.g. --keyword 'WEB_METHODS=["cookie"]'`);
+    if (out.has(m[1])) throw new InputError(`--keyword ${f}: ${m[1]} is given twice; give it once`);
     let value: unknown = m[2];
     try { value = JSON.parse(m[2]); } catch { /* a plain string */ }
     out.set(m[1], value);
