@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { clientSchema, nearest, tenantSchema, type ClientInput, type TenantInput } from '../machines/config.js';
+import { clientSchema, nearest, READ_FIELDS, tenantSchema, type ClientInput, type TenantInput } from '../machines/config.js';
 import { formatPath, InputError } from './errors.js';
-import { readJsonText, readText } from './input.js';
+import { parseJsonText, readJsonFile, readText } from './read.js';
 
 export type SourceFormat =
   | 'Management API client'
@@ -76,17 +76,23 @@ export function replaceKeywords(text: string, file: string, keywords: Keywords):
 
 /** Reads a file or a Deploy CLI directory and finds every client in it. */
 export function readClientSource(path: string, keywords: Keywords = new Map()): ClientSource {
-  if (existsSync(path) && statSync(path).isDirectory()) return readDeployDirectory(path, keywords);
-  const raw = readText(path);
+  if (isDirectory(path)) return readDeployDirectory(path, keywords);
+  const { doc, syntax } = readDocument(path, keywords);
+  return sourceFromDocument(doc, path, syntax);
+}
+
+export const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
+/** A file's document, JSON or YAML, with Deploy CLI keywords replaced where they belong. */
+export function readDocument(path: string, keywords: Keywords): { doc: unknown; syntax: 'json' | 'yaml' } {
+  const raw = readText(path, 'a JSON or YAML file');
   // keywords belong to Deploy CLI files: elsewhere (an API response, Terraform) '@@' is only text, unless asked
   const deployLike = /\.ya?ml$/i.test(path) || keywords.size > 0;
   const text = deployLike ? replaceKeywords(raw, path, keywords) : raw;
   const trimmed = text.trimStart();
   // JSON when it looks like JSON (YAML would accept a malformed JSON file and misread it)
-  if (path.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    return fromDocument(readJsonText(text, path), path, 'json');
-  }
-  return fromDocument(parseYaml(text, path), path, 'yaml');
+  if (path.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) return { doc: parseJsonText(text, path), syntax: 'json' };
+  return { doc: parseYaml(text, path), syntax: 'yaml' };
 }
 
 function parseYaml(text: string, file: string): unknown {
@@ -101,12 +107,12 @@ function parseYaml(text: string, file: string): unknown {
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const SESSION_TRANSFER_KEYS = ['can_create_session_transfer_token', 'enforce_cascade_revocation', 'allowed_authentication_methods', 'enforce_device_binding', 'allow_refresh_token', 'enforce_online_refresh_tokens'];
+const SESSION_TRANSFER_KEYS = READ_FIELDS.map(([f]) => f).filter((f) => f.startsWith('session_transfer.')).map((f) => f.slice('session_transfer.'.length));
 /** Keys every exported client has one of (name is the Deploy CLI's key; client_id the Management API's). */
 const looksLikeClient = (x: unknown): x is Record<string, unknown> =>
   isObject(x) && ('client_id' in x || 'session_transfer' in x || 'app_type' in x || ('name' in x && ('callbacks' in x || 'grant_types' in x)));
 
-function fromDocument(doc: unknown, file: string, syntax: 'json' | 'yaml'): ClientSource {
+export function sourceFromDocument(doc: unknown, file: string, syntax: 'json' | 'yaml'): ClientSource {
   if (isObject(doc) && 'format_version' in doc && ('values' in doc || 'planned_values' in doc)) return fromTerraform(doc, file);
   if (Array.isArray(doc)) {
     if (doc.length === 0) throw new InputError(`${file}: an empty client list; expected at least one client`);
@@ -200,11 +206,11 @@ function readDeployDirectory(dir: string, keywords: Keywords): ClientSource {
   if (files.length === 0) throw new InputError(`${clientsDir}: no client files (*.json) in it`);
   const clients = files.map((f) => {
     const file = join(clientsDir, f);
-    return clientAt(readJsonText(replaceKeywords(readText(file), file, keywords), file), file, '');
+    return clientAt(parseJsonText(replaceKeywords(readText(file), file, keywords), file), file, '');
   });
   const root = basename(dir) === 'clients' ? join(dir, '..') : dir;
   const tenantFile = join(root, 'tenant.json');
-  const tenant = existsSync(tenantFile) ? tenantAt(readJsonText(replaceKeywords(readText(tenantFile), tenantFile, keywords), tenantFile), tenantFile, '(top level)') : null;
+  const tenant = existsSync(tenantFile) ? tenantAt(parseJsonText(replaceKeywords(readText(tenantFile), tenantFile, keywords), tenantFile), tenantFile, '(top level)') : null;
   return { file: dir, format: 'Deploy CLI directory', clients, tenant };
 }
 

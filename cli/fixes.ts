@@ -1,7 +1,7 @@
 // cli/fixes.ts: for a configuration the user gave, the nearest configurations of the space where a failing
 // security goal holds (fewest flag changes), each change with what it costs the tenant, so that "fails"
 // comes with "set X to Y". The neighbours are checked with the same engines and options as the given one.
-import { DIMENSIONS, dimensionValues, type Binding, type Config, type DimensionKey, type DimensionValue, type Method, type Rotation } from '../machines/config.js';
+import { DIMENSIONS, dimensionValues, withDimension, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
 import type { ConfigResult } from '../engine/check.js';
 import { describeConfig } from './format.js';
 import { vacuousBecause, type FlagChange, type GoalFix } from './report/report.js';
@@ -11,23 +11,6 @@ import { configLabel } from '../machines/config.js';
 export const MAX_CHANGES = 3;
 /** Options listed per goal. */
 const MAX_OPTIONS = 5;
-
-/** `c` with one dimension of the space set to `value`; every field outside the space kept. */
-export function withDimension(c: Config, key: DimensionKey, value: DimensionValue): Config {
-  const [side, field] = key.split('.') as ['native' | 'web', string];
-  const s = { ...c[side] };
-  switch (field) {
-    case 'can_create_session_transfer_token': s.canCreateSessionTransferToken = value as boolean; break;
-    case 'enforce_cascade_revocation': s.enforceCascadeRevocation = value as boolean; break;
-    case 'rotation_type': s.rotationType = value as Rotation; break;
-    case 'allowed_authentication_methods': s.allowedAuthenticationMethods = value === 'none' ? [] : (String(value).split('+') as Method[]); break;
-    case 'enforce_device_binding': s.enforceDeviceBinding = value as Binding; break;
-    case 'allow_refresh_token': s.allowRefreshToken = value as boolean; break;
-    case 'enforce_online_refresh_tokens': s.enforceOnlineRefreshTokens = value as boolean; break;
-    default: throw new Error(`withDimension: unknown dimension ${key}`);
-  }
-  return { ...c, [side]: s };
-}
 
 /** Every configuration that differs from `c` in exactly `k` dimensions of the space, with the changes. */
 export function neighbours(c: Config, k: number): { config: Config; changes: { key: DimensionKey; from: DimensionValue; to: DimensionValue }[] }[] {
@@ -100,11 +83,11 @@ export type ClientNames = { native: string; web: string };
  */
 export async function findFixes(given: ConfigResult, failing: readonly string[], names: ClientNames,
   check: (configs: Config[]) => Promise<ConfigResult[]>): Promise<GoalFix[]> {
-  const found = new Map<string, { distance: number; result: ConfigResult; changes: FlagChange[] }[]>(failing.map((g) => [g, []]));
+  const found = new Map<string, { distance: number; result: ConfigResult; changes: FlagChange[]; because: string | null }[]>(failing.map((g) => [g, []]));
   const failsIn = (r: ConfigResult) => new Set([...(r.explorer?.counterexamples ?? []), ...(r.random?.counterexamples ?? [])].map((c) => c.property));
   const failedGiven = failsIn(given);
   let searched = 0;
-  const useful = (g: string) => found.get(g)!.some((o) => vacuousBecause(o.result.config, o.result.coverage.outcomeRows) === null);
+  const useful = (g: string) => found.get(g)!.some((o) => o.because === null);
   const any = (g: string) => found.get(g)!.length > 0;
   // Search further while a goal has no option at all, or only vacuous ones and one more change may find a
   // useful one: a goal that fails whenever tokens flow (theft, say) has only vacuous fixes, at any distance.
@@ -122,17 +105,17 @@ export async function findFixes(given: ConfigResult, failing: readonly string[],
     const results = await check(ns.map((n) => n.config));
     results.forEach((r, i) => {
       const fails = failsIn(r);
-      const tokensFlow = vacuousBecause(r.config, r.coverage.outcomeRows) === null;
+      const because = vacuousBecause(r.config, r.coverage.outcomeRows);
       for (const g of failing) {
         if (fails.has(g)) continue;
         // no violation where the goal's premise never occurred is no evidence that it holds there
-        if (tokensFlow && r.random && (r.random.exercised[g] ?? 0) === 0) continue;
+        if (because === null && r.random && (r.random.exercised[g] ?? 0) === 0) continue;
         const changes = ns[i].changes.map(({ key, from, to }) => ({
           field: `session_transfer.${key.split('.')[1]}`.replace('session_transfer.rotation_type', 'refresh_token.rotation_type'),
           client: key.startsWith('native') ? names.native : names.web,
           from: show(from, key), to: show(to, key), cost: changeCost(key, from, to),
         }));
-        found.get(g)!.push({ distance, result: r, changes });
+        found.get(g)!.push({ distance, result: r, changes, because });
       }
     });
   }
@@ -140,9 +123,8 @@ export async function findFixes(given: ConfigResult, failing: readonly string[],
   return failing.map((goal) => {
     const options = found.get(goal)!
       .map((o) => {
-        const because = vacuousBecause(o.result.config, o.result.coverage.outcomeRows);
         const alsoFails = [...failsIn(o.result)].filter((p) => !failedGiven.has(p));
-        return { ...o, because, alsoFails };
+        return { ...o, alsoFails };
       })
       // fewest changes first; then options that keep Native to Web SSO working; then fewer new failures
       .sort((a, b) => a.distance - b.distance || Number(a.because !== null) - Number(b.because !== null) || a.alsoFails.length - b.alsoFails.length)

@@ -1,30 +1,17 @@
 // cli/input.ts: reading what a user gives us (scenario files, client JSON, configuration files),
 // validated with zod. Every failure is an InputError naming the file and the place in it.
-import { readText as readTextFile, parseJsonText, readJsonFile } from './read.js';
+import { readJsonFile } from './read.js';
 import { z } from 'zod';
-import { existsSync, statSync } from 'node:fs';
 import { configSchema, DEFAULT_INTERPRETATIONS, defaultedFields, nearest, interpretationsSchema, resolveConfig, resolveInterpretations, type ClientInput, type Config, type Interpretations, type TenantInput } from '../machines/config.js';
-import { describeClient, pickClient, readClientSource, splitSelector, type ClientSource, type FoundClient, type Keywords, type SourceFormat } from './clients.js';
+import { describeClient, isDirectory, pickClient, readClientSource, readDocument, sourceFromDocument, splitSelector, type ClientSource, type FoundClient, type Keywords, type SourceFormat } from './clients.js';
 import { eventSchema } from '../machines/events.js';
 import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import type { ScenarioInput } from '../engine/scenario.js';
 import { InputError, formatZodError } from './errors.js';
 
-/** Reads a file as text (cli/read.ts: regular files only, a UTF-8 BOM dropped). */
-export function readText(file: string, expected = 'a JSON or YAML file'): string {
-  return readTextFile(file, expected);
-}
-
-/** Parses JSON text; a syntax error names the line and column (cli/read.ts). */
-export function readJsonText(text: string, file: string): unknown {
-  return parseJsonText(text, file);
-}
-
-/** Reads and parses a JSON file; a syntax error names the line and column. */
-export function readJson(file: string): unknown {
-  return readJsonFile(file);
-}
+/** Reads and parses a JSON file (cli/read.ts: regular files only, BOM dropped, errors with line and column). */
+export { readJsonFile as readJson } from './read.js';
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const r = schema.safeParse(value);
@@ -71,7 +58,7 @@ export function parseScenario(value: unknown, file: string): ScenarioInput {
   };
 }
 
-export const loadScenario = (file: string): ScenarioInput => parseScenario(readJson(file), file);
+export const loadScenario = (file: string): ScenarioInput => parseScenario(readJsonFile(file), file);
 
 // ---------------------------------------------------------------------------------------------
 // Configurations for `n2w check`: a config file in MODEL.md §2's shape, a file the user has (an export,
@@ -103,14 +90,13 @@ const judged = (role: 'native' | 'web', input: ClientInput | undefined, from: Om
   ({ role, ...from, defaulted: defaultedFields(input) });
 
 const OWN_CONFIG_KEYS = ['native', 'web', 'transfer_token_ttl_seconds', 'tenant'];
+/** The judged-client fields of a role no client was given for. */
+const NO_CLIENT = { name: null, clientId: null, appType: null, file: null, where: '', format: null } as const;
 
 export function loadConfigFile(file: string, keywords: Keywords = new Map()): GivenConfiguration {
-  const isDir = existsSync(file) && statSync(file).isDirectory();
-  const doc = isDir ? null : (() => {
-    const text = readText(file);
-    const t = text.trimStart();
-    return file.endsWith('.json') || t.startsWith('{') || t.startsWith('[') ? readJsonText(text, file) : undefined;
-  })();
+  if (isDirectory(file)) return fromSource(readClientSource(file, keywords), file);
+  // read once: the §2 format and a scenario are told from an export by their keys
+  const { doc, syntax } = readDocument(file, keywords);
   if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
     const d = doc as Record<string, unknown>;
     if ('steps' in d) {
@@ -119,13 +105,15 @@ export function loadConfigFile(file: string, keywords: Keywords = new Map()): Gi
     if (OWN_CONFIG_KEYS.some((k) => k in d) && !('clients' in d) && !('format_version' in d)) {
       const input = parseWith(configSchema, d, file);
       if (!input.native && !input.web) throw new InputError(`${file}: neither native nor web: expected at least one client, e.g. { "native": { "session_transfer": { ... } }, "web": { ... } }`);
-      const from = (role: 'native' | 'web') => judged(role, input[role], input[role]
-        ? { name: null, clientId: null, appType: null, file, where: role, format: 'configuration file' }
-        : { name: null, clientId: null, appType: null, file: null, where: '', format: null });
+      const from = (role: 'native' | 'web') => judged(role, input[role], input[role] ? { ...NO_CLIENT, file, where: role, format: 'configuration file' } : NO_CLIENT);
       return { config: resolveConfig(input), clients: [from('native'), from('web')], tenant: input.tenant ? { ...input.tenant, file } : null };
     }
   }
-  const source = readClientSource(file, keywords);
+  return fromSource(sourceFromDocument(doc, file, syntax), file);
+}
+
+/** Both apps from one export: each the only client of its role's app types. */
+function fromSource(source: ClientSource, file: string): GivenConfiguration {
   if (source.clients.length === 1) {
     throw new InputError(`${file}: one client (${describeClient(source.clients[0])}); --config needs both apps: give it with --native ${file} or --web ${file}, and the other app's file beside it`);
   }
@@ -170,7 +158,7 @@ function fromClients(native: FoundClient | undefined, web: FoundClient | undefin
   checkRole(web, 'web');
   const from = (role: 'native' | 'web', c: FoundClient | undefined, s: ClientSource | undefined) => judged(role, c?.input, c
     ? { name: c.name, clientId: c.clientId, appType: c.appType, file: c.file, where: c.where, format: s!.format }
-    : { name: null, clientId: null, appType: null, file: null, where: '', format: null });
+    : NO_CLIENT);
   const tenantSource = [nSource, wSource].find((s) => s?.tenant);
   return {
     config: resolveConfig({ native: native?.input, web: web?.input }),
@@ -184,7 +172,7 @@ function fromClients(native: FoundClient | undefined, web: FoundClient | undefin
  * `world` beside the two clients, or a §7 scenario (its config, interpretations and world; steps ignored).
  */
 export function loadSettingFile(file: string): Setting {
-  const doc = readJson(file);
+  const doc = readJsonFile(file);
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a JSON object`);
   const d = doc as Record<string, unknown>;
   const cfgDoc = ('config' in d ? d.config : d) as Record<string, unknown> | undefined;

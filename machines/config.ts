@@ -243,34 +243,27 @@ export function dimensionValues(c: Config): Record<DimensionKey, DimensionValue>
   };
 }
 
+/** `c` with one dimension of the space set to `value`; every field outside the space kept. */
+export function withDimension(c: Config, key: DimensionKey, value: DimensionValue): Config {
+  const [side, field] = key.split('.') as ['native' | 'web', string];
+  const s = { ...c[side] };
+  switch (field) {
+    case 'can_create_session_transfer_token': s.canCreateSessionTransferToken = value as boolean; break;
+    case 'enforce_cascade_revocation': s.enforceCascadeRevocation = value as boolean; break;
+    case 'rotation_type': s.rotationType = value as Rotation; break;
+    case 'allowed_authentication_methods': s.allowedAuthenticationMethods = methodsFromValue(value as string); break;
+    case 'enforce_device_binding': s.enforceDeviceBinding = value as Binding; break;
+    case 'allow_refresh_token': s.allowRefreshToken = value as boolean; break;
+    case 'enforce_online_refresh_tokens': s.enforceOnlineRefreshTokens = value as boolean; break;
+    default: throw new Error(`withDimension: unknown dimension ${key}`);
+  }
+  return { ...c, [side]: s };
+}
+
 /** Every configuration of the space, in a fixed order (native flags vary slowest). */
 export function configurationSpace(ttl = 60): Config[] {
-  const out: Config[] = [];
-  const base = resolveConfig();
-  const rec = (i: number, v: Record<string, DimensionValue>) => {
-    if (i === DIMENSIONS.length) {
-      out.push({
-        transferTokenTtlSeconds: ttl,
-        native: {
-          ...base.native,
-          canCreateSessionTransferToken: v['native.can_create_session_transfer_token'] as boolean,
-          enforceCascadeRevocation: v['native.enforce_cascade_revocation'] as boolean,
-          rotationType: v['native.rotation_type'] as Rotation,
-        },
-        web: {
-          ...base.web,
-          canCreateSessionTransferToken: v['web.can_create_session_transfer_token'] as boolean,
-          allowedAuthenticationMethods: methodsFromValue(v['web.allowed_authentication_methods'] as string),
-          enforceDeviceBinding: v['web.enforce_device_binding'] as Binding,
-          allowRefreshToken: v['web.allow_refresh_token'] as boolean,
-          enforceOnlineRefreshTokens: v['web.enforce_online_refresh_tokens'] as boolean,
-        },
-      });
-      return;
-    }
-    for (const value of DIMENSIONS[i].values) rec(i + 1, { ...v, [DIMENSIONS[i].key]: value });
-  };
-  rec(0, {});
+  let out: Config[] = [{ ...resolveConfig(), transferTokenTtlSeconds: ttl }];
+  for (const { key, values } of DIMENSIONS) out = out.flatMap((c) => (values as readonly DimensionValue[]).map((v) => withDimension(c, key, v)));
   return out;
 }
 
