@@ -13,7 +13,7 @@ import { explore, type ExploreOptions } from '../explorer/explore.js';
 import { DEEP, DEFAULT, SMOKE, withBounds, type Scope } from '../explorer/scopes.js';
 import { GOLDEN_CONFIG, goldenSetting } from '../explorer/golden.js';
 import { exploreFamily } from '../explorer/family.js';
-import { checkConfigurations, families, FAMILY_DIMENSIONS } from '../engine/check.js';
+import { checkConfigurations, families, FAMILY_DIMENSIONS } from '../check/check.js';
 import { configLabel, configurationSpace } from '../machines/config.js';
 
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;

@@ -8,8 +8,8 @@ import { makeSetting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { runLive } from '../machines/live.js';
 import type { ModelEvent } from '../machines/events.js';
-import { sequenceArbitrary } from '../engine/generate.js';
-import { play, runRandom } from '../engine/random.js';
+import { sequenceArbitrary } from '../random/generate.js';
+import { play, runRandom } from '../random/random.js';
 import { PROPERTIES, RULE_PROPERTIES, violationsAt } from '../properties/index.js';
 
 const setting = makeSetting(resolveConfig({

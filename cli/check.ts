@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { checkConfigurations, explorerPremises, workerCount, type CheckOptions, type ConfigResult } from '../engine/check.js';
+import { checkConfigurations, explorerPremises, workerCount, type CheckOptions, type ConfigResult } from '../check/check.js';
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';

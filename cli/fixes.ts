@@ -2,7 +2,7 @@
 // security goal holds (fewest flag changes), each change with what it costs the tenant, so that "fails"
 // comes with "set X to Y". The neighbours are checked with the same engines and options as the given one.
 import { DIMENSIONS, dimensionValues, withDimension, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
-import type { ConfigResult } from '../engine/check.js';
+import type { ConfigResult } from '../check/check.js';
 import { describeConfig } from './format.js';
 import { vacuousBecause, type FlagChange, type GoalFix } from './report/report.js';
 import { configLabel } from '../machines/config.js';

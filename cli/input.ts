@@ -7,7 +7,7 @@ import { describeClient, isDirectory, pickClient, readClientSource, readDocument
 import { eventSchema } from '../machines/events.js';
 import { DEFAULT_POPULATION, populationSchema, type Population } from '../machines/world.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
-import type { ScenarioInput } from '../engine/scenario.js';
+import type { ScenarioInput } from '../random/scenario.js';
 import { InputError, formatZodError } from './errors.js';
 
 /** Reads and parses a JSON file (cli/read.ts: regular files only, BOM dropped, errors with line and column). */

@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { boundedMessage, EXIT, InputError } from './errors.js';
 import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
-import { conformCommand, pathsCommand } from '../conformance/cli.js';
+import { conformCommand, pathsCommand } from './conform.js';
 import { TOOL_VERSION } from './report/report.js';
 
 const program = new Command()

@@ -48,7 +48,7 @@ const REASON_SET = new Set<string>(REASONS);
 // Lists may be missing from an observation a user's adapter builds; they count as empty.
 const sorted = (xs: readonly string[] | undefined) => [...(xs ?? [])].sort();
 
-// The suite `n2w paths --emit vitest` writes (conformance/cli.ts) carries its own copy of this projection,
+// The suite `n2w paths --emit vitest` writes (cli/conform.ts) carries its own copy of this projection,
 // as it runs in the user's project without this one: a change here goes there too (contract-view.test.ts).
 export function contractView(o: Observation): ContractView {
   return {

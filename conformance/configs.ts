@@ -1,7 +1,16 @@
 // conformance/configs.ts: the configurations the conformance tests and the bench run under, and the one
 // that exposes each seeded fault of the reference server.
 import type { ConfigInput } from '../machines/config.js';
-import { CONFORMANCE_DEFAULT_CONFIG } from './cli.js';
+
+/**
+ * The configuration conformance runs use when none is given: MODEL.md §2's defaults, except that the native
+ * app may mint and the web app accepts the transfer token by cookie and by query (without these, Native to
+ * Web SSO is off and almost nothing is exercised).
+ */
+export const CONFORMANCE_DEFAULT_CONFIG: ConfigInput = {
+  native: { session_transfer: { can_create_session_transfer_token: true } },
+  web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'] } },
+};
 
 export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax', ConfigInput>> = {
   /** native can_create true, web methods cookie+query, everything else Auth0's defaults */

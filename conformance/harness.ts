@@ -8,7 +8,7 @@ import type { Observation } from '../machines/observation.js';
 import { createModel, referenceError, type Model } from '../machines/step.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import type { Population, World } from '../machines/world.js';
-import { decodeChoice, sequenceArbitrary, type Sequence } from '../engine/generate.js';
+import { decodeChoice, sequenceArbitrary, type Sequence } from '../random/generate.js';
 import {
   CONTRACT_FIELDS, contractView, HarnessError, sameField, type Adapter, type AdapterSetup, type ContractField, type HttpExchange,
 } from './adapter.js';
@@ -121,7 +121,7 @@ export async function runSequence(model: Model, adapter: Adapter, source: EventS
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shrinking (fast-check, with the `examples` trick of engine/random.ts: the failing input is the only
+// Shrinking (fast-check, with the `examples` trick of random/random.ts: the failing input is the only
 // example, numRuns 1, and fast-check's shrinker walks down from it; the predicate is "diverges").
 
 export interface Shrunk { result: SequenceResult & { kind: 'divergence' }; shrinks: number; source: EventSource }

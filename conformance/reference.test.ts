@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../reference-server/server.js';
 import { resolveConfig, resolveInterpretations } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { COVERAGE_ITEMS } from '../engine/coverage.js';
+import { COVERAGE_ITEMS } from '../properties/coverage.js';
 import { conform, makeSetting } from './harness.js';
 import { createHttpAdapter } from './http-adapter.js';
 import { KNOWN_DIVERGENCES } from './known.js';

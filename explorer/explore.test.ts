@@ -1,5 +1,5 @@
 // explorer/explore.test.ts: golden numbers, shortest and replayable counterexamples, the property
-// relevance table, coverage of the default scope, and agreement with the random engine.
+// relevance table, coverage of the default scope, twins.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
@@ -9,8 +9,8 @@ import type { ModelEvent } from '../machines/events.js';
 import { DEFAULT_POPULATION, type World } from '../machines/world.js';
 import { PROPERTIES, propertyById } from '../properties/index.js';
 import { property, type Property } from '../properties/property.js';
-import { COVERAGE_ITEMS, coverageToJson, emptyCoverage, mergeCoverage } from '../engine/coverage.js';
-import { runRandom } from '../engine/random.js';
+import { COVERAGE_ITEMS, coverageToJson, emptyCoverage, mergeCoverage } from '../properties/coverage.js';
+import { CONFIGS, setting } from './test-fixtures.js';
 import { createEnumerator, explore, type ExploreResult, sameDevice, sameRefreshToken, sameSession, sameTransferToken, sameWorld } from './explore.js';
 import { DEEP, DEFAULT, SMOKE, type Scope } from './scopes.js';
 import { deviceSymmetry } from './canonical.js';
@@ -18,40 +18,12 @@ import { goldenSetting } from './golden.js';
 
 const expected = JSON.parse(readFileSync(new URL('./expected.json', import.meta.url), 'utf8')) as Record<string, { states: number; transitions: number; maxDepth: number; complete: boolean }>;
 
-const setting = (config: ConfigInput, interpretations = {}): Setting =>
-  makeSetting(resolveConfig(config), resolveInterpretations(interpretations), DEFAULT_POPULATION);
-const st = (x: object) => ({ session_transfer: x });
-
-/** A handful of configurations that between them make every goal and reason code reachable. */
-const CONFIGS: [string, Setting][] = [
-  ['golden (mint, cookie+query, ip)', goldenSetting()],
-  ['binding none, query', setting({ native: st({ can_create_session_transfer_token: true }), web: st({ allowed_authentication_methods: ['query'], enforce_device_binding: 'none' }) })],
-  ['asn, no cascade, rotating', setting({ native: { ...st({ can_create_session_transfer_token: true, enforce_cascade_revocation: false }), refresh_token: { rotation_type: 'rotating' } }, web: st({ allowed_authentication_methods: ['cookie'], enforce_device_binding: 'asn' }) })],
-  ['web mints, refresh tokens offline, A10 invalid', setting({ native: st({ can_create_session_transfer_token: true }), web: st({ can_create_session_transfer_token: true, allowed_authentication_methods: ['cookie'], allow_refresh_token: true, enforce_online_refresh_tokens: false }) }, { A10: 'invalid', A8: false, A6: true })],
-  ['native may not mint', setting({ web: st({ allowed_authentication_methods: ['cookie', 'query'] }) })],
-];
-
 /** The property's verdict on the last step of a replay of the events. */
 function replayVerdict(s: Setting, propertyId: string, events: readonly ModelEvent[]): string | null {
   const model = createModel(s);
   const before = runEvents(model, events.slice(0, -1)).world;
   const run = runEvents(model, events);
   return propertyById(propertyId)!.check({ setting: s, event: events[events.length - 1], observation: run.observations.at(-1)!, before, after: run.world });
-}
-
-/** Every event is one the scope enables at its world, and every world stays within the bounds. */
-function inScope(s: Setting, scope: Scope, events: readonly ModelEvent[]): boolean {
-  if (events.length > scope.depth) return false;
-  const model = createModel(s);
-  const en = createEnumerator(s, scope);
-  let world = model.initial;
-  for (const [i, e] of events.entries()) {
-    const key = JSON.stringify(e);
-    if (!en.events(world).some((x) => JSON.stringify(x) === key)) return false;
-    world = model.step(world, e, i + 1).world;
-    if (!en.withinBounds(world)) return false;
-  }
-  return true;
 }
 
 describe('golden numbers (expected.json)', () => {
@@ -168,26 +140,6 @@ describe('default scope coverage', () => {
     expect(COVERAGE_ITEMS.reasons.filter((x) => !cov.reasons.has(x))).toEqual([]);
     expect(COVERAGE_ITEMS.outcomeRows.filter((x) => !cov.outcomeRows.has(x))).toEqual([]);
   });
-});
-
-describe('agreement with the random engine on the smoke scope', () => {
-  for (const [label, s] of CONFIGS) {
-    it(label, () => {
-      const explored = explore(s, SMOKE, { properties: PROPERTIES });
-      const random = runRandom(createModel(s), { runs: 3000, maxSteps: SMOKE.depth, seed: 42, properties: PROPERTIES });
-      // explorer -> random: what the explorer finds within the scope, random runs of the same length find
-      for (const id of explored.counterexamples.keys()) expect(random.counterexamples.has(id), `random misses ${id}`).toBe(true);
-      // random -> explorer: a random counterexample that stays within the scope's alphabet and bounds is
-      // found by the explorer, no longer
-      for (const [id, c] of random.counterexamples) {
-        if (!inScope(s, SMOKE, c.events)) continue;
-        expect(explored.counterexamples.has(id), `explorer misses ${id}`).toBe(true);
-        expect(explored.counterexamples.get(id)!.events.length).toBeLessThanOrEqual(c.events.length);
-      }
-      // and the two find the same set of violated properties
-      expect([...random.counterexamples.keys()].sort()).toEqual([...explored.counterexamples.keys()].sort());
-    });
-  }
 });
 
 describe('exploring a mutant', () => {

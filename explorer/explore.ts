@@ -14,7 +14,7 @@ import type { Method } from '../machines/config.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type DeviceState, type RefreshToken, type Session, type TransferToken, type World } from '../machines/world.js';
 import { authorizeFacts, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
-import { emptyCoverage, recordOutcomeRow, recordStep, type Coverage } from '../engine/coverage.js';
+import { emptyCoverage, recordOutcomeRow, recordStep, type Coverage } from '../properties/coverage.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
 import { emptyObservation, REASONS, type Observation } from '../machines/observation.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';

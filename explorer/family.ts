@@ -20,7 +20,7 @@ import type { Population, World } from '../machines/world.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel, type Model, type StepResult } from '../machines/step.js';
 import type { Property, StepView } from '../properties/property.js';
-import { COVERAGE_ITEMS, emptyCoverage, recordOutcomeRow, recordStep, type Coverage, type CoverageCategory, type CoverageSink } from '../engine/coverage.js';
+import { COVERAGE_ITEMS, emptyCoverage, recordOutcomeRow, recordStep, type Coverage, type CoverageCategory, type CoverageSink } from '../properties/coverage.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
 import { differingFields, trackedConfig, type Reads } from './config-classes.js';
 import {

@@ -105,7 +105,7 @@ export const SMOKE: Scope = {
 
 /**
  * `default`: the default world of MODEL.md §1. Bounds chosen so that every reason code and every
- * /authorize outcome row of the coverage (engine/coverage.ts) is reached in a configuration and
+ * /authorize outcome row of the coverage (properties/coverage.ts) is reached in a configuration and
  * interpretation where it can happen at all (explore.test.ts checks this over three configurations).
  */
 export const DEFAULT: Scope = {

@@ -5,7 +5,7 @@ import { resolveConfig } from '../../machines/config.js';
 import { describeEvent } from '../../machines/events.js';
 import { describeAnswer, describeConfig, describeInterpretations } from '../format.js';
 import type { CounterexampleFile, Report } from './report.js';
-import type { FoundBy } from '../../engine/random.js';
+import type { FoundBy } from '../../random/random.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -6,12 +6,13 @@ import type { ModelEvent } from '../../machines/events.js';
 import type { Observation } from '../../machines/observation.js';
 import type { RuleId } from '../../machines/rules.js';
 import { GOAL_PROPERTIES, PROPERTIES, propertyById, RULE_PROPERTIES } from '../../properties/index.js';
-import type { ConfigResult, CheckOptions } from '../../engine/check.js';
-import type { Counterexample, FoundBy } from '../../engine/random.js';
-import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage, missing, coverageToJson, type CoverageCategory } from '../../engine/coverage.js';
+import type { ConfigResult, CheckOptions } from '../../check/check.js';
+import type { Counterexample, FoundBy } from '../../random/random.js';
+import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage, missing, coverageToJson, type CoverageCategory } from '../../properties/coverage.js';
 import { DEFAULT_POPULATION, type Population } from '../../machines/world.js';
 import { summarise } from './conditions.js';
-import { MUTANTS, mutationMatrix } from '../../machines/mutants/index.js';
+import { MUTANTS } from '../../machines/mutants/index.js';
+import { mutationMatrix } from '../../check/mutation.js';
 import type { GivenConfiguration, JudgedClient } from '../input.js';
 import { describeConfig } from '../format.js';
 

@@ -16,8 +16,6 @@ import {
   DEFAULT_POPULATION, deviceSession, indexOfId, refreshToken, session, transferToken,
   type RefreshToken, type Session, type TransferToken, type World,
 } from '../world.js';
-import { RULE_PROPERTIES } from '../../properties/index.js';
-import { runRandom } from '../../engine/random.js';
 
 export interface Mutant {
   /** kebab-case, stable */
@@ -570,24 +568,4 @@ export function mutantModel(m: Mutant): Model {
 /** The correct model in the mutant's configuration: what the mutant must differ from. */
 export function correctModel(m: Mutant): Model {
   return createModel(makeSetting(resolveConfig(m.config), resolveInterpretations(m.interpretations), DEFAULT_POPULATION));
-}
-
-export interface MutationRow {
-  mutant: string;
-  /** every rule property the random engine found violated, in report order */
-  caughtBy: string[];
-  /** steps of the main catcher's (shrunk) counterexample, or null when it was not caught */
-  shortest: number | null;
-}
-
-/** For each mutant: which rule properties catch it, and how short the main catcher's counterexample is. */
-export function mutationMatrix(runs = 300, seed = 1, mutants: readonly Mutant[] = MUTANTS): MutationRow[] {
-  return mutants.map((m) => {
-    const r = runRandom(mutantModel(m), { runs, maxSteps: 10, seed, properties: RULE_PROPERTIES });
-    return {
-      mutant: m.id,
-      caughtBy: RULE_PROPERTIES.filter((p) => r.counterexamples.has(p.id)).map((p) => p.id),
-      shortest: r.counterexamples.get(m.catches[0])?.events.length ?? null,
-    };
-  });
 }

@@ -1,10 +1,10 @@
-// engine/coverage.ts: what a run reached: every reason code, every /authorize outcome row of the
+// properties/coverage.ts: what a run reached: every reason code, every /authorize outcome row of the
 // spec's §3.3 table, every actor state and lifecycle transition, every branch of the tenant machine.
 import { REASONS } from '../machines/observation.js';
 import { LIFECYCLE, lifecycleTransitions, type ArtifactKind } from '../machines/lifecycle.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
 import { deviceSession } from '../machines/world.js';
-import { presentation, type StepView } from '../properties/property.js';
+import { presentation, type StepView } from './property.js';
 
 /** The rows of the outcome table (spec §3.3), keyed by what was presented and what the browser held. */
 export const OUTCOME_ROWS = {

@@ -1,4 +1,4 @@
-// engine/check.ts: checking configurations with both engines, in this thread or across worker threads.
+// check/check.ts: checking configurations with both engines, in this thread or across worker threads.
 // Per configuration: the explorer (every world of a small scope, so a shortest counterexample when there
 // is one) and the random engine (longer, deeper sequences). Each configuration's random run is seeded
 // from the run's seed and the configuration's label, so results depend neither on how configurations
@@ -11,8 +11,8 @@ import { makeSetting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { PROPERTIES } from '../properties/index.js';
 import { authorizeFacts, exercised, type Property, type Relevance } from '../properties/property.js';
-import { deriveSeed, runRandom, type Counterexample } from './random.js';
-import { coverageToJson, emptyCoverage, mergeCoverage, type Coverage, type CoverageCategory } from './coverage.js';
+import { deriveSeed, runRandom, type Counterexample } from '../random/random.js';
+import { coverageToJson, emptyCoverage, mergeCoverage, type Coverage, type CoverageCategory } from '../properties/coverage.js';
 import { explore, type ExploreCounterexample, type ExploreProgress } from '../explorer/explore.js';
 import { exploreFamily, MAX_FAMILY } from '../explorer/family.js';
 import { scopeByName, withBounds } from '../explorer/scopes.js';

@@ -1,13 +1,13 @@
 // The pure step and the live actor system give the same observations and the same world.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { configurationSpace, DEFAULT_INTERPRETATIONS } from './config.js';
-import { DEFAULT_POPULATION } from './world.js';
-import { makeSetting } from './setting.js';
-import { createModel, runEvents } from './step.js';
-import { runLive } from './live.js';
-import { decodeChoice, sequenceArbitrary } from '../engine/generate.js';
-import type { ModelEvent } from './events.js';
+import { configurationSpace, DEFAULT_INTERPRETATIONS } from '../machines/config.js';
+import { DEFAULT_POPULATION } from '../machines/world.js';
+import { makeSetting } from '../machines/setting.js';
+import { createModel, runEvents } from '../machines/step.js';
+import { runLive } from '../machines/live.js';
+import { decodeChoice, sequenceArbitrary } from './generate.js';
+import type { ModelEvent } from '../machines/events.js';
 
 describe('pure step and live actor system', () => {
   const space = configurationSpace();

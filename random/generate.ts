@@ -1,4 +1,4 @@
-// engine/generate.ts: random event sequences drawn from what exists in the world at each step.
+// random/generate.ts: random event sequences drawn from what exists in the world at each step.
 // A sequence is a list of *choices* (small tuples of numbers) that fast-check generates and shrinks; each
 // choice is decoded against the world as it stands, so every decoded event names an artifact that
 // exists (mint from a refresh token that was issued, present a transfer token that was minted, ...).

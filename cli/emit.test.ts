@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startServer, type RunningServer } from '../reference-server/server.js';
-import { pathsCommand } from './cli.js';
-import { CONFORMANCE_CONFIGS } from './configs.js';
+import { pathsCommand } from './conform.js';
+import { CONFORMANCE_CONFIGS } from '../conformance/configs.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 let server: RunningServer;

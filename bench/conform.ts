@@ -1,14 +1,14 @@
-// conformance/bench.ts: steps per second of a conformance run over HTTP against the reference server
+// bench/conform.ts: steps per second of a conformance run over HTTP against the reference server
 // (in this process, loopback), and the share of time spent in the model vs in the adapter + server.
-//   node dist/conformance/bench.js [--runs N] [--max-steps N] [--seed S] [--config default|strict|lax] [--json]
+//   node dist/bench/conform.js [--runs N] [--max-steps N] [--seed S] [--config default|strict|lax] [--json]
 import { resolveConfig, resolveInterpretations } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { startServer } from '../reference-server/server.js';
-import { conform, makeSetting } from './harness.js';
-import { createHttpAdapter } from './http-adapter.js';
-import { KNOWN_DIVERGENCES } from './known.js';
-import { translatedPaths } from './paths.js';
-import { CONFORMANCE_CONFIGS } from './configs.js';
+import { conform, makeSetting } from '../conformance/harness.js';
+import { createHttpAdapter } from '../conformance/http-adapter.js';
+import { KNOWN_DIVERGENCES } from '../conformance/known.js';
+import { translatedPaths } from '../conformance/paths.js';
+import { CONFORMANCE_CONFIGS } from '../conformance/configs.js';
 
 export interface BenchResult {
   config: string;

@@ -1,4 +1,4 @@
-// engine/worker.ts: a worker thread of `n2w check`: checks the families of configurations the main thread
+// check/worker.ts: a worker thread of `n2w check`: checks the families of configurations the main thread
 // sends, one message each ({ family, given }: given[i] is configuration i's exploration when an equivalent
 // configuration's is known), and posts their results back.
 import { parentPort, workerData } from 'node:worker_threads';

@@ -1,4 +1,4 @@
-// conformance/cli.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
+// cli/conform.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -8,25 +8,16 @@ import { REASONS } from '../machines/observation.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { boundedMessage, EXIT, InputError } from '../cli/errors.js';
-import { loadSettingFile } from '../cli/input.js';
-import { checkOutDir, checkRegularFile, readJsonFile } from '../cli/read.js';
-import { CONTRACT_FIELDS, contractView, loadAdapterModule, type Adapter, type ContractView } from './adapter.js';
-import { conform, describeTrace, replayTrace, type ConformReport, type NamedPath, type Trace } from './harness.js';
-import { createHttpAdapter } from './http-adapter.js';
-import { KNOWN_DIVERGENCES, type KnownDivergence } from './known.js';
-import { coveringPaths, translatedPaths } from './paths.js';
+import { boundedMessage, EXIT, InputError } from './errors.js';
+import { loadSettingFile } from './input.js';
+import { checkOutDir, checkRegularFile, readJsonFile } from './read.js';
+import { CONTRACT_FIELDS, contractView, loadAdapterModule, type Adapter, type ContractView } from '../conformance/adapter.js';
+import { conform, describeTrace, replayTrace, type ConformReport, type NamedPath, type Trace } from '../conformance/harness.js';
+import { createHttpAdapter } from '../conformance/http-adapter.js';
+import { KNOWN_DIVERGENCES, type KnownDivergence } from '../conformance/known.js';
+import { coveringPaths, translatedPaths } from '../conformance/paths.js';
 import { coveringPaths as explorerCoveringPaths } from '../explorer/explore.js';
-
-/**
- * The configuration conformance runs use when none is given: MODEL.md §2's defaults, except that the native
- * app may mint and the web app accepts the transfer token by cookie and by query (without these, Native to
- * Web SSO is off and almost nothing is exercised).
- */
-export const CONFORMANCE_DEFAULT_CONFIG: ConfigInput = {
-  native: { session_transfer: { can_create_session_transfer_token: true } },
-  web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'] } },
-};
+import { CONFORMANCE_DEFAULT_CONFIG } from '../conformance/configs.js';
 
 /** The setting of a conformance run: the file's (cli/input.ts, loadSettingFile), or the default above. */
 export function loadSetting(file?: string): Setting {

@@ -5,11 +5,11 @@ import { configurationSpace, DEFAULT_INTERPRETATIONS, resolveConfig } from '../m
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { PROPERTIES } from '../properties/index.js';
-import { checkConfiguration, explorationStats } from '../engine/check.js';
-import { coverageToJson } from '../engine/coverage.js';
-import { explore } from './explore.js';
-import { SMOKE, withBounds } from './scopes.js';
-import { ConfigClasses, signature, trackedConfig, type Reads } from './config-classes.js';
+import { checkConfiguration, explorationStats } from './check.js';
+import { coverageToJson } from '../properties/coverage.js';
+import { explore } from '../explorer/explore.js';
+import { SMOKE, withBounds } from '../explorer/scopes.js';
+import { ConfigClasses, signature, trackedConfig, type Reads } from '../explorer/config-classes.js';
 
 const DEPTH = 4;
 const opts = { interpretations: DEFAULT_INTERPRETATIONS, population: DEFAULT_POPULATION, random: null, explorer: { scope: 'smoke', depth: DEPTH } };

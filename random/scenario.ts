@@ -1,4 +1,4 @@
-// engine/scenario.ts: runs a scenario (a reviewer's, or a saved counterexample) through the model,
+// random/scenario.ts: runs a scenario (a reviewer's, or a saved counterexample) through the model,
 // checking every property after every step.
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel, referenceError, type Model } from '../machines/step.js';

@@ -7,12 +7,12 @@ import { join, resolve } from 'node:path';
 import { startServer, type RunningServer } from '../reference-server/server.js';
 import { resolveConfig, resolveInterpretations } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { conformCommand } from './cli.js';
-import { conform, makeSetting, type Trace } from './harness.js';
-import { HttpAdapter } from './http-adapter.js';
-import { KNOWN_DIVERGENCES } from './known.js';
-import { CONFORMANCE_CONFIGS } from './configs.js';
-import type { AdapterSetup } from './adapter.js';
+import { conformCommand } from './conform.js';
+import { conform, makeSetting, type Trace } from '../conformance/harness.js';
+import { HttpAdapter } from '../conformance/http-adapter.js';
+import { KNOWN_DIVERGENCES } from '../conformance/known.js';
+import { CONFORMANCE_CONFIGS } from '../conformance/configs.js';
+import type { AdapterSetup } from '../conformance/adapter.js';
 import type { ModelEvent } from '../machines/events.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -11,10 +11,10 @@ import { emptyObservation, type Observation } from '../machines/observation.js';
 import { createModel, runEvents } from '../machines/step.js';
 import { makeSetting } from '../machines/setting.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { CONTRACT_FIELDS, contractView, type ContractField } from './adapter.js';
-import { pathsCommand } from './cli.js';
-import { CONFORMANCE_CONFIGS } from './configs.js';
-import { translatedPaths } from './paths.js';
+import { CONTRACT_FIELDS, contractView, type ContractField } from '../conformance/adapter.js';
+import { pathsCommand } from './conform.js';
+import { CONFORMANCE_CONFIGS } from '../conformance/configs.js';
+import { translatedPaths } from '../conformance/paths.js';
 
 let dir: string;
 let view: (o: unknown, unobserved: string[]) => Record<string, unknown>;

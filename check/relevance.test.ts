@@ -9,9 +9,9 @@ import { createModel, type Model } from '../machines/step.js';
 import { makeSetting } from '../machines/setting.js';
 import { DEFAULT_INTERPRETATIONS, resolveConfig } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { decodeChoice, sequenceArbitrary } from '../engine/generate.js';
-import { PROPERTIES } from './index.js';
-import { isStateRelevance, triggered, type StepView } from './property.js';
+import { decodeChoice, sequenceArbitrary } from '../random/generate.js';
+import { PROPERTIES } from '../properties/index.js';
+import { isStateRelevance, triggered, type StepView } from '../properties/property.js';
 
 const QUIET = { type: 'ADVANCE_TIME', seconds: 1 } as const;
 

@@ -2,14 +2,15 @@
 // that replays on the mutant and not on the correct model; the correct model, in the same
 // configurations and with the same runs, violates no rule property at all.
 import { describe, expect, it } from 'vitest';
-import { MUTANTS, mutantModel, correctModel, mutationMatrix, type Mutant } from './index.js';
-import { runRandom, type RandomResult } from '../../engine/random.js';
-import { RULE_PROPERTIES, propertyById, type Property, type StepView } from '../../properties/index.js';
-import { referenceError, runEvents, type Model } from '../step.js';
-import { RULES } from '../rules.js';
-import { EFFECTS, GUARDS } from '../tenant.logic.js';
-import { DEFAULT_POPULATION } from '../world.js';
-import type { ModelEvent } from '../events.js';
+import { MUTANTS, mutantModel, correctModel, type Mutant } from '../machines/mutants/index.js';
+import { mutationMatrix } from './mutation.js';
+import { runRandom, type RandomResult } from '../random/random.js';
+import { RULE_PROPERTIES, propertyById, type Property, type StepView } from '../properties/index.js';
+import { referenceError, runEvents, type Model } from '../machines/step.js';
+import { RULES } from '../machines/rules.js';
+import { EFFECTS, GUARDS } from '../machines/tenant.logic.js';
+import { DEFAULT_POPULATION } from '../machines/world.js';
+import type { ModelEvent } from '../machines/events.js';
 
 const RUNS = 300;
 const SEED = 1;

@@ -1,4 +1,4 @@
-// engine/random.ts: the random engine. fast-check draws choice sequences (generate.ts); every property
+// random/random.ts: the random engine. fast-check draws choice sequences (generate.ts); every property
 // is checked after every step; the first violation of each property is kept, then shrunk by fast-check
 // to a minimal sequence for that property alone. Same seed, same sequences, same counterexamples.
 import fc from 'fast-check';
@@ -7,7 +7,7 @@ import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import { authorizeFacts, exercised, type Property, type StepView } from '../properties/property.js';
 import { decodeChoice, sequenceArbitrary, type Sequence } from './generate.js';
-import { emptyCoverage, recordStep, type Coverage } from './coverage.js';
+import { emptyCoverage, recordStep, type Coverage } from '../properties/coverage.js';
 
 export interface RandomOptions {
   runs: number;
