@@ -5,7 +5,7 @@
 // are split across workers nor on how they are split across machines (--shard).
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { configLabel, dimensionValues, DIMENSIONS, type Config, type DimensionKey, type Interpretations } from '../machines/config.js';
+import { APPS, CLIENT_KEYS, CONFIG_KEYS, configLabel, dimensionKey, DIMENSIONS, type Config, type DimensionKey, type Interpretations } from '../machines/config.js';
 import type { Population } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
@@ -139,13 +139,22 @@ export function checkConfiguration(index: number, config: Config, opts: CheckOpt
  * 58.7 s. (Families are capped at MAX_FAMILY.)
  */
 export const FAMILY_DIMENSIONS: readonly DimensionKey[] = ['web.enforce_device_binding', 'web.allow_refresh_token', 'web.enforce_online_refresh_tokens', 'native.enforce_cascade_revocation'];
+for (const k of FAMILY_DIMENSIONS) if (!DIMENSIONS.some((d) => d.key === k)) throw new Error(`check: family dimension ${k} is not a dimension of the space`);
+
+/** Every field of a configuration but FAMILY_DIMENSIONS, as a key (a field outside the space splits families too). */
+function outsideFamily(c: Config): string {
+  const varied = new Set(FAMILY_DIMENSIONS);
+  return JSON.stringify([
+    ...APPS.flatMap((app) => CLIENT_KEYS.map((k) => (varied.has(dimensionKey(app, k)) ? null : c[app][k]))),
+    ...CONFIG_KEYS.map((k) => c[k]),
+  ]);
+}
 
 /** Jobs grouped into families: equal on every dimension but FAMILY_DIMENSIONS, in the order of their first job. */
 export function families<T extends { config: Config }>(jobs: readonly T[]): T[][] {
   const byKey = new Map<string, T[]>();
   for (const j of jobs) {
-    const v = dimensionValues(j.config);
-    const key = JSON.stringify([DIMENSIONS.map((d) => (FAMILY_DIMENSIONS.includes(d.key) ? null : v[d.key])), j.config.transferTokenTtlSeconds]);
+    const key = outsideFamily(j.config);
     let f = byKey.get(key);
     if (!f) byKey.set(key, (f = []));
     f.push(j);

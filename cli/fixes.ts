@@ -1,7 +1,7 @@
 // cli/fixes.ts: for a configuration the user gave, the nearest configurations of the space where a failing
 // security goal holds (fewest flag changes), each change with what it costs the tenant, so that "fails"
 // comes with "set X to Y". The neighbours are checked with the same engines and options as the given one.
-import { DIMENSIONS, dimensionValues, withDimension, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
+import { clientField, DIMENSIONS, dimensionValues, withDimension, type App, type ClientSettings, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
 import type { ConfigResult } from '../check/check.js';
 import { describeConfig } from './format.js';
 import { vacuousBecause, type FlagChange, type GoalFix } from './report/report.js';
@@ -31,47 +31,47 @@ export function neighbours(c: Config, k: number): { config: Config; changes: { k
 }
 
 const show = (x: DimensionValue, key: DimensionKey) =>
-  key.endsWith('allowed_authentication_methods') ? (x === 'none' ? '[]' : JSON.stringify(String(x).split('+'))) : JSON.stringify(x);
+  dimensionOf(key).field === 'allowedAuthenticationMethods' ? (x === 'none' ? '[]' : JSON.stringify(String(x).split('+'))) : JSON.stringify(x);
 
-/** What a change of one flag costs the tenant, in a sentence (spec §2's effects). */
+const dimensionOf = (key: DimensionKey) => {
+  const d = DIMENSIONS.find((x) => x.key === key);
+  if (!d) throw new Error(`fixes: unknown dimension ${key}`);
+  return d;
+};
+
+const methodList = (v: DimensionValue) => (v === 'none' ? [] : String(v).split('+'));
+
+/** What changing each field costs the tenant, in a sentence (spec §2's effects); every field of the table has one. */
+const COSTS: { readonly [K in keyof ClientSettings]: (app: App, from: DimensionValue, to: DimensionValue) => string } = {
+  canCreateSessionTransferToken: (app, _from, to) => (to ? `the ${app} app may mint transfer tokens: more tokens that can be stolen or replayed`
+    : `the ${app} app can no longer mint: its users sign in again in the web app (Native to Web SSO off from this app)`),
+  enforceCascadeRevocation: (_app, _from, to) => (to ? 'revoking the native refresh token also ends the web sessions and refresh tokens born of its transfers'
+    : 'revoking the native refresh token leaves the web sessions born of its transfers running'),
+  rotationType: (_app, _from, to) => (to === 'rotating' ? 'the native app must store each new refresh token; presenting a retired one revokes its family (reuse detection)'
+    : 'no reuse detection for the native app\'s refresh tokens'),
+  allowedAuthenticationMethods: (_app, from, to) => {
+    if (to === 'none') return 'an empty allowed_authentication_methods turns Native to Web SSO off for this app: every user signs in again in the web app';
+    const had = methodList(from);
+    const has = methodList(to);
+    return [
+      ...had.filter((m) => !has.includes(m)).map((m) => (m === 'query' ? 'links carrying the token in the URL (query) no longer log in: the native app must set the cookie in its WebView'
+        : 'the token is no longer accepted as a cookie: the native app must put it in the URL, where it can leak (history, logs, Referer)')),
+      ...has.filter((m) => !had.includes(m)).map((m) => (m === 'query' ? 'the token may arrive in a URL: a link can carry it into another user\'s browser'
+        : 'the token may arrive as a cookie set by the native app\'s WebView')),
+    ].join('; ');
+  },
+  enforceDeviceBinding: (_app, _from, to) => (to === 'ip' ? 'a token must be redeemed from the IP address it was minted from: users who change network in between (mobile data to Wi-Fi) sign in again'
+    : to === 'asn' ? 'a token must be redeemed from the minting network\'s carrier (ASN): anyone on the same carrier passes the check'
+      : 'no device binding: a token works from any network'),
+  allowRefreshToken: (_app, _from, to) => (to ? 'transfer logins that ask for offline_access get a refresh token for the web app' : 'transfer logins get no refresh token for the web app (offline_access is not honoured)'),
+  enforceOnlineRefreshTokens: (_app, _from, to) => (to ? 'web refresh tokens from transfer logins end with their session: no offline use after logout'
+    : 'web refresh tokens from transfer logins outlive their session (offline use after logout)'),
+};
+
+/** What a change of one flag costs the tenant, in a sentence. */
 export function changeCost(key: DimensionKey, from: DimensionValue, to: DimensionValue): string {
-  const field = key.split('.')[1];
-  switch (field) {
-    case 'can_create_session_transfer_token':
-      return to ? `the ${key.startsWith('native') ? 'native' : 'web'} app may mint transfer tokens: more tokens that can be stolen or replayed`
-        : `the ${key.startsWith('native') ? 'native' : 'web'} app can no longer mint: its users sign in again in the web app (Native to Web SSO off from this app)`;
-    case 'enforce_cascade_revocation':
-      return to ? 'revoking the native refresh token also ends the web sessions and refresh tokens born of its transfers'
-        : 'revoking the native refresh token leaves the web sessions born of its transfers running';
-    case 'rotation_type':
-      return to === 'rotating' ? 'the native app must store each new refresh token; presenting a retired one revokes its family (reuse detection)'
-        : 'no reuse detection for the native app\'s refresh tokens';
-    case 'allowed_authentication_methods': {
-      if (to === 'none') return 'an empty allowed_authentication_methods turns Native to Web SSO off for this app: every user signs in again in the web app';
-      const had = from === 'none' ? [] : String(from).split('+');
-      const has = String(to).split('+');
-      const dropped = had.filter((m) => !has.includes(m));
-      const added = has.filter((m) => !had.includes(m));
-      const parts = [
-        ...dropped.map((m) => m === 'query' ? 'links carrying the token in the URL (query) no longer log in: the native app must set the cookie in its WebView'
-          : 'the token is no longer accepted as a cookie: the native app must put it in the URL, where it can leak (history, logs, Referer)'),
-        ...added.map((m) => m === 'query' ? 'the token may arrive in a URL: a link can carry it into another user\'s browser'
-          : 'the token may arrive as a cookie set by the native app\'s WebView'),
-      ];
-      return parts.join('; ');
-    }
-    case 'enforce_device_binding':
-      return to === 'ip' ? 'a token must be redeemed from the IP address it was minted from: users who change network in between (mobile data to Wi-Fi) sign in again'
-        : to === 'asn' ? 'a token must be redeemed from the minting network\'s carrier (ASN): anyone on the same carrier passes the check'
-          : 'no device binding: a token works from any network';
-    case 'allow_refresh_token':
-      return to ? 'transfer logins that ask for offline_access get a refresh token for the web app' : 'transfer logins get no refresh token for the web app (offline_access is not honoured)';
-    case 'enforce_online_refresh_tokens':
-      return to ? 'web refresh tokens from transfer logins end with their session: no offline use after logout'
-        : 'web refresh tokens from transfer logins outlive their session (offline use after logout)';
-    default:
-      return '';
-  }
+  const d = dimensionOf(key);
+  return COSTS[d.field](d.app, from, to);
 }
 
 /** The clients' names to say whose flag a change is ("the web app (Acme Account Portal)"). */
@@ -111,8 +111,8 @@ export async function findFixes(given: ConfigResult, failing: readonly string[],
         // no violation where the goal's premise never occurred is no evidence that it holds there
         if (because === null && r.random && (r.random.exercised[g] ?? 0) === 0) continue;
         const changes = ns[i].changes.map(({ key, from, to }) => ({
-          field: `session_transfer.${key.split('.')[1]}`.replace('session_transfer.rotation_type', 'refresh_token.rotation_type'),
-          client: key.startsWith('native') ? names.native : names.web,
+          field: clientField(dimensionOf(key).field).path,
+          client: names[dimensionOf(key).app],
           from: show(from, key), to: show(to, key), cost: changeCost(key, from, to),
         }));
         found.get(g)!.push({ distance, result: r, changes, because });

@@ -3,7 +3,7 @@ import { describeEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import { outcomeText } from '../properties/property.js';
 import type { World } from '../machines/world.js';
-import type { Config, Interpretations } from '../machines/config.js';
+import type { Interpretations } from '../machines/config.js';
 
 /** `logged_in as mallory in s1 (new); issued rt2; consumed stt1` */
 export function describeAnswer(o: Observation): string {
@@ -46,14 +46,6 @@ export function describeWorld(w: World): string {
   ].join('\n');
 }
 
-export function describeConfig(c: Config): string {
-  const n = c.native;
-  const w = c.web;
-  const methods = w.allowedAuthenticationMethods.length ? w.allowedAuthenticationMethods.join(', ') : 'none';
-  return `native: can_create ${n.canCreateSessionTransferToken}, cascade ${n.enforceCascadeRevocation}, ${n.rotationType}; `
-    + `web: can_create ${w.canCreateSessionTransferToken}, methods ${methods}, binding ${w.enforceDeviceBinding}, `
-    + `allow_refresh_token ${w.allowRefreshToken}, online ${w.enforceOnlineRefreshTokens}`
-    + (c.transferTokenTtlSeconds !== 60 ? `; TTL ${c.transferTokenTtlSeconds} s` : '');
-}
+export { describeConfig } from '../machines/config.js';
 
 export const describeInterpretations = (i: Interpretations) => `A6 ${i.A6}, A8 ${i.A8}, A10 ${i.A10}`;

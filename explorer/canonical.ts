@@ -97,10 +97,10 @@ export function deviceSymmetry(scope: Scope, population: Population = scope.popu
   const a = scope.alphabet;
   const swapped = (x: string, p: string, q: string) => (x === p ? q : x === q ? p : x);
   const invariant = (p: string, q: string) =>
-    setEq(a.nativeLogins.map((n) => `${n.user}|${n.device}|${n.organization ?? ''}`), a.nativeLogins.map((n) => `${n.user}|${swapped(n.device, p, q)}|${n.organization ?? ''}`))
-    && setEq(a.webLogins.map((n) => `${n.user}|${n.device}`), a.webLogins.map((n) => `${n.user}|${swapped(n.device, p, q)}`))
-    && setEq(a.authorizeDevices, a.authorizeDevices.map((d) => swapped(d, p, q)))
-    && setEq(a.moves.map((m) => `${m.device}|${m.network}`), a.moves.map((m) => `${swapped(m.device, p, q)}|${m.network}`));
+    setEq(a.NATIVE_LOGIN.map((n) => `${n.user}|${n.device}|${n.organization ?? ''}`), a.NATIVE_LOGIN.map((n) => `${n.user}|${swapped(n.device, p, q)}|${n.organization ?? ''}`))
+    && setEq(a.WEB_LOGIN.logins.map((n) => `${n.user}|${n.device}`), a.WEB_LOGIN.logins.map((n) => `${n.user}|${swapped(n.device, p, q)}`))
+    && setEq(a.AUTHORIZE.devices, a.AUTHORIZE.devices.map((d) => swapped(d, p, q)))
+    && setEq(a.MOVE_DEVICE.map((m) => `${m.device}|${m.network}`), a.MOVE_DEVICE.map((m) => `${swapped(m.device, p, q)}|${m.network}`));
   const classes: string[][] = [];
   for (const d of devices) {
     const cls = classes.find((c) => {

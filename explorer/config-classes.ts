@@ -6,16 +6,15 @@
 // fields, and so give the same states, transitions, counterexamples (their messages quote only fields
 // read) and coverage. `n2w check` and `n2w explore --all-configs` explore one configuration per class and
 // reuse its result for the others; a test compares reuse with exploring directly.
-import type { ClientSettings, Config } from '../machines/config.js';
+import { CLIENT_KEYS, CONFIG_KEYS, type ClientSettings, type Config } from '../machines/config.js';
 
-const CLIENT_FIELDS = [
-  'canCreateSessionTransferToken', 'enforceCascadeRevocation', 'allowedAuthenticationMethods', 'enforceDeviceBinding',
-  'allowRefreshToken', 'enforceOnlineRefreshTokens', 'rotationType',
-] as const satisfies readonly (keyof ClientSettings)[];
-
-/** Bit of a field: native fields 0..6, web fields 7..13, the TTL 14. */
-const bit = (client: 'native' | 'web', i: number) => 1 << ((client === 'native' ? 0 : CLIENT_FIELDS.length) + i);
-const TTL_BIT = 1 << (2 * CLIENT_FIELDS.length);
+// Every field of the configuration table has a bit: the native app's fields, then the web app's, then
+// the configuration's own (machines/config.ts): a field added there is tracked here without an edit.
+/** Bit of a client field. */
+const bit = (client: 'native' | 'web', i: number) => 1 << ((client === 'native' ? 0 : CLIENT_KEYS.length) + i);
+/** Bit of one of the configuration's own fields. */
+const configBit = (i: number) => 1 << (2 * CLIENT_KEYS.length + i);
+if (2 * CLIENT_KEYS.length + CONFIG_KEYS.length > 31) throw new Error('config-classes: more configuration fields than bits in a read mask');
 
 /** Where the reads of a tracked configuration are recorded. */
 export interface Reads { mask: number }
@@ -38,40 +37,47 @@ class TrackedClient {
   constructor(values: ClientSettings, reads: Reads, client: 'native' | 'web') {
     this.#values = values;
     this.#reads = reads;
-    this.#shift = client === 'native' ? 0 : CLIENT_FIELDS.length;
+    this.#shift = client === 'native' ? 0 : CLIENT_KEYS.length;
   }
   static {
-    CLIENT_FIELDS.forEach((f, i) => Object.defineProperty(TrackedClient.prototype, f, {
+    CLIENT_KEYS.forEach((f, i) => Object.defineProperty(TrackedClient.prototype, f, {
       enumerable: true,
       get(this: TrackedClient) { this.#reads.mask |= 1 << (this.#shift + i); return this.#values[f]; },
     }));
   }
   // (JSON and spreads see the fields as a plain client's)
-  toJSON(): ClientSettings { return Object.fromEntries(CLIENT_FIELDS.map((f) => [f, this.#values[f]])) as unknown as ClientSettings; }
+  toJSON(): ClientSettings { return Object.fromEntries(CLIENT_KEYS.map((f) => [f, this.#values[f]])) as unknown as ClientSettings; }
 }
 
 class TrackedConfig {
   readonly native: ClientSettings;
   readonly web: ClientSettings;
-  readonly #ttl: number;
+  readonly #values: Config;
   readonly #reads: Reads;
   constructor(c: Config, reads: Reads) {
     this.native = Object.freeze(new TrackedClient(c.native, reads, 'native')) as unknown as ClientSettings;
     this.web = Object.freeze(new TrackedClient(c.web, reads, 'web')) as unknown as ClientSettings;
-    this.#ttl = c.transferTokenTtlSeconds;
+    this.#values = c;
     this.#reads = reads;
   }
-  get transferTokenTtlSeconds(): number { this.#reads.mask |= TTL_BIT; return this.#ttl; }
-  toJSON(): Config { return { transferTokenTtlSeconds: this.#ttl, native: this.native, web: this.web }; }
+  static {
+    CONFIG_KEYS.forEach((f, i) => Object.defineProperty(TrackedConfig.prototype, f, {
+      enumerable: true,
+      get(this: TrackedConfig) { this.#reads.mask |= configBit(i); return this.#values[f]; },
+    }));
+  }
+  toJSON(): Config {
+    return { ...Object.fromEntries(CONFIG_KEYS.map((f) => [f, this.#values[f]])), native: this.native, web: this.web } as Config;
+  }
 }
 
 /** The values `c` takes on the fields of `mask`, as a string key. */
 export function signature(c: Config, mask: number): string {
   const parts: string[] = [];
   for (const name of ['native', 'web'] as const) {
-    CLIENT_FIELDS.forEach((f, i) => { if (mask & bit(name, i)) parts.push(String(c[name][f])); else parts.push('*'); });
+    CLIENT_KEYS.forEach((f, i) => { if (mask & bit(name, i)) parts.push(String(c[name][f])); else parts.push('*'); });
   }
-  parts.push(mask & TTL_BIT ? String(c.transferTokenTtlSeconds) : '*');
+  CONFIG_KEYS.forEach((f, i) => parts.push(mask & configBit(i) ? String(c[f]) : '*'));
   return parts.join('|');
 }
 
@@ -79,9 +85,9 @@ export function signature(c: Config, mask: number): string {
 export function differingFields(a: Config, b: Config): number {
   let m = 0;
   for (const name of ['native', 'web'] as const) {
-    CLIENT_FIELDS.forEach((f, i) => { if (String(a[name][f]) !== String(b[name][f])) m |= bit(name, i); });
+    CLIENT_KEYS.forEach((f, i) => { if (String(a[name][f]) !== String(b[name][f])) m |= bit(name, i); });
   }
-  if (a.transferTokenTtlSeconds !== b.transferTokenTtlSeconds) m |= TTL_BIT;
+  CONFIG_KEYS.forEach((f, i) => { if (String(a[f]) !== String(b[f])) m |= configBit(i); });
   return m;
 }
 

@@ -9,7 +9,7 @@
 // and the index of the event in the parent's enumeration (8 bytes per state); worlds are kept for the
 // frontier only. A path is rebuilt by replaying event indices from the initial world.
 import { createModel, runEvents, type Model, type StepResult } from '../machines/step.js';
-import { keepMethodForAllowance, methodAllowed, type EventOf, type ModelEvent, type EventType } from '../machines/events.js';
+import { EVENT_TYPES, keepMethodForAllowance, methodAllowed, type EventOf, type ModelEvent, type EventType } from '../machines/events.js';
 import type { Method } from '../machines/config.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type DeviceState, type RefreshToken, type Session, type TransferToken, type World } from '../machines/world.js';
@@ -182,6 +182,27 @@ export class Twins {
   copy(k: number, twin: number): number { this.read[k] = this.read[twin]; return (this.keptIn[k] = this.keptIn[twin]); }
 }
 
+/** What one event kind offers at a world: events of the world as a whole, and events per existing artifact. */
+interface Piece {
+  readonly world?: (w: World) => void;
+  readonly perRefreshToken?: (i: number) => void;
+  readonly perTransferToken?: (i: number) => void;
+  readonly perSession?: (i: number) => void;
+}
+
+/**
+ * The order of enumeration: stages of kinds; in a stage, each kind's world events, then per artifact each
+ * kind's events for it (a refresh token's mint, refresh and revocation together). The order decides which
+ * of several shortest counterexamples is found first, so it is fixed; every kind appears once.
+ */
+const ENUMERATION_ORDER: readonly (readonly EventType[])[] = [
+  ['NATIVE_LOGIN'], ['MINT_TRANSFER_TOKEN', 'REFRESH', 'REVOKE_REFRESH_TOKEN'], ['AUTHORIZE'], ['WEB_LOGIN'], ['REVOKE_SESSION'], ['ADVANCE_TIME'], ['MOVE_DEVICE'],
+];
+{
+  const listed = ENUMERATION_ORDER.flat();
+  if (listed.length !== EVENT_TYPES.length || EVENT_TYPES.some((t) => !listed.includes(t))) throw new Error('explorer: ENUMERATION_ORDER must list every event kind once');
+}
+
 export function createEnumerator(setting: Setting, scope: Scope): EventEnumerator {
   const a = scope.alphabet;
   const b = scope.bounds;
@@ -195,8 +216,8 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
     if (watch) Object.defineProperty(e, key, { enumerable: true, get() { reads.mask |= bit; return value; } });
     else if (value !== undefined) e[key] = value;
   };
-  const orgs = a.organizations, offs = a.offlineAccess, methods = a.methods;
-  if (Math.max(orgs.length, offs.length, methods.length) > 255) throw new Error('explorer: a variant holds a watched field\'s value index in one byte: at most 255 organizations and methods');
+  const orgs = a.AUTHORIZE.organizations, offs = a.AUTHORIZE.offlineAccess, methods = a.AUTHORIZE.methods;
+  if (Math.max(orgs.length, offs.length, a.WEB_LOGIN.offlineAccess.length, methods.length) > 255) throw new Error('explorer: a variant holds a watched field\'s value index in one byte: at most 255 organizations and methods');
   // a block of events: the events, their variants and group offsets (see EventEnumerator)
   interface Block { events: ModelEvent[]; variant: number[]; groupOffset: number[] }
   const block = (): Block => ({ events: [], variant: [], groupOffset: [] });
@@ -204,7 +225,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
    * Appends a group: the fixed part with every method and organization given (null: the event has no
    * such field) and every offline_access value, keys in the schema's order.
    */
-  const group = (into: Block, fixed: ModelEvent, ms: readonly Method[] | null, organizations: readonly (string | null)[] | null) => {
+  const group = (into: Block, fixed: ModelEvent, ms: readonly Method[] | null, organizations: readonly (string | null)[] | null, offs: readonly boolean[]) => {
     const start = into.events.length;
     (ms ?? [undefined]).forEach((method, m) => (organizations ?? [null]).forEach((org, o) => offs.forEach((off, f) => {
       const e = { ...fixed } as Record<string, unknown>;
@@ -220,14 +241,14 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
     })));
   };
 
-  const nativeLogins: ModelEvent[] = a.nativeLogins.map((n) => (n.organization
+  const nativeLogins: ModelEvent[] = a.NATIVE_LOGIN.map((n) => (n.organization
     ? { type: 'NATIVE_LOGIN', user: n.user, device: n.device, organization: n.organization }
     : { type: 'NATIVE_LOGIN', user: n.user, device: n.device }));
-  const webLogins: Block[] = a.webLogins.map((l) => { const x = block(); group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null, null); return x; });
+  const webLogins: Block[] = a.WEB_LOGIN.logins.map((l) => { const x = block(); group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null, null, a.WEB_LOGIN.offlineAccess); return x; });
   const plainAuthorize = block();
-  for (const device of a.authorizeDevices) group(plainAuthorize, { type: 'AUTHORIZE', device }, null, null);
-  const advance: ModelEvent[] = [...new Set(a.advanceTime.map((t) => timeStepSeconds(t, ttl)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
-  const moves: { device: string; network: string; event: ModelEvent }[] = a.moves.map((m) => ({ ...m, event: { type: 'MOVE_DEVICE', device: m.device, network: m.network } }));
+  for (const device of a.AUTHORIZE.devices) group(plainAuthorize, { type: 'AUTHORIZE', device }, null, null, offs);
+  const advance: ModelEvent[] = [...new Set(a.ADVANCE_TIME.map((t) => timeStepSeconds(t, ttl)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
+  const moves: { device: string; network: string; event: ModelEvent }[] = a.MOVE_DEVICE.map((m) => ({ ...m, event: { type: 'MOVE_DEVICE', device: m.device, network: m.network } }));
 
   const perRt: { mint: ModelEvent; refresh: ModelEvent; revoke: ModelEvent }[] = [];
   const rtEvents = (i: number) => (perRt[i] ??= {
@@ -239,7 +260,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   const sttEvents = (i: number) => {
     if (perStt[i]) return perStt[i];
     const x = block();
-    for (const device of a.authorizeDevices) group(x, { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}` }, methods, orgs);
+    for (const device of a.AUTHORIZE.devices) group(x, { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}` }, methods, orgs, offs);
     return (perStt[i] = x);
   };
   const perSession: ModelEvent[] = [];
@@ -262,34 +283,51 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   const pushBlock = (x: Block) => {
     for (let i = 0; i < x.events.length; i++) { buf.push(x.events[i]); variant.push(x.variant[i]); groupOffset.push(x.groupOffset[i]); }
   };
+  // What each kind offers at a world: events of the world as a whole, and events per existing artifact.
+  const pieces: { readonly [T in EventType]: Piece } = {
+    // a native login always creates a family: offered only while one more fits (the others would be dropped
+    // by the bounds anyway)
+    NATIVE_LOGIN: { world: (w) => { if (w.refreshTokens.length < b.refreshTokens && nativeFamilies(w) < b.nativeLogins) for (const e of nativeLogins) push(e); } },
+    // mints are offered whatever the bounds: a refused one stays within them and is a transition to check;
+    // a successful one beyond them is dropped by withinBounds, as a TLC state constraint drops it
+    MINT_TRANSFER_TOKEN: { perRefreshToken: (i) => { if (a.MINT_TRANSFER_TOKEN) push(rtEvents(i).mint); } },
+    REFRESH: { perRefreshToken: (i) => { if (a.REFRESH) push(rtEvents(i).refresh); } },
+    REVOKE_REFRESH_TOKEN: { perRefreshToken: (i) => { if (a.REVOKE_REFRESH_TOKEN) push(rtEvents(i).revoke); } },
+    AUTHORIZE: { world: () => pushBlock(plainAuthorize), perTransferToken: (i) => pushBlock(sttEvents(i)) },
+    // a web login beyond the bound is dropped unless it re-authenticates the browser's own user (which
+    // creates nothing): the others are not even stepped
+    WEB_LOGIN: {
+      world: (w) => {
+        const roomForLogin = loginSessions(w) < b.webLogins;
+        for (let i = 0; i < webLogins.length; i++) {
+          const l = a.WEB_LOGIN.logins[i];
+          if (roomForLogin || deviceSession(w, l.device)?.user === l.user) pushBlock(webLogins[i]);
+        }
+      },
+    },
+    REVOKE_SESSION: { perSession: (i) => { if (a.REVOKE_SESSION) push(sessionEvent(i)); } },
+    ADVANCE_TIME: { world: () => { for (const e of advance) push(e); } },
+    MOVE_DEVICE: { world: (w) => { for (const m of moves) if (w.devices[m.device].network !== m.network) push(m.event); } },
+  };
+  const stages = ENUMERATION_ORDER.map((kinds) => ({
+    world: kinds.flatMap((k) => (pieces[k].world ? [pieces[k].world!] : [])),
+    perRefreshToken: kinds.flatMap((k) => (pieces[k].perRefreshToken ? [pieces[k].perRefreshToken!] : [])),
+    perTransferToken: kinds.flatMap((k) => (pieces[k].perTransferToken ? [pieces[k].perTransferToken!] : [])),
+    perSession: kinds.flatMap((k) => (pieces[k].perSession ? [pieces[k].perSession!] : [])),
+  }));
+  const each = (fns: readonly ((i: number) => void)[], n: number) => {
+    if (fns.length > 0) for (let i = 0; i < n; i++) for (const f of fns) f(i);
+  };
   return {
     groupOffset, variant, reads,
     events(w) {
       buf.length = 0; variant.length = 0; groupOffset.length = 0;
-      const nR = w.refreshTokens.length;
-      // a native login always creates a family: offered only while one more fits (the others would be
-      // dropped by the bounds anyway). Mints are always offered: a refused one stays within the bounds and
-      // is a transition to check; a successful one beyond the bounds is dropped by withinBounds, as a TLC
-      // state constraint drops it.
-      if (nR < b.refreshTokens && nativeFamilies(w) < b.nativeLogins) for (const e of nativeLogins) push(e);
-      for (let i = 0; i < nR; i++) {
-        const r = rtEvents(i);
-        push(r.mint);
-        if (a.refresh) push(r.refresh);
-        if (a.revokeRefreshToken) push(r.revoke);
+      for (const st of stages) {
+        for (const f of st.world) f(w);
+        each(st.perRefreshToken, w.refreshTokens.length);
+        each(st.perTransferToken, w.transferTokens.length);
+        each(st.perSession, w.sessions.length);
       }
-      pushBlock(plainAuthorize);
-      for (let i = 0; i < w.transferTokens.length; i++) pushBlock(sttEvents(i));
-      // a web login beyond the bound is dropped unless it re-authenticates the browser's own user (which
-      // creates nothing): the others are not even stepped
-      const roomForLogin = loginSessions(w) < b.webLogins;
-      for (let i = 0; i < webLogins.length; i++) {
-        const l = a.webLogins[i];
-        if (roomForLogin || deviceSession(w, l.device)?.user === l.user) pushBlock(webLogins[i]);
-      }
-      if (a.revokeSession) for (let i = 0; i < w.sessions.length; i++) push(sessionEvent(i));
-      for (const e of advance) push(e);
-      for (const m of moves) if (w.devices[m.device].network !== m.network) push(m.event);
       return buf;
     },
     withinBounds(w) {

@@ -8,6 +8,7 @@
 //    and the depth (number of events from the initial world).
 // A verdict is always "no violation up to depth K in scope S", never "verified".
 import type { Method } from '../machines/config.js';
+import type { EventType } from '../machines/events.js';
 import { DEFAULT_POPULATION, type Population } from '../machines/world.js';
 
 /** An ADVANCE_TIME amount: seconds, or the configuration's transfer-token TTL (or one second less). */
@@ -15,26 +16,34 @@ export type TimeStep = number | 'ttl' | 'ttl-1';
 
 export const timeStepSeconds = (t: TimeStep, ttl: number): number => (t === 'ttl' ? ttl : t === 'ttl-1' ? Math.max(1, ttl - 1) : t);
 
-export interface ScopeAlphabet {
-  /** NATIVE_LOGIN events: who signs in to the native app on which device (organization optional). */
-  readonly nativeLogins: readonly { readonly user: string; readonly device: string; readonly organization?: string }[];
-  /** WEB_LOGIN events: who signs in interactively in which browser. */
-  readonly webLogins: readonly { readonly user: string; readonly device: string }[];
-  /** browsers that call /authorize (with each existing transfer token, and without one) */
-  readonly authorizeDevices: readonly string[];
-  /** methods a transfer token is sent by */
-  readonly methods: readonly Method[];
-  /** the organization asked at /authorize with a transfer token; null = none */
-  readonly organizations: readonly (string | null)[];
-  /** offline_access asked (AUTHORIZE, WEB_LOGIN) */
-  readonly offlineAccess: readonly boolean[];
-  readonly advanceTime: readonly TimeStep[];
-  /** MOVE_DEVICE events (a move to the network the device is on is skipped: it changes nothing) */
-  readonly moves: readonly { readonly device: string; readonly network: string }[];
-  readonly refresh: boolean;
-  readonly revokeRefreshToken: boolean;
-  readonly revokeSession: boolean;
+/** What the explorer tries of each event kind at each world. */
+export interface AlphabetOf {
+  /** who signs in to the native app on which device (organization optional) */
+  readonly NATIVE_LOGIN: readonly { readonly user: string; readonly device: string; readonly organization?: string }[];
+  /** a mint from every refresh token that exists */
+  readonly MINT_TRANSFER_TOKEN: boolean;
+  /** browsers that call /authorize, with each existing transfer token and without one */
+  readonly AUTHORIZE: {
+    readonly devices: readonly string[];
+    /** methods a transfer token is sent by */
+    readonly methods: readonly Method[];
+    /** the organization asked with a transfer token; null = none */
+    readonly organizations: readonly (string | null)[];
+    readonly offlineAccess: readonly boolean[];
+  };
+  /** who signs in interactively in which browser */
+  readonly WEB_LOGIN: { readonly logins: readonly { readonly user: string; readonly device: string }[]; readonly offlineAccess: readonly boolean[] };
+  /** a refresh-token grant with every refresh token that exists */
+  readonly REFRESH: boolean;
+  readonly REVOKE_REFRESH_TOKEN: boolean;
+  /** a logout of every session that exists */
+  readonly REVOKE_SESSION: boolean;
+  readonly ADVANCE_TIME: readonly TimeStep[];
+  /** device moves (a move to the network the device is on is skipped: it changes nothing) */
+  readonly MOVE_DEVICE: readonly { readonly device: string; readonly network: string }[];
 }
+/** Keyed by event kind: a kind added to the model does not compile until AlphabetOf, and so every scope, says what to try. */
+export type ScopeAlphabet = { readonly [T in EventType]: AlphabetOf[T] };
 
 export interface ScopeBounds {
   /** native refresh-token families (= NATIVE_LOGIN events that happened) */
@@ -84,22 +93,25 @@ export const SMOKE: Scope = {
     refreshTokens: 3,
   },
   alphabet: {
-    nativeLogins: [{ user: 'alice', device: 'alice-phone' }, { user: 'mallory', device: 'mallory-phone' }],
-    webLogins: everyUserOnEveryDevice(DEFAULT_POPULATION),
-    authorizeDevices: deviceNames(DEFAULT_POPULATION),
-    methods: ['cookie', 'query'],
-    // null matches a token minted without organization; 'org-a' is the mismatch (A24)
-    organizations: [null, 'org-a'],
-    offlineAccess: [false, true],
+    NATIVE_LOGIN: [{ user: 'alice', device: 'alice-phone' }, { user: 'mallory', device: 'mallory-phone' }],
+    MINT_TRANSFER_TOKEN: true,
+    AUTHORIZE: {
+      devices: deviceNames(DEFAULT_POPULATION),
+      methods: ['cookie', 'query'],
+      // null matches a token minted without organization; 'org-a' is the mismatch (A24)
+      organizations: [null, 'org-a'],
+      offlineAccess: [false, true],
+    },
+    WEB_LOGIN: { logins: everyUserOnEveryDevice(DEFAULT_POPULATION), offlineAccess: [false, true] },
+    REFRESH: true,
+    REVOKE_REFRESH_TOKEN: true,
+    REVOKE_SESSION: true,
     // only 'ttl': the rules observe an age only through `age >= TTL` (canonical.ts), so one step of a
     // whole TTL reaches every distinction a finer step could, for tokens minted at the same instant
-    advanceTime: ['ttl'],
+    ADVANCE_TIME: ['ttl'],
     // the attacker joins the victim's home network (defeats ip binding); alice's phone goes mobile
     // (another ASN: defeats asn binding for her own tokens)
-    moves: [{ device: 'mallory-phone', network: 'home' }, { device: 'alice-phone', network: 'mobile' }],
-    refresh: true,
-    revokeRefreshToken: true,
-    revokeSession: true,
+    MOVE_DEVICE: [{ device: 'mallory-phone', network: 'home' }, { device: 'alice-phone', network: 'mobile' }],
   },
 };
 
@@ -133,7 +145,7 @@ export const DEFAULT: Scope = {
   alphabet: {
     ...SMOKE.alphabet,
     // moves both ways, so that a device can come back to the network a token was minted on
-    moves: [
+    MOVE_DEVICE: [
       { device: 'mallory-phone', network: 'home' }, { device: 'mallory-phone', network: 'cafe' },
       { device: 'alice-phone', network: 'mobile' }, { device: 'alice-phone', network: 'home' },
     ],
@@ -154,15 +166,15 @@ export const DEEP: Scope = {
   bounds: { nativeLogins: 2, mints: 3, webLogins: 2, refreshTokens: 5 },
   alphabet: {
     ...DEFAULT.alphabet,
-    nativeLogins: [
+    NATIVE_LOGIN: [
       { user: 'alice', device: 'alice-phone' }, { user: 'alice', device: 'alice-laptop' },
       { user: 'alice', device: 'alice-phone', organization: 'org-a' }, { user: 'alice', device: 'alice-laptop', organization: 'org-a' },
       { user: 'mallory', device: 'mallory-phone' }, { user: 'mallory', device: 'mallory-phone', organization: 'org-a' },
     ],
     // 1 and TTL-1 make ages straddle the TTL: canonical.ts then keeps each age exactly (capped at the TTL)
-    advanceTime: [1, 'ttl-1', 'ttl'],
-    moves: [
-      ...DEFAULT.alphabet.moves,
+    ADVANCE_TIME: [1, 'ttl-1', 'ttl'],
+    MOVE_DEVICE: [
+      ...DEFAULT.alphabet.MOVE_DEVICE,
       { device: 'alice-laptop', network: 'mobile' }, { device: 'alice-laptop', network: 'home' },
     ],
   },

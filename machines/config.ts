@@ -64,24 +64,114 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+// ---------------------------------------------------------------------------------------------
+// The fields the model reads: one entry per field, from which the schema, the resolution with Auth0's
+// defaults, configToInput, the configuration space, labels, descriptions and the explorer's tracked reads
+// are derived. Keyed by ClientSettings' keys, so a field of ClientSettings without an entry does not compile.
+
+export const APPS = ['native', 'web'] as const;
+export type App = (typeof APPS)[number];
+
+/** A value of a dimension of the space: the field's value, or (methods) a name for it. */
+export type DimensionValue = boolean | string;
+
+interface FieldSpec<V> {
+  /** where a client's JSON holds it */
+  readonly path: `session_transfer.${string}` | `refresh_token.${string}`;
+  /** the JSON value; absent (or, when nullable, null) means the default */
+  readonly schema: z.ZodType<V>;
+  readonly nullable?: true;
+  /** Auth0's documented default (spec §2) */
+  readonly default: V;
+  /** the resolved value of a JSON value (default: itself) */
+  readonly resolve?: (json: V) => V;
+  /** the values the configuration space takes, per app (absent: not a dimension of that app) */
+  readonly space: Partial<Record<App, readonly V[]>>;
+  /** a dimension value's form (default: the value itself) */
+  readonly dimension?: (v: V) => DimensionValue;
+  /** its part of a configuration's file-name-safe label */
+  readonly label: (v: V) => string;
+  /** its part of a configuration's one-line description */
+  readonly text: (v: V) => string;
+}
+
+const methodsValue = (m: readonly Method[]): string => (m.length === 0 ? 'none' : m.join('+'));
+
+export const CLIENT_FIELDS = {
+  canCreateSessionTransferToken: {
+    path: 'session_transfer.can_create_session_transfer_token', schema: z.boolean(), default: false,
+    space: { native: [true, false], web: [false, true] }, label: (v) => (v ? 'mint' : 'nomint'), text: (v) => `can_create ${v}`,
+  },
+  // R12: cascade is on when unset
+  enforceCascadeRevocation: {
+    path: 'session_transfer.enforce_cascade_revocation', schema: z.boolean(), default: true,
+    space: { native: [true, false] }, label: (v) => (v ? 'casc' : 'nocasc'), text: (v) => `cascade ${v}`,
+  },
+  // nullable in the Management API; null and absent mean [] (R14); the order given does not matter
+  allowedAuthenticationMethods: {
+    path: 'session_transfer.allowed_authentication_methods', schema: z.array(z.enum(METHODS)).readonly(), nullable: true, default: [],
+    resolve: (json) => METHODS.filter((m) => json.includes(m)),
+    space: { web: [['cookie'], ['query'], ['cookie', 'query'], []] }, dimension: methodsValue,
+    label: (v) => methodsValue(v).replace('+', ''), text: (v) => `methods ${v.length ? v.join(', ') : 'none'}`,
+  },
+  enforceDeviceBinding: {
+    path: 'session_transfer.enforce_device_binding', schema: z.enum(BINDINGS), default: 'ip',
+    space: { web: ['ip', 'asn', 'none'] }, label: (v) => (v === 'none' ? 'nobind' : v), text: (v) => `binding ${v}`,
+  },
+  allowRefreshToken: {
+    path: 'session_transfer.allow_refresh_token', schema: z.boolean(), default: false,
+    space: { web: [false, true] }, label: (v) => (v ? 'rt' : 'nort'), text: (v) => `allow_refresh_token ${v}`,
+  },
+  enforceOnlineRefreshTokens: {
+    path: 'session_transfer.enforce_online_refresh_tokens', schema: z.boolean(), default: true,
+    space: { web: [true, false] }, label: (v) => (v ? 'online' : 'offline'), text: (v) => `online ${v}`,
+  },
+  rotationType: {
+    path: 'refresh_token.rotation_type', schema: z.enum(ROTATIONS), default: 'non-rotating',
+    space: { native: ['non-rotating', 'rotating'] }, label: (v) => (v === 'rotating' ? 'rot' : 'norot'), text: (v) => v,
+  },
+} as const satisfies { readonly [K in keyof ClientSettings]: FieldSpec<ClientSettings[K]> };
+
+/** ClientSettings' keys, in the table's order (the order of labels, descriptions and configToInput). */
+export const CLIENT_KEYS = Object.keys(CLIENT_FIELDS) as (keyof ClientSettings)[];
+type AnyField = FieldSpec<ClientSettings[keyof ClientSettings]>;
+export const clientField = (k: keyof ClientSettings): AnyField => CLIENT_FIELDS[k] as unknown as AnyField;
+type Path<K extends keyof ClientSettings> = (typeof CLIENT_FIELDS)[K]['path'];
+/** The key inside its object: `enforce_device_binding` of `session_transfer.enforce_device_binding`. */
+const jsonKey = (k: keyof ClientSettings): string => clientField(k).path.split('.')[1];
+const inObject = (object: 'session_transfer' | 'refresh_token') => CLIENT_KEYS.filter((k) => clientField(k).path.startsWith(`${object}.`));
+
+/** The JSON a client's object holds for the fields the table puts there. */
+type ObjectInput<O extends string> = {
+  -readonly [K in keyof ClientSettings as Path<K> extends `${O}.${infer J}` ? J : never]?:
+    ClientSettings[K] | ((typeof CLIENT_FIELDS)[K] extends { nullable: true } ? null : never);
+};
+
+/** The configuration's own fields (not a client's), each with its default and how it shows. */
+export const CONFIG_FIELDS = {
+  // R9/A14
+  transferTokenTtlSeconds: { path: 'transfer_token_ttl_seconds', default: 60, label: (v: number) => `ttl${v}`, text: (v: number) => `TTL ${v} s` },
+} as const satisfies Record<string, { path: string; default: unknown; label(v: never): string; text(v: never): string }>;
+export const CONFIG_KEYS = Object.keys(CONFIG_FIELDS) as (keyof typeof CONFIG_FIELDS)[];
+
+/** The zod shape of the table's fields in one object of a client. */
+const objectShape = (object: 'session_transfer' | 'refresh_token'): z.ZodRawShape => Object.fromEntries(inObject(object).map((k) => {
+  const f = clientField(k);
+  return [jsonKey(k), f.nullable ? f.schema.nullable().optional() : f.schema.optional()];
+}));
+
 // The Management API's `session_transfer` object (ClientSessionTransferConfiguration). Auth0's schema admits
 // no other fields, and a misspelt one would silently take its default and change the verdict: strict.
 const sessionTransferSchema = strictKnown({
-  can_create_session_transfer_token: z.boolean().optional(),
-  enforce_cascade_revocation: z.boolean().optional(),
-  // nullable in the Management API; null means the default, [] (R14)
-  allowed_authentication_methods: z.array(z.enum(METHODS)).nullable().optional(),
-  enforce_device_binding: z.enum(BINDINGS).optional(),
-  allow_refresh_token: z.boolean().optional(),
-  enforce_online_refresh_tokens: z.boolean().optional(),
+  ...objectShape('session_transfer'),
   // Session Delegation (spec §3.8): out of the model's scope, accepted so that real clients load
   delegation: strictKnown({ allow_delegated_access: z.boolean().optional(), enforce_device_binding: z.enum(['ip']).optional() }, 'session_transfer.delegation').nullable().optional(),
 }, 'session_transfer');
 
-// ClientRefreshTokenConfiguration: strict for the same reason. Only rotation_type is read today; the
-// lifetimes are validated so that a typo there is caught now.
+// ClientRefreshTokenConfiguration: strict for the same reason. The lifetimes are not read yet; they are
+// validated so that a typo there is caught now.
 const refreshTokenSchema = strictKnown({
-  rotation_type: z.enum(ROTATIONS).optional(),
+  ...objectShape('refresh_token'),
   expiration_type: z.enum(['expiring', 'non-expiring']).optional(),
   leeway: z.number().int().nonnegative().optional(),
   token_lifetime: z.number().int().positive().optional(),
@@ -102,12 +192,16 @@ export const clientSchema = z.looseObject({
     const near = nearest(key, ['session_transfer', 'refresh_token']);
     if (near) ctx.addIssue({ code: 'custom', path: [key], message: `unknown field "${key}"; did you mean "${near}"? (as written, every ${near} field would take its default)` });
   }
-}).transform(({ session_transfer, refresh_token }) => ({
-  // only what the model reads is kept
-  ...(session_transfer !== undefined ? { session_transfer } : {}),
-  ...(refresh_token !== undefined ? { refresh_token } : {}),
+}).transform(({ session_transfer, refresh_token }): ClientInput => ({
+  // only what the model reads is kept (the shapes above are the table's, checked field by field)
+  ...(session_transfer !== undefined ? { session_transfer: session_transfer as ClientInput['session_transfer'] } : {}),
+  ...(refresh_token !== undefined ? { refresh_token: refresh_token as ClientInput['refresh_token'] } : {}),
 }));
-export type ClientInput = z.infer<typeof clientSchema>;
+/** A client as the model keeps it: the two objects it reads, each with the table's fields (others accepted and dropped). */
+export interface ClientInput {
+  session_transfer?: (ObjectInput<'session_transfer'> & { delegation?: { allow_delegated_access?: boolean; enforce_device_binding?: 'ip' } | null }) | null;
+  refresh_token?: (ObjectInput<'refresh_token'> & Omit<z.infer<typeof refreshTokenSchema>, keyof ObjectInput<'refresh_token'>>) | null;
+}
 
 /** Tenant settings (MODEL.md §8), in hours as Auth0 gives them. Read and reported; not yet modelled. */
 export const tenantSchema = z.object({
@@ -126,64 +220,47 @@ export const configSchema = strictKnown({
 export type ConfigInput = z.infer<typeof configSchema>;
 
 /** The client fields the model reads, as JSON paths, with the default each takes when absent (spec §2). */
-export const READ_FIELDS = [
-  ['session_transfer.can_create_session_transfer_token', false],
-  ['session_transfer.enforce_cascade_revocation', true],
-  ['session_transfer.allowed_authentication_methods', []],
-  ['session_transfer.enforce_device_binding', 'ip'],
-  ['session_transfer.allow_refresh_token', false],
-  ['session_transfer.enforce_online_refresh_tokens', true],
-  ['refresh_token.rotation_type', 'non-rotating'],
-] as const;
+export const READ_FIELDS: readonly (readonly [string, unknown])[] = CLIENT_KEYS.map((k) => [clientField(k).path, clientField(k).default]);
+
+/** The JSON value a client gives for field k, or undefined (absent or null). */
+function inputValue(input: ClientInput | undefined, k: keyof ClientSettings): unknown {
+  const [object, key] = clientField(k).path.split('.') as ['session_transfer' | 'refresh_token', string];
+  return (input?.[object] as Record<string, unknown> | null | undefined)?.[key] ?? undefined;
+}
 
 /** The fields the model reads that this client leaves out (or sets to null): each takes its default. */
 export function defaultedFields(input: ClientInput | undefined): { field: string; value: unknown }[] {
-  return READ_FIELDS.filter(([path]) => {
-    const [obj, key] = path.split('.') as ['session_transfer' | 'refresh_token', string];
-    const o = input?.[obj] as Record<string, unknown> | null | undefined;
-    return o === undefined || o === null || o[key] === undefined || o[key] === null;
-  }).map(([field, value]) => ({ field, value }));
+  return CLIENT_KEYS.filter((k) => inputValue(input, k) === undefined).map((k) => ({ field: clientField(k).path, value: clientField(k).default }));
 }
 
-/** Auth0's documented defaults (spec §2; R12, R14; cascade and online are on even when unset). */
+/** Auth0's documented defaults where a field is absent or null (spec §2; R12, R14: cascade and online are on even when unset). */
 export function resolveClient(input: ClientInput | undefined): ClientSettings {
-  const st = input?.session_transfer ?? {};
-  return {
-    canCreateSessionTransferToken: st.can_create_session_transfer_token ?? false,
-    enforceCascadeRevocation: st.enforce_cascade_revocation ?? true,
-    allowedAuthenticationMethods: normaliseMethods(st.allowed_authentication_methods ?? []),
-    enforceDeviceBinding: st.enforce_device_binding ?? 'ip',
-    allowRefreshToken: st.allow_refresh_token ?? false,
-    enforceOnlineRefreshTokens: st.enforce_online_refresh_tokens ?? true,
-    rotationType: input?.refresh_token?.rotation_type ?? 'non-rotating',
-  };
-}
-
-function normaliseMethods(methods: readonly Method[]): Method[] {
-  return METHODS.filter((m) => methods.includes(m));
+  return Object.fromEntries(CLIENT_KEYS.map((k) => {
+    const f = clientField(k);
+    const json = inputValue(input, k) as ClientSettings[typeof k] | undefined;
+    return [k, json === undefined ? f.default : f.resolve ? f.resolve(json) : json];
+  })) as unknown as ClientSettings;
 }
 
 export function resolveConfig(input: ConfigInput = {}): Config {
   return {
     native: resolveClient(input.native),
     web: resolveClient(input.web),
-    transferTokenTtlSeconds: input.transfer_token_ttl_seconds ?? 60,
+    transferTokenTtlSeconds: input.transfer_token_ttl_seconds ?? CONFIG_FIELDS.transferTokenTtlSeconds.default,
   };
 }
 
 /** Back to Auth0's shape, so a counterexample's scenario file carries a config a reviewer can read. */
 export function configToInput(c: Config): ConfigInput {
-  const client = (s: ClientSettings) => ({
-    session_transfer: {
-      can_create_session_transfer_token: s.canCreateSessionTransferToken,
-      enforce_cascade_revocation: s.enforceCascadeRevocation,
-      allowed_authentication_methods: [...s.allowedAuthenticationMethods],
-      enforce_device_binding: s.enforceDeviceBinding,
-      allow_refresh_token: s.allowRefreshToken,
-      enforce_online_refresh_tokens: s.enforceOnlineRefreshTokens,
-    },
-    refresh_token: { rotation_type: s.rotationType },
-  });
+  const client = (s: ClientSettings): ClientInput => {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const k of CLIENT_KEYS) {
+      const [object, key] = clientField(k).path.split('.');
+      const v = s[k];
+      (out[object] ??= {})[key] = Array.isArray(v) ? [...v] : v;
+    }
+    return out as ClientInput;
+  };
   return { native: client(c.native), web: client(c.web), transfer_token_ttl_seconds: c.transferTokenTtlSeconds };
 }
 
@@ -212,70 +289,63 @@ export function resolveInterpretations(input: z.infer<typeof interpretationsSche
 // ---------------------------------------------------------------------------------------------
 // The configuration space: the 768 combinations of MODEL.md §2.
 
-/** The dimensions of the space, in a fixed order; a config's label and the risk matrix use them. */
-export const DIMENSIONS = [
-  { key: 'native.can_create_session_transfer_token', values: [true, false] },
-  { key: 'native.enforce_cascade_revocation', values: [true, false] },
-  { key: 'native.rotation_type', values: ['non-rotating', 'rotating'] },
-  { key: 'web.can_create_session_transfer_token', values: [false, true] },
-  { key: 'web.allowed_authentication_methods', values: ['cookie', 'query', 'cookie+query', 'none'] },
-  { key: 'web.enforce_device_binding', values: ['ip', 'asn', 'none'] },
-  { key: 'web.allow_refresh_token', values: [false, true] },
-  { key: 'web.enforce_online_refresh_tokens', values: [true, false] },
-] as const;
-export type DimensionKey = (typeof DIMENSIONS)[number]['key'];
-export type DimensionValue = boolean | string;
+/** A dimension of the space: an app's field and the values the space gives it. */
+export interface Dimension {
+  readonly key: DimensionKey;
+  readonly app: App;
+  readonly field: keyof ClientSettings;
+  readonly values: readonly DimensionValue[];
+}
+/** `native.rotation_type`, `web.enforce_device_binding`, ... */
+export type DimensionKey = `${App}.${string}`;
 
-const methodsFromValue = (v: string): Method[] => (v === 'none' ? [] : (v.split('+') as Method[]));
-const methodsValue = (m: readonly Method[]): string => (m.length === 0 ? 'none' : m.join('+'));
+/** The dimension key of an app's field (whether or not the space varies it). */
+export const dimensionKey = (app: App, field: keyof ClientSettings): DimensionKey => `${app}.${jsonKey(field)}`;
+
+const asDimension = (f: AnyField, v: ClientSettings[keyof ClientSettings]): DimensionValue => (f.dimension ? f.dimension(v) : v as DimensionValue);
+
+/** The dimensions of the space, in a fixed order (each app's fields in the table's order); a config's label and the risk matrix use them. */
+export const DIMENSIONS: readonly Dimension[] = APPS.flatMap((app) => CLIENT_KEYS.flatMap((field) => {
+  const f = clientField(field);
+  const values = f.space[app];
+  return values ? [{ key: dimensionKey(app, field), app, field, values: values.map((v) => asDimension(f, v)) }] : [];
+}));
+const dimensionByKey = new Map(DIMENSIONS.map((d) => [d.key, d]));
 
 /** The value a config takes on each dimension. */
 export function dimensionValues(c: Config): Record<DimensionKey, DimensionValue> {
-  return {
-    'native.can_create_session_transfer_token': c.native.canCreateSessionTransferToken,
-    'native.enforce_cascade_revocation': c.native.enforceCascadeRevocation,
-    'native.rotation_type': c.native.rotationType,
-    'web.can_create_session_transfer_token': c.web.canCreateSessionTransferToken,
-    'web.allowed_authentication_methods': methodsValue(c.web.allowedAuthenticationMethods),
-    'web.enforce_device_binding': c.web.enforceDeviceBinding,
-    'web.allow_refresh_token': c.web.allowRefreshToken,
-    'web.enforce_online_refresh_tokens': c.web.enforceOnlineRefreshTokens,
-  };
+  return Object.fromEntries(DIMENSIONS.map((d) => [d.key, asDimension(clientField(d.field), c[d.app][d.field])]));
 }
 
 /** `c` with one dimension of the space set to `value`; every field outside the space kept. */
 export function withDimension(c: Config, key: DimensionKey, value: DimensionValue): Config {
-  const [side, field] = key.split('.') as ['native' | 'web', string];
-  const s = { ...c[side] };
-  switch (field) {
-    case 'can_create_session_transfer_token': s.canCreateSessionTransferToken = value as boolean; break;
-    case 'enforce_cascade_revocation': s.enforceCascadeRevocation = value as boolean; break;
-    case 'rotation_type': s.rotationType = value as Rotation; break;
-    case 'allowed_authentication_methods': s.allowedAuthenticationMethods = methodsFromValue(value as string); break;
-    case 'enforce_device_binding': s.enforceDeviceBinding = value as Binding; break;
-    case 'allow_refresh_token': s.allowRefreshToken = value as boolean; break;
-    case 'enforce_online_refresh_tokens': s.enforceOnlineRefreshTokens = value as boolean; break;
-    default: throw new Error(`withDimension: unknown dimension ${key}`);
-  }
-  return { ...c, [side]: s };
+  const d = dimensionByKey.get(key);
+  if (!d) throw new Error(`withDimension: unknown dimension ${key}`);
+  const f = clientField(d.field);
+  const v = f.space[d.app]!.find((x) => asDimension(f, x) === value);
+  if (v === undefined) throw new Error(`withDimension: ${key} takes no value ${String(value)} in the space`);
+  return { ...c, [d.app]: { ...c[d.app], [d.field]: Array.isArray(v) ? [...v] : v } };
 }
 
 /** Every configuration of the space, in a fixed order (native flags vary slowest). */
-export function configurationSpace(ttl = 60): Config[] {
+export function configurationSpace(ttl = CONFIG_FIELDS.transferTokenTtlSeconds.default): Config[] {
   let out: Config[] = [{ ...resolveConfig(), transferTokenTtlSeconds: ttl }];
-  for (const { key, values } of DIMENSIONS) out = out.flatMap((c) => (values as readonly DimensionValue[]).map((v) => withDimension(c, key, v)));
+  for (const { key, values } of DIMENSIONS) out = out.flatMap((c) => values.map((v) => withDimension(c, key, v)));
   return out;
 }
 
+/** Each app's dimension fields, in the table's order. */
+const spaceFields = (app: App) => DIMENSIONS.filter((d) => d.app === app).map((d) => d.field);
+const configFieldParts = (c: Config, part: 'label' | 'text') => CONFIG_KEYS.flatMap((k) => (c[k] === CONFIG_FIELDS[k].default ? [] : [CONFIG_FIELDS[k][part](c[k])]));
+
 /** A short, file-name-safe label: `n-mint-casc-norot_w-nomint-query-ip-nort-online`. */
 export function configLabel(c: Config): string {
-  const n = c.native;
-  const w = c.web;
-  const native = [n.canCreateSessionTransferToken ? 'mint' : 'nomint', n.enforceCascadeRevocation ? 'casc' : 'nocasc',
-    n.rotationType === 'rotating' ? 'rot' : 'norot'];
-  const web = [w.canCreateSessionTransferToken ? 'mint' : 'nomint', methodsValue(w.allowedAuthenticationMethods).replace('+', ''),
-    w.enforceDeviceBinding === 'none' ? 'nobind' : w.enforceDeviceBinding, w.allowRefreshToken ? 'rt' : 'nort',
-    w.enforceOnlineRefreshTokens ? 'online' : 'offline'];
-  const ttl = c.transferTokenTtlSeconds === 60 ? [] : [`ttl${c.transferTokenTtlSeconds}`];
-  return [`n-${native.join('-')}`, `w-${web.join('-')}`, ...ttl].join('_');
+  const app = (a: App) => spaceFields(a).map((k) => clientField(k).label(c[a][k])).join('-');
+  return [`n-${app('native')}`, `w-${app('web')}`, ...configFieldParts(c, 'label')].join('_');
+}
+
+/** One line for people: `native: can_create true, cascade true, non-rotating; web: ...`. */
+export function describeConfig(c: Config): string {
+  const app = (a: App) => `${a}: ${spaceFields(a).map((k) => clientField(k).text(c[a][k])).join(', ')}`;
+  return [app('native'), app('web'), ...configFieldParts(c, 'text')].join('; ');
 }

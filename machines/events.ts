@@ -26,21 +26,59 @@ export type EventType = ModelEvent['type'];
 export type EventOf<T extends EventType> = Extract<ModelEvent, { type: T }>;
 export const EVENT_TYPES: readonly EventType[] = eventSchema.options.map((o) => o.shape.type.value);
 
+/** A field of an event that names something: of the population (user, device, network) or of the world. */
+export type Reference = 'user' | 'device' | 'network' | 'refreshToken' | 'transferToken' | 'session';
+
+/**
+ * What the model knows of each event kind, in one place; keyed by EventType, so a kind added to the schema
+ * does not compile until it has an entry here (and in the engines' tables keyed the same way: the
+ * explorer's alphabet and enumerator, the random generator's weights and decoders).
+ */
+export interface EventKind<T extends EventType> {
+  /** the fields that name something, checked in this order when a scenario is read (step.ts referenceError) */
+  readonly references: readonly (Reference & keyof EventOf<T>)[];
+  /** one line, the way a counterexample prints a step */
+  readonly describe: (e: EventOf<T>) => string;
+}
+
+export const EVENT_KINDS: { readonly [T in EventType]: EventKind<T> } = {
+  NATIVE_LOGIN: {
+    references: ['user', 'device'],
+    describe: (e) => `${e.user} signs in to the native app on ${e.device}${e.organization ? ` (organization ${e.organization})` : ''}`,
+  },
+  MINT_TRANSFER_TOKEN: { references: ['refreshToken'], describe: (e) => `the holder of ${e.refreshToken} mints a transfer token` },
+  AUTHORIZE: {
+    references: ['device', 'transferToken'],
+    describe: (e) => (e.transferToken
+      ? `${e.device} calls /authorize with ${e.transferToken} by ${e.method ?? 'cookie'}${e.organization ? ` for organization ${e.organization}` : ''}${e.offlineAccess ? ', asking offline_access' : ''}`
+      : `${e.device} calls /authorize without a transfer token${e.offlineAccess ? ', asking offline_access' : ''}`),
+  },
+  WEB_LOGIN: {
+    references: ['user', 'device'],
+    describe: (e) => `${e.user} signs in interactively in ${e.device}'s browser${e.offlineAccess ? ', asking offline_access' : ''}`,
+  },
+  REFRESH: { references: ['refreshToken'], describe: (e) => `${e.refreshToken} is used in a refresh-token grant` },
+  REVOKE_REFRESH_TOKEN: { references: ['refreshToken'], describe: (e) => `${e.refreshToken} is revoked (/oauth/revoke)` },
+  REVOKE_SESSION: { references: ['session'], describe: (e) => `session ${e.session} is revoked (logout)` },
+  ADVANCE_TIME: { references: [], describe: (e) => `${e.seconds} s pass` },
+  MOVE_DEVICE: { references: ['device', 'network'], describe: (e) => `${e.device} moves to network ${e.network}` },
+};
+
+const kindOf = <T extends EventType>(e: EventOf<T>) => EVENT_KINDS[e.type as T] as EventKind<T>;
+
 /** One line per event, the way a counterexample prints a step. */
 export function describeEvent(e: ModelEvent): string {
-  switch (e.type) {
-    case 'NATIVE_LOGIN': return `${e.user} signs in to the native app on ${e.device}${e.organization ? ` (organization ${e.organization})` : ''}`;
-    case 'MINT_TRANSFER_TOKEN': return `the holder of ${e.refreshToken} mints a transfer token`;
-    case 'AUTHORIZE': return e.transferToken
-      ? `${e.device} calls /authorize with ${e.transferToken} by ${e.method ?? 'cookie'}${e.organization ? ` for organization ${e.organization}` : ''}${e.offlineAccess ? ', asking offline_access' : ''}`
-      : `${e.device} calls /authorize without a transfer token${e.offlineAccess ? ', asking offline_access' : ''}`;
-    case 'WEB_LOGIN': return `${e.user} signs in interactively in ${e.device}'s browser${e.offlineAccess ? ', asking offline_access' : ''}`;
-    case 'REFRESH': return `${e.refreshToken} is used in a refresh-token grant`;
-    case 'REVOKE_REFRESH_TOKEN': return `${e.refreshToken} is revoked (/oauth/revoke)`;
-    case 'REVOKE_SESSION': return `session ${e.session} is revoked (logout)`;
-    case 'ADVANCE_TIME': return `${e.seconds} s pass`;
-    case 'MOVE_DEVICE': return `${e.device} moves to network ${e.network}`;
+  return kindOf(e).describe(e);
+}
+
+/** The fields of an event that name something, with their values, in the order they are checked. */
+export function referencesOf(e: ModelEvent): { field: Reference; value: string }[] {
+  const out: { field: Reference; value: string }[] = [];
+  for (const field of kindOf(e).references as readonly Reference[]) {
+    const value = (e as Record<string, unknown>)[field];
+    if (typeof value === 'string') out.push({ field, value });
   }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // artifacts' statuses move through the lifecycle tables that lifecycle.ts reads off the XState machines.
 // No actor, no clock, no I/O: a world is a plain value, so the explorer can store and compare worlds.
 // live.ts runs the same machines as an XState actor system; a test checks that both agree.
-import type { ModelEvent, EventType } from './events.js';
+import { referencesOf, type ModelEvent, type EventType, type Reference } from './events.js';
 import type { Observation } from './observation.js';
 import type { Setting } from './setting.js';
 import { initialWorld, refreshToken, session, transferToken, type World } from './world.js';
@@ -89,25 +89,19 @@ export function referenceError(setting: Setting, world: World, event: ModelEvent
       field,
       message: `${kind} "${id}" does not exist at this step; ${count === 0 ? `no ${kind} exists yet` : `expected one of ${prefix}1..${prefix}${count}`}`,
     };
-  switch (event.type) {
-    case 'NATIVE_LOGIN':
-    case 'WEB_LOGIN':
-      return known('user', event.user, setting.users, 'user') ?? known('device', event.device, setting.devices, 'device');
-    case 'MINT_TRANSFER_TOKEN':
-    case 'REFRESH':
-    case 'REVOKE_REFRESH_TOKEN':
-      return artifact('refreshToken', event.refreshToken, idPattern('rt', event.refreshToken) && refreshToken(world, event.refreshToken) !== undefined, 'refresh token', world.refreshTokens.length, 'rt');
-    case 'REVOKE_SESSION':
-      return artifact('session', event.session, idPattern('s', event.session) && session(world, event.session) !== undefined, 'session', world.sessions.length, 's');
-    case 'AUTHORIZE':
-      return known('device', event.device, setting.devices, 'device')
-        ?? (event.transferToken === undefined ? null
-          : artifact('transferToken', event.transferToken, idPattern('stt', event.transferToken) && transferToken(world, event.transferToken) !== undefined, 'transfer token', world.transferTokens.length, 'stt'));
-    case 'MOVE_DEVICE':
-      return known('device', event.device, setting.devices, 'device') ?? known('network', event.network, setting.networks, 'network');
-    case 'ADVANCE_TIME':
-      return null;
+  const check: Record<Reference, (value: string) => { field: string; message: string } | null> = {
+    user: (v) => known('user', v, setting.users, 'user'),
+    device: (v) => known('device', v, setting.devices, 'device'),
+    network: (v) => known('network', v, setting.networks, 'network'),
+    refreshToken: (v) => artifact('refreshToken', v, idPattern('rt', v) && refreshToken(world, v) !== undefined, 'refresh token', world.refreshTokens.length, 'rt'),
+    transferToken: (v) => artifact('transferToken', v, idPattern('stt', v) && transferToken(world, v) !== undefined, 'transfer token', world.transferTokens.length, 'stt'),
+    session: (v) => artifact('session', v, idPattern('s', v) && session(world, v) !== undefined, 'session', world.sessions.length, 's'),
+  };
+  for (const { field, value } of referencesOf(event)) {
+    const err = check[field](value);
+    if (err) return err;
   }
+  return null;
 }
 
 const idPattern = (prefix: string, id: string) => new RegExp(`^${prefix}[1-9][0-9]*$`).test(id);

@@ -6,7 +6,7 @@
 // step; the decoding keeps any shrunk list meaningful. Weights favour the deep situations: redemptions
 // right after a mint, from the minting device, then revocations of the parent.
 import fc from 'fast-check';
-import type { ModelEvent } from '../machines/events.js';
+import type { EventType, ModelEvent } from '../machines/events.js';
 import type { Setting } from '../machines/setting.js';
 import type { World } from '../machines/world.js';
 
@@ -23,7 +23,6 @@ export const choiceArbitrary: fc.Arbitrary<Choice> = fc.tuple(
  * kinds a deep situation needs.
  */
 export type Sequence = [mask: number, choices: Choice[]];
-const SWARM_KINDS: readonly Kind[] = ['AUTHORIZE_PLAIN', 'WEB_LOGIN', 'REFRESH', 'REVOKE_REFRESH_TOKEN', 'REVOKE_SESSION', 'ADVANCE_TIME', 'MOVE_DEVICE'];
 
 export function sequenceArbitrary(maxSteps: number): fc.Arbitrary<Sequence> {
   // Shrinking drops steps (a minimal sequence is one no step can be removed from); it does not shrink the
@@ -37,69 +36,61 @@ const pick = <T>(list: readonly T[], n: number): T => list[n % list.length];
 const pickRecent = <T>(list: readonly T[], n: number): T => (n % 2 === 0 ? list[list.length - 1] : list[(n >> 1) % list.length]);
 const chance = (n: number, percent: number) => n % 100 < percent;
 
-type Kind = ModelEvent['type'] | 'AUTHORIZE_PLAIN';
+/** The generator's kinds: the event kinds, with /authorize without a token drawn on its own. */
+type Kind = EventType | 'AUTHORIZE_PLAIN';
 
-// The event kinds in the order of the weights table, and each one's swarm bit (-1: never switched off).
-const KINDS: readonly Kind[] = [
-  'NATIVE_LOGIN', 'MINT_TRANSFER_TOKEN', 'AUTHORIZE', 'AUTHORIZE_PLAIN', 'WEB_LOGIN', 'REFRESH', 'REVOKE_REFRESH_TOKEN',
-  'REVOKE_SESSION', 'ADVANCE_TIME', 'MOVE_DEVICE',
-];
-const SWARM_BIT = KINDS.map((k) => SWARM_KINDS.indexOf(k));
-// (filled in place on every decode: decoding is the random engine's hot path, and a fresh table of
-// tuples per step cost about as much as the model's step)
-const WEIGHTS = new Int32Array(KINDS.length);
-
-/** Fills WEIGHTS with integer weights per kind for the world as it stands, less the kinds the swarm mask switched off; returns their sum. */
-function weigh(setting: Setting, w: World, mask: number): number {
-  const rts = w.refreshTokens.length;
-  const active = w.refreshTokens.some((t) => t.status !== 'revoked');
-  const pending = w.transferTokens.some((t) => t.status === 'issued');
-  const x = WEIGHTS;
-  x[0] = rts === 0 ? 30 : rts < 4 ? 6 : 1; // NATIVE_LOGIN
-  x[1] = active ? 24 : rts > 0 ? 3 : 0; // MINT_TRANSFER_TOKEN
-  x[2] = pending ? 36 : w.transferTokens.length > 0 ? 6 : 0; // AUTHORIZE with a token
-  x[3] = 4; // AUTHORIZE_PLAIN
-  // a web login's refresh token is how a web app with can_create mints
-  x[4] = setting.config.web.canCreateSessionTransferToken ? 10 : 4; // WEB_LOGIN
-  x[5] = rts > 0 ? 5 : 0; // REFRESH
-  x[6] = rts > 0 ? 7 : 0; // REVOKE_REFRESH_TOKEN
-  x[7] = w.sessions.length > 0 ? 7 : 0; // REVOKE_SESSION
-  x[8] = 4; // ADVANCE_TIME
-  // joining the minting network is what lets a stranger pass device binding: likelier while a token is pending
-  x[9] = pending ? 14 : 5; // MOVE_DEVICE
-  let total = 0;
-  for (let k = 0; k < x.length; k++) {
-    if (mask !== 0 && SWARM_BIT[k] >= 0 && (mask & (1 << SWARM_BIT[k])) !== 0) x[k] = 0;
-    total += x[k];
-  }
-  return total;
+/** What the weights read of the world, computed once per draw. */
+interface Facts {
+  setting: Setting;
+  w: World;
+  rts: number;
+  /** a refresh token not revoked exists */
+  active: boolean;
+  /** a transfer token not yet used exists */
+  pending: boolean;
 }
 
-/** Decodes one choice into an event valid in world `w`. */
-export function decodeChoice(setting: Setting, w: World, c: Choice, mask = 0): ModelEvent {
-  let r = c[0] % weigh(setting, w, mask);
-  let kind: Kind = KINDS[0];
-  for (let k = 0; k < KINDS.length; k++) {
-    if (r < WEIGHTS[k]) { kind = KINDS[k]; break; }
-    r -= WEIGHTS[k];
-  }
-  const { users, devices, networks } = setting.population;
-  const ownDevices = (user: string) => devices.filter((d) => d.owner === user);
-  switch (kind) {
-    case 'NATIVE_LOGIN': {
+interface KindGenerator {
+  /** swarm testing may switch the kind off for a whole sequence (secondary kinds) */
+  readonly swarm: boolean;
+  /** an integer weight for the world as it stands; 0 when the kind names something that does not exist */
+  readonly weight: (f: Facts) => number;
+  /** an event of this kind valid in the world, from the choice's numbers */
+  readonly decode: (setting: Setting, w: World, c: Choice) => ModelEvent;
+}
+
+const ownDevices = (setting: Setting, user: string) => setting.population.devices.filter((d) => d.owner === user);
+
+const refreshTokenEvent = (type: 'MINT_TRANSFER_TOKEN' | 'REFRESH' | 'REVOKE_REFRESH_TOKEN') => (_s: Setting, w: World, c: Choice): ModelEvent => {
+  const live = w.refreshTokens.filter((t) => t.status !== 'revoked');
+  const pool = live.length > 0 && !chance(c[2], 15) ? live : w.refreshTokens;
+  return { type, refreshToken: pickRecent(pool, c[1]).id };
+};
+
+/**
+ * One entry per kind, keyed by kind (a kind added to the model does not compile until it has one); the
+ * table's order is the order of the weights a draw walks, so it is part of what a seed reproduces.
+ * Weights favour the deep situations: redemptions right after a mint, from the minting device, then
+ * revocations of the parent.
+ */
+const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
+  NATIVE_LOGIN: {
+    swarm: false,
+    weight: (f) => (f.rts === 0 ? 30 : f.rts < 4 ? 6 : 1),
+    decode: (setting, _w, c) => {
+      const { users, devices } = setting.population;
       const user = pick(users, c[1]).name;
-      const own = ownDevices(user);
+      const own = ownDevices(setting, user);
       const device = own.length > 0 && !chance(c[3], 10) ? pick(own, c[2]).name : pick(devices, c[2]).name;
-      return chance(c[4], 15) ? { type: kind, user, device, organization: 'org-a' } : { type: kind, user, device };
-    }
-    case 'MINT_TRANSFER_TOKEN':
-    case 'REFRESH':
-    case 'REVOKE_REFRESH_TOKEN': {
-      const live = w.refreshTokens.filter((t) => t.status !== 'revoked');
-      const pool = live.length > 0 && !chance(c[2], 15) ? live : w.refreshTokens;
-      return { type: kind, refreshToken: pickRecent(pool, c[1]).id };
-    }
-    case 'AUTHORIZE': {
+      return chance(c[4], 15) ? { type: 'NATIVE_LOGIN', user, device, organization: 'org-a' } : { type: 'NATIVE_LOGIN', user, device };
+    },
+  },
+  MINT_TRANSFER_TOKEN: { swarm: false, weight: (f) => (f.active ? 24 : f.rts > 0 ? 3 : 0), decode: refreshTokenEvent('MINT_TRANSFER_TOKEN') },
+  AUTHORIZE: {
+    swarm: false,
+    weight: (f) => (f.pending ? 36 : f.w.transferTokens.length > 0 ? 6 : 0),
+    decode: (setting, w, c) => {
+      const { devices } = setting.population;
       const issued = w.transferTokens.filter((t) => t.status === 'issued');
       const stt = pickRecent(issued.length > 0 && !chance(c[5], 15) ? issued : w.transferTokens, c[1]);
       // the minting device, a device of someone else (theft, injection), a browser with no session, or a
@@ -120,38 +111,103 @@ export function decodeChoice(setting: Setting, w: World, c: Choice, mask = 0): M
         type: 'AUTHORIZE', device, transferToken: stt.id, method,
         ...(organization !== null ? { organization } : {}), ...(chance(c[4] >> 7, 40) ? { offlineAccess: true } : {}),
       };
-    }
-    case 'AUTHORIZE_PLAIN': {
-      const e: ModelEvent = { type: 'AUTHORIZE', device: pick(devices, c[1]).name };
+    },
+  },
+  AUTHORIZE_PLAIN: {
+    swarm: true,
+    weight: () => 4,
+    decode: (setting, _w, c) => {
+      const e: ModelEvent = { type: 'AUTHORIZE', device: pick(setting.population.devices, c[1]).name };
       if (chance(c[2], 40)) e.offlineAccess = true;
       return e;
-    }
-    case 'WEB_LOGIN': {
-      const device = pick(devices, c[1]);
-      const user = chance(c[2], 75) ? device.owner : pick(users, c[2] >> 7).name;
-      return chance(c[3], 60) ? { type: kind, device: device.name, user, offlineAccess: true } : { type: kind, device: device.name, user };
-    }
-    case 'REVOKE_SESSION': {
-      const active = w.sessions.filter((s) => s.status === 'active');
-      return { type: kind, session: pickRecent(active.length > 0 && !chance(c[2], 10) ? active : w.sessions, c[1]).id };
-    }
-    case 'ADVANCE_TIME': {
+    },
+  },
+  WEB_LOGIN: {
+    swarm: true,
+    // a web login's refresh token is how a web app with can_create mints
+    weight: (f) => (f.setting.config.web.canCreateSessionTransferToken ? 10 : 4),
+    decode: (setting, _w, c) => {
+      const device = pick(setting.population.devices, c[1]);
+      const user = chance(c[2], 75) ? device.owner : pick(setting.population.users, c[2] >> 7).name;
+      return chance(c[3], 60) ? { type: 'WEB_LOGIN', device: device.name, user, offlineAccess: true } : { type: 'WEB_LOGIN', device: device.name, user };
+    },
+  },
+  REFRESH: { swarm: true, weight: (f) => (f.rts > 0 ? 5 : 0), decode: refreshTokenEvent('REFRESH') },
+  REVOKE_REFRESH_TOKEN: { swarm: true, weight: (f) => (f.rts > 0 ? 7 : 0), decode: refreshTokenEvent('REVOKE_REFRESH_TOKEN') },
+  REVOKE_SESSION: {
+    swarm: true,
+    weight: (f) => (f.w.sessions.length > 0 ? 7 : 0),
+    decode: (_s, w, c) => {
+      const active = w.sessions.filter((x) => x.status === 'active');
+      return { type: 'REVOKE_SESSION', session: pickRecent(active.length > 0 && !chance(c[2], 10) ? active : w.sessions, c[1]).id };
+    },
+  },
+  ADVANCE_TIME: {
+    swarm: true,
+    weight: () => 4,
+    decode: (setting, _w, c) => {
       const ttl = setting.config.transferTokenTtlSeconds;
-      return { type: kind, seconds: pick([ttl, Math.max(1, ttl - 1), 1, Math.max(1, Math.floor(ttl / 2))], c[1]) };
-    }
-    case 'MOVE_DEVICE': {
+      return { type: 'ADVANCE_TIME', seconds: pick([ttl, Math.max(1, ttl - 1), 1, Math.max(1, Math.floor(ttl / 2))], c[1]) };
+    },
+  },
+  MOVE_DEVICE: {
+    swarm: true,
+    // joining the minting network is what lets a stranger pass device binding: likelier while a token is pending
+    weight: (f) => (f.pending ? 14 : 5),
+    decode: (setting, w, c) => {
+      const { devices, networks } = setting.population;
       // most often a device joins the network a pending transfer token was minted on (so that binding
       // lets a stranger through), or another device's network
       const pending = w.transferTokens.filter((t) => t.status === 'issued');
       if (pending.length > 0 && chance(c[3], 60)) {
         const stt = pickRecent(pending, c[1]);
         const others = devices.filter((d) => d.name !== stt.device);
-        return { type: kind, device: pick(others.length ? others : devices, c[2]).name, network: stt.network };
+        return { type: 'MOVE_DEVICE', device: pick(others.length ? others : devices, c[2]).name, network: stt.network };
       }
       const device = pick(devices, c[1]).name;
       const others = devices.filter((d) => d.name !== device).map((d) => w.devices[d.name].network);
       const network = others.length > 0 && chance(c[3] >> 7, 60) ? pick(others, c[2]) : pick(networks, c[2]).name;
-      return { type: kind, device, network };
-    }
+      return { type: 'MOVE_DEVICE', device, network };
+    },
+  },
+};
+
+const KINDS = Object.keys(GENERATORS) as Kind[];
+const TABLE: readonly KindGenerator[] = KINDS.map((k) => GENERATORS[k]);
+/** The kinds swarm testing may switch off, each with its bit in a sequence's mask. */
+const SWARM_KINDS: readonly Kind[] = KINDS.filter((k) => GENERATORS[k].swarm);
+const SWARM_BIT = KINDS.map((k) => SWARM_KINDS.indexOf(k));
+// (filled in place on every decode: decoding is the random engine's hot path)
+const WEIGHTS = new Int32Array(KINDS.length);
+const FACTS: Facts = { setting: undefined as unknown as Setting, w: undefined as unknown as World, rts: 0, active: false, pending: false };
+
+/** Fills WEIGHTS for the world as it stands, less the kinds the swarm mask switched off; returns their sum. */
+function weigh(setting: Setting, w: World, mask: number): number {
+  const f = FACTS;
+  f.setting = setting;
+  f.w = w;
+  f.rts = w.refreshTokens.length;
+  f.active = w.refreshTokens.some((t) => t.status !== 'revoked');
+  f.pending = w.transferTokens.some((t) => t.status === 'issued');
+  let total = 0;
+  for (let k = 0; k < TABLE.length; k++) {
+    const x = mask !== 0 && SWARM_BIT[k] >= 0 && (mask & (1 << SWARM_BIT[k])) !== 0 ? 0 : TABLE[k].weight(f);
+    WEIGHTS[k] = x;
+    total += x;
   }
+  return total;
+}
+
+/** The kinds a generator draws (for tests: every event kind is among them). */
+export const GENERATED_KINDS: readonly EventType[] = [...new Set(KINDS.map((k) => (k === 'AUTHORIZE_PLAIN' ? 'AUTHORIZE' : k)))];
+
+/** Decodes one choice into an event valid in world `w`. */
+export function decodeChoice(setting: Setting, w: World, c: Choice, mask = 0): ModelEvent {
+  let r = c[0] % weigh(setting, w, mask);
+  let kind = 0;
+  for (let k = 0; k < TABLE.length; k++) {
+    if (r < WEIGHTS[k]) { kind = k; break; }
+    r -= WEIGHTS[k];
+  }
+  return TABLE[kind].decode(setting, w, c);
 }

@@ -1,0 +1,99 @@
+// explorer/fingerprint-fields.test.ts: every field of every artifact reaches the fingerprint. The fields
+// are read off the worlds themselves, so a field added to an artifact and not fed by canonical.ts fails
+// here instead of silently merging states.
+import { describe, expect, it } from 'vitest';
+import { runEvents, createModel } from '../machines/step.js';
+import type { ModelEvent } from '../machines/events.js';
+import type { World } from '../machines/world.js';
+import { createCanonicalizer, type Fingerprint } from './canonical.js';
+import { goldenSetting } from './golden.js';
+import { DEFAULT } from './scopes.js';
+
+/**
+ * Fields the fingerprint abstracts on purpose, each with the reason: worlds that differ only there are
+ * isomorphic. Nothing else may be left out.
+ */
+const ABSTRACTED: Readonly<Record<string, string>> = {
+  id: 'ids are renamed canonically: only the structure they name is kept',
+  ip: 'a transfer token\'s ip is its network\'s (the population fixes it): the network is fed',
+  asn: 'a transfer token\'s asn is its network\'s (the population fixes it): the network is fed',
+};
+
+const setting = goldenSetting();
+const model = createModel(setting);
+const path: ModelEvent[] = [
+  { type: 'NATIVE_LOGIN', user: 'alice', device: 'alice-phone' },
+  { type: 'NATIVE_LOGIN', user: 'mallory', device: 'mallory-phone' },
+  { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt1' },
+  { type: 'AUTHORIZE', device: 'alice-phone', transferToken: 'stt1', method: 'cookie' },
+  { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt2' },
+  { type: 'WEB_LOGIN', device: 'mallory-laptop', user: 'mallory' },
+];
+const world = runEvents(model, path).world;
+
+const fingerprint = (w: World) => {
+  const canon = createCanonicalizer(setting, DEFAULT);
+  const fp: Fingerprint = { lo: 0, hi: 0 };
+  canon.fingerprint(w, fp);
+  return `${fp.lo}:${fp.hi}`;
+};
+/** The fingerprint of a changed world, or null when the change is not a world (null where an id must be). */
+const fingerprintOf = (w: World): string | null => {
+  try { return fingerprint(w); } catch { return null; }
+};
+
+/** Values a field could take instead: for strings, every string the world and the population hold, and null. */
+function alternatives(v: unknown): unknown[] {
+  if (typeof v === 'boolean') return [!v];
+  if (typeof v === 'number') return [v + setting.config.transferTokenTtlSeconds, v - setting.config.transferTokenTtlSeconds, v + 1, 0];
+  const strings = new Set<string>(['org-a', 'issued', 'consumed', 'expired', 'revoked', 'active', 'rotated', 'login', 'transfer', 'native', 'web']);
+  JSON.stringify(world, (_k, x) => { if (typeof x === 'string') strings.add(x); return x; });
+  for (const d of setting.population.devices) { strings.add(d.name); strings.add(d.network); }
+  for (const u of setting.population.users) strings.add(u.name);
+  return [null, ...[...strings].filter((x) => x !== v)];
+}
+
+type Kind = 'refreshTokens' | 'transferTokens' | 'sessions';
+
+describe('every artifact field reaches the fingerprint', () => {
+  const base = fingerprint(world);
+
+  it('the world holds every kind of artifact', () => {
+    for (const k of ['refreshTokens', 'transferTokens', 'sessions'] as Kind[]) expect(world[k].length, k).toBeGreaterThan(0);
+  });
+
+  for (const kind of ['refreshTokens', 'transferTokens', 'sessions'] as Kind[]) {
+    const fields = Object.keys(world[kind][0]);
+    for (const field of fields) {
+      it(`${kind}.${field}`, () => {
+        if (ABSTRACTED[field]) {
+          // abstracted, and for the reason given: the field changes nothing the fingerprint keeps
+          expect(world[kind].length).toBeGreaterThan(0);
+          return;
+        }
+        const changes = world[kind].some((_, i) => alternatives((world[kind][i] as unknown as Record<string, unknown>)[field]).some((alt) => {
+          const items = world[kind].map((a, j) => (j === i ? { ...a, [field]: alt } : a));
+          const f = fingerprintOf({ ...world, [kind]: items } as World);
+          return f !== null && f !== base;
+        }));
+        expect(changes, `no value of ${kind}.${field} changes the fingerprint: canonical.ts does not feed it`).toBe(true);
+      });
+    }
+  }
+
+  for (const field of Object.keys(Object.values(world.devices)[0])) {
+    it(`devices.${field}`, () => {
+      const changes = Object.keys(world.devices).some((d) => alternatives((world.devices[d] as unknown as Record<string, unknown>)[field]).some((alt) =>
+        [base, null].indexOf(fingerprintOf({ ...world, devices: { ...world.devices, [d]: { ...world.devices[d], [field]: alt } } })) < 0));
+      expect(changes, `devices.${field} does not reach the fingerprint`).toBe(true);
+    });
+  }
+
+  it('the abstracted fields are what they claim: ip and asn follow the network in every transfer token', () => {
+    for (const t of world.transferTokens) {
+      const n = setting.population.networks.find((x) => x.name === t.network)!;
+      expect([t.ip, t.asn]).toEqual([n.ip, n.asn]);
+    }
+    expect(Object.keys(ABSTRACTED).every((f) => Object.keys(world.transferTokens[0]).includes(f))).toBe(true);
+  });
+});
