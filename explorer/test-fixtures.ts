@@ -5,7 +5,7 @@ import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { createEnumerator } from './explore.js';
+import { createEnumerator } from './enumerate.js';
 import { goldenSetting } from './golden.js';
 import type { Scope } from './scopes.js';
 
