@@ -131,12 +131,9 @@ export function checkConfiguration(index: number, config: Config, opts: CheckOpt
 
 /**
  * The dimensions a family varies (explorer/family.ts): configurations that differ only in these are
- * explored in one search. Measured on the full space at the default scope, one thread (two such runs
- * side by side), the search of every family without reusing classes: varying binding, refresh tokens
- * and online (12 per family) 88.7 s; with methods instead of refresh tokens 114.0 s; with web minting
- * added 77.9 s; with the native cascade added 55.9 s (2,560,431 nodes for the 18,461,916 states of the
- * 768 configurations); with the native rotation instead of refresh tokens 56.2 s, instead of online
- * 58.7 s. (Families are capped at MAX_FAMILY.)
+ * explored in one search. These four were the fastest choice of those measured (bench/RESULTS.md): the
+ * flags a step reads least often, so a family's configurations split late. (Families are capped at
+ * MAX_FAMILY.)
  */
 export const FAMILY_DIMENSIONS: readonly DimensionKey[] = ['web.enforce_device_binding', 'web.allow_refresh_token', 'web.enforce_online_refresh_tokens', 'native.enforce_cascade_revocation'];
 for (const k of FAMILY_DIMENSIONS) if (!DIMENSIONS.some((d) => d.key === k)) throw new Error(`check: family dimension ${k} is not a dimension of the space`);
@@ -182,13 +179,8 @@ export function workerCount(configurations: number, requested?: number): number 
  * in such a flag are often one class (the flag is never read, config-classes.ts), and in the space's order
  * they are neighbours: two workers would take both at once and explore the class twice. Reversed, the
  * first of a class has usually finished, and taught the main thread its class, before the next comes up.
- * Simulated on the full space at the default scope with the measured costs of its 340 classes: 2 workers
- * explore each class once and finish in half the one-worker time; handed out in the space's order they
- * would explore 661 (classes twice, side by side), and the fixed round-robin blocks used before left one
- * worker 64% of the work. Measured: 121.6 s with the blocks, 97.8 s with this. (Written when workers took
- * one configuration at a time. They now take a family (families below), which holds those flags; the
- * families go out in this order of their first configurations, consecutive ones differing in the native
- * can_create flag. Other orders of families were not measured.)
+ * Workers take a family at a time (families below); the families go out in this order of their first
+ * configurations.
  */
 export function dispatchOrder<T extends { index: number }>(jobs: readonly T[]): T[] {
   const radices = DIMENSIONS.map((d) => d.values.length);

@@ -151,8 +151,8 @@ const NONE = -1;
 // PACKING. The words hashed pack several small fields each (wordsOnce): names (users, networks,
 // organizations) in 16 bits, statuses and flags in 1 to 3, a device (renamed, + 1) in 11, a rank (+ 1, 0 =
 // none) in 10. A packing is injective only while every field fits, so these limits are checked where the
-// values arise and an exploration beyond them stops with an error instead of merging states. Measured on
-// the default scope: 73 words per world became 28, and a fingerprint ~500 -> ~350 ns.
+// values arise and an exploration beyond them stops with an error instead of merging states. Packed, a
+// world hashes a fraction of the words it would unpacked.
 const MAX_NAME = 0xffff;
 const MAX_DEVICES = 2046;
 const MAX_ARTIFACTS = 1022;
@@ -203,13 +203,9 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   const nD = deviceNames.length;
   if (nD > MAX_DEVICES) throw new Error(`explorer: more than ${MAX_DEVICES} devices; the packed fingerprint (PACKING) cannot tell them apart`);
 
-  // Performance (measured on the default scope, golden configuration; fingerprints bit-identical to the
-  // first version): each world is first *encoded* once into flat Int32Array rows (one Map look-up per
-  // name, one parse per id), and the structural keys, the sort and the hash then read only those rows.
-  // The first version looked names up again for every key and every hashed word and kept the hash
-  // lanes in module variables. Measured (fingerprints of the default scope's successor worlds, one core):
-  // ~1,035 ns before; encode-then-hash ~600 ns; with the base below and the key skip ~450 ns.
-  // With device symmetry, the encoding is shared by every permutation tried.
+  // Each world is first *encoded* once into flat Int32Array rows (one Map look-up per name, one parse per
+  // id), and the structural keys, the sort and the hash then read only those rows, so no name is looked up
+  // twice. With device symmetry, the encoding is shared by every permutation tried.
   //
   // Row layouts (NONE = -1 for an absent link):
   //  refresh token: client, user, device index, status, online, organization, family index, session index, parent index, family is itself
@@ -288,8 +284,8 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
 
   // The base world (the explorer sets it to the world whose successors it is about to fingerprint) and
   // its rows. A successor shares every artifact its step did not touch with the base (copy on write), so
-  // only the artifacts that are new objects are encoded again; the others' rows are copied. Measured on
-  // the default scope: ~600 -> ~480 ns per fingerprint (a step changes one or two artifacts of ~4).
+  // only the artifacts that are new objects are encoded again; the others' rows are copied (a step changes
+  // one or two artifacts of a few).
   let base: World | null = null;
   let bRtF = new Int32Array(16 * RT), bSttF = new Int32Array(16 * TT), bSF = new Int32Array(16 * SS);
   const bDevF = new Int32Array(nD * 2);
@@ -419,8 +415,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     // Keys only order a kind of two or more artifacts. When any kind needs them, the refresh-token keys
     // are computed first and in index order, as always (a lineage cycle is cut where its walk starts,
     // so this order fixes the keys); after that the other keys are pure functions of the rows, so a kind
-    // of one artifact can skip its own loop. Measured: ~10% of a fingerprint on the default scope,
-    // where most worlds hold one transfer token and one session.
+    // of one artifact can skip its own loop (most worlds hold one transfer token and one session).
     const sortR = nR > 1, sortT = nT > 1, sortS = nS > 1;
     if (sortR || sortT || sortS) {
       // plain loops: TypedArray.prototype.fill costs more than the few slots cleared

@@ -24,8 +24,7 @@ const BRANCH_KEY: Record<string, Record<string, string>> = Object.fromEntries(
   Object.entries(TENANT_BRANCHES).map(([type, bs]) => [type, Object.fromEntries(bs.map((b) => [b.actions, `${type}/${b.actions}`]))]));
 const STATE_KEY: Record<string, Record<string, string>> = Object.fromEntries(
   (Object.keys(LIFECYCLE) as ArtifactKind[]).map((k) => [k, Object.fromEntries(Object.keys(LIFECYCLE[k]).map((st) => [st, `${k}:${st}`]))]));
-// kind -> from -> to -> key: looked up without building a string per status change (the template key
-// was ~10% of the explorer's time on the default scope)
+// kind -> from -> to -> key: looked up without building a string per status change (a hot path)
 const TRANSITION_KEY: Record<string, Record<string, Record<string, string>>> = {};
 const TRANSITION_ITEMS = lifecycleTransitions().map((t) => (((TRANSITION_KEY[t.kind] ??= {})[t.from] ??= {})[t.to] = `${t.kind}:${t.from} -${t.event}-> ${t.to}`));
 

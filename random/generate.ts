@@ -26,8 +26,8 @@ export type Sequence = [mask: number, choices: Choice[]];
 
 export function sequenceArbitrary(maxSteps: number): fc.Arbitrary<Sequence> {
   // Shrinking drops steps (a minimal sequence is one no step can be removed from); it does not shrink the
-  // numbers inside a choice or the mask: that would only pick plainer options for the same steps, and
-  // it cost two thirds of a whole check's time (measured with --cpu-prof).
+  // numbers inside a choice or the mask: that would only pick plainer options for the same steps, at a
+  // large share of a whole check's time.
   return fc.tuple(fc.noShrink(fc.nat((1 << SWARM_KINDS.length) - 1)), fc.array(fc.noShrink(choiceArbitrary), { minLength: 1, maxLength: maxSteps })) as fc.Arbitrary<Sequence>;
 }
 
