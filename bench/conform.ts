@@ -1,6 +1,7 @@
 // bench/conform.ts: steps per second of a conformance run over HTTP against the reference server
 // (in this process, loopback), and the share of time spent in the model vs in the adapter + server.
-//   node dist/bench/conform.js [--runs N] [--max-steps N] [--seed S] [--config default|strict|lax] [--json]
+//   node dist/bench/conform.js [--runs N] [--max-steps N] [--seed S] [--config default|strict|lax] [--json] [--write]
+// `--write` puts the figures in bench/RESULTS.md's `bench:conform` section.
 import { resolveConfig, resolveInterpretations } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { startServer } from '../reference-server/server.js';
@@ -9,6 +10,7 @@ import { createHttpAdapter } from '../conformance/http-adapter.js';
 import { KNOWN_DIVERGENCES } from '../conformance/known.js';
 import { translatedPaths } from '../conformance/paths.js';
 import { CONFORMANCE_CONFIGS } from '../conformance/configs.js';
+import { n, table, writeRequested, writeSection } from './results.js';
 
 export interface BenchResult {
   config: string;
@@ -51,11 +53,27 @@ async function main(): Promise<void> {
     runs: opt('--runs') ? Number(opt('--runs')) : undefined, maxSteps: opt('--max-steps') ? Number(opt('--max-steps')) : undefined,
     seed: opt('--seed') ? Number(opt('--seed')) : undefined, config: opt('--config') as keyof typeof CONFORMANCE_CONFIGS | undefined,
   });
-  if (args.includes('--json')) { console.log(JSON.stringify(r, null, 2)); return; }
-  console.log(`conformance over HTTP (reference server on loopback, ${r.config} configuration)`);
-  console.log(`  ${r.sequences} sequences, ${r.steps} steps in ${r.seconds.toFixed(2)} s: ${r.stepsPerSecond.toFixed(0)} steps/s`);
-  console.log(`  time in the model: ${(r.modelShare * 100).toFixed(1)}% (${r.modelUsPerStep.toFixed(1)} µs/step)`);
-  console.log(`  time in the adapter + server (HTTP): ${(r.adapterShare * 100).toFixed(1)}% (${r.httpUsPerStep.toFixed(0)} µs/step)`);
+  if (args.includes('--json')) console.log(JSON.stringify(r, null, 2));
+  else {
+    console.log(`conformance over HTTP (reference server on loopback, ${r.config} configuration)`);
+    console.log(`  ${r.sequences} sequences, ${r.steps} steps in ${r.seconds.toFixed(2)} s: ${r.stepsPerSecond.toFixed(0)} steps/s`);
+    console.log(`  time in the model: ${(r.modelShare * 100).toFixed(1)}% (${r.modelUsPerStep.toFixed(1)} µs/step)`);
+    console.log(`  time in the adapter + server (HTTP): ${(r.adapterShare * 100).toFixed(1)}% (${r.httpUsPerStep.toFixed(0)} µs/step)`);
+  }
+  if (writeRequested(args)) {
+    const given = args.filter((a) => a !== '--write' && a !== '--json').join(' ');
+    writeSection('conform', `npm run bench:conform -- ${given ? `${given} ` : ''}--write`, [
+      `The reference server in the same process, on loopback; the \`${r.config}\` configuration of conformance/configs.ts; `
+        + 'the lifecycle paths, then random sequences, with the known divergences applied; after a warm-up run.',
+      '',
+      table(['what', 'figure'], [
+        ['sequences, steps', `${n(r.sequences)}, ${n(r.steps)} in ${r.seconds.toFixed(2)} s`],
+        ['steps per second', `**${n(r.stepsPerSecond)}**`],
+        ['time in the model', `${(r.modelShare * 100).toFixed(1)} % (${r.modelUsPerStep.toFixed(1)} µs a step)`],
+        ['time in the adapter and server (HTTP)', `${(r.adapterShare * 100).toFixed(1)} % (${r.httpUsPerStep.toFixed(0)} µs a step)`],
+      ]),
+    ].join('\n'));
+  }
 }
 
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {

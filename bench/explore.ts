@@ -1,8 +1,8 @@
-// bench/explore.ts: the explorer's figures (issue 3). `npx tsc -p . && node dist/bench/explore.js`
-// Prints: distinct states per second on one core on the default scope, bytes per stored state, peak
-// memory, states with and without canonicalisation and symmetry, how cost grows with depth and with the
-// number of users and devices, what exploring a family of configurations in one search saves, and the
-// whole configuration space at the default scope on 2 worker threads.
+// bench/explore.ts (`npm run bench:explore [-- --write]`): the explorer's figures. Prints distinct states
+// per second on one core on the default scope, bytes per stored state, peak memory, states with and without
+// canonicalisation and symmetry, how cost grows with depth and with the number of users and devices, what
+// exploring a family of configurations in one search saves, and the whole configuration space at the
+// default scope on 2 worker threads. `--write` puts the same figures in bench/RESULTS.md's `bench:explore`.
 import os from 'node:os';
 import v8 from 'node:v8';
 import { DEFAULT_INTERPRETATIONS } from '../machines/config.js';
@@ -15,6 +15,7 @@ import { GOLDEN_CONFIG, goldenSetting } from '../explorer/golden.js';
 import { exploreFamily } from '../explorer/family.js';
 import { checkConfigurations, families, FAMILY_DIMENSIONS } from '../check/check.js';
 import { configLabel, configurationSpace } from '../machines/config.js';
+import { n, table, writeRequested, writeSection } from './results.js';
 
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en');
@@ -44,8 +45,22 @@ console.log(`  distinct states/s: ${rate(best.states, best.elapsedMs)} best, ${r
 console.log(`  first (cold) run: ${cold.elapsedMs.toFixed(0)} ms, ${rate(cold.states, cold.elapsedMs)} distinct states/s`);
 console.log(`  bytes per stored state (visited set + parent pointers): ${best.bytesPerState.toFixed(1)}; peak frontier ${best.peakFrontier.toLocaleString('en')} worlds`);
 console.log(`  twins: ${best.twinTransitions.toLocaleString('en')} of the ${best.transitions.toLocaleString('en')} transitions (${(100 * best.twinTransitions / best.transitions).toFixed(0)}%) were processed as an earlier event's twin, not stepped`);
+const section: string[] = [
+  `One core; scope \`default\` (depth ${best.depth}); native may mint, web takes cookie and query, binding ${GOLDEN_CONFIG.web.enforceDeviceBinding}; default interpretations. Best and median of ${RUNS} warm runs after a cold one.`,
+  '',
+  table(['what', 'figure'], [
+    ['distinct states, transitions', `${n(best.states)}, ${n(best.transitions)}`],
+    ['distinct states/s, best (median)', `**${rate(best.states, best.elapsedMs)}** (${rate(median.states, median.elapsedMs)}); ${best.elapsedMs.toFixed(0)} ms (${median.elapsedMs.toFixed(0)} ms); the target was 100,000`],
+    ['transitions/s, best', rate(best.transitions, best.elapsedMs)],
+    ['first (cold) run, as a one-off `n2w explore` sees it', `${cold.elapsedMs.toFixed(0)} ms, ${rate(cold.states, cold.elapsedMs)} distinct states/s`],
+    ['bytes per stored state (visited set, parent pointers)', best.bytesPerState.toFixed(1)],
+    ['peak frontier', `${n(best.peakFrontier)} worlds`],
+    ['twins: transitions processed as an earlier event\'s twin, not stepped', `${n(best.twinTransitions)} (${(100 * best.twinTransitions / best.transitions).toFixed(0)} %)`],
+  ]),
+];
 
 console.log(`\nwhere the time goes (default scope, best of ${RUNS}):`);
+const costRows: string[][] = [];
 for (const [label, o] of [
   ['model step + fingerprint only', { properties: [], coverage: false }],
   ['+ properties (relevance table)', { coverage: false }],
@@ -55,17 +70,23 @@ for (const [label, o] of [
 ] as [string, Partial<ExploreOptions>][]) {
   const r = Array.from({ length: RUNS }, () => run(DEFAULT, o)).sort((a, b) => a.elapsedMs - b.elapsedMs)[0];
   console.log(`  ${label.padEnd(52)} ${r.elapsedMs.toFixed(0).padStart(6)} ms  ${rate(r.states, r.elapsedMs).padStart(8)} states/s  ${rate(r.transitions, r.elapsedMs).padStart(9)} transitions/s`);
+  costRows.push([label, r.elapsedMs.toFixed(0), rate(r.states, r.elapsedMs), rate(r.transitions, r.elapsedMs)]);
 }
+section.push('', `Where the time goes (best of ${RUNS} each):`, '', table(['run', 'ms', 'states/s', 'transitions/s'], costRows, ['l', 'r', 'r', 'r']));
 
 console.log('\nreduction (distinct states):');
 const raw = run(DEFAULT, { canonical: false });
 console.log(`  default scope: canonical ${best.states.toLocaleString('en')} vs raw ids + clock ${raw.states.toLocaleString('en')} (x${(raw.states / best.states).toFixed(2)})`);
+const reductionRows: string[][] = [[`default, depth ${best.depth}`, n(best.states), '(no symmetry in this scope)', n(raw.states)]];
 for (const d of [3, 4]) {
   const sym = run(DEEP, { depth: d });
   const nosym = run(DEEP, { depth: d, symmetry: false });
   const none = run(DEEP, { depth: d, canonical: false });
   console.log(`  deep scope, depth ${d}: canonical + symmetry ${sym.states.toLocaleString('en')}; canonical only ${nosym.states.toLocaleString('en')}; raw ${none.states.toLocaleString('en')}`);
+  reductionRows.push([`deep, depth ${d}`, n(sym.states), n(nosym.states), n(none.states)]);
 }
+section.push('', 'Reduction (distinct states): canonical ids and clock ages, device symmetry, against raw worlds:', '',
+  table(['scope', 'canonical + symmetry', 'canonical only', 'raw ids and clock'], reductionRows, ['l', 'r', 'r', 'r']));
 
 console.log('\nby depth (default scope):');
 console.log('  | depth | distinct states | transitions | time (ms) |');
@@ -74,11 +95,15 @@ console.log('  | ---: | ---: | ---: | ---: |');
   const rows: string[] = [];
   run(DEFAULT, { depth: 8, onProgress: (p) => { sample(); rows.push(`  | ${p.depth} | ${p.states.toLocaleString('en')} | ${p.transitions.toLocaleString('en')} | ${p.elapsedMs.toFixed(0)} |`); } });
   console.log(rows.join('\n'));
+  section.push('', 'How cost grows with depth (scope `default`, one run to depth 8; time since the start):', '',
+    '| depth | distinct states | transitions | time (ms) |', '| ---: | ---: | ---: | ---: |', ...rows.map((r) => r.trim()));
 }
 
 console.log('\nby population (smoke-like alphabet: each user signs in natively on their first device, every user may sign in on every browser; depth 5):');
 console.log('  | users | devices | distinct states | transitions | time (ms) |');
 console.log('  | ---: | ---: | ---: | ---: | ---: |');
+section.push('', 'How cost grows with the population (smoke-like alphabet: each user signs in natively on their first device, every user may sign in on every browser; depth 5):', '',
+  '| users | devices | distinct states | transitions | time (ms) |', '| ---: | ---: | ---: | ---: | ---: |');
 const networks = DEFAULT_POPULATION.networks;
 for (const [users, devices] of [[1, 1], [2, 2], [2, 3], [3, 3], [3, 4]]) {
   const us = ['alice', 'mallory', 'bob'].slice(0, users).map((name) => ({ name, ...(name === 'mallory' ? { attacker: true } : {}) }));
@@ -96,11 +121,13 @@ for (const [users, devices] of [[1, 1], [2, 2], [2, 3], [3, 3], [3, 4]]) {
   }, { nativeLogins: users, refreshTokens: users + 1 });
   const r = run(scope, {}, makeSetting(GOLDEN_CONFIG, DEFAULT_INTERPRETATIONS, population));
   console.log(`  | ${users} | ${devices} | ${r.states.toLocaleString('en')} | ${r.transitions.toLocaleString('en')} | ${r.elapsedMs.toFixed(0)} |`);
+  section.push(`| ${users} | ${devices} | ${r.states.toLocaleString('en')} | ${r.transitions.toLocaleString('en')} | ${r.elapsedMs.toFixed(0)} |`);
 }
 
 sample();
 const mem = process.memoryUsage();
 console.log(`\npeak heap used ${mb(peakHeap)}; rss now ${mb(mem.rss)}; heap total ${mb(mem.heapTotal)}`);
+section.push('', `Memory of the one-core part: peak heap used ${mb(peakHeap)}; resident ${mb(mem.rss)} at its end.`);
 
 // One search for a family of configurations (explorer/family.ts) against one search per configuration.
 const space = configurationSpace().map((config, index) => ({ index, config }));
@@ -115,6 +142,8 @@ const golden = families(space).find((f) => f.some((j) => configLabel(j.config) =
   const famMs = performance.now() - t;
   console.log(`\nthe golden configuration's family (${golden.length} configurations varying ${FAMILY_DIMENSIONS.join(', ')}), default scope:`);
   console.log(`  one search per configuration: ${alone.toLocaleString('en')} distinct states in ${(aloneMs / 1000).toFixed(1)} s; one search for the family: ${fam.nodes.toLocaleString('en')} nodes in ${(famMs / 1000).toFixed(1)} s (x${(aloneMs / famMs).toFixed(1)})`);
+  section.push('', `A family of ${golden.length} configurations (the golden one's, varying ${FAMILY_DIMENSIONS.map((d) => `\`${d}\``).join(', ')}) in one search, against one search each: `
+    + `${n(fam.nodes)} nodes for ${n(alone)} distinct states; ${(famMs / 1000).toFixed(1)} s against ${(aloneMs / 1000).toFixed(1)} s (${(aloneMs / famMs).toFixed(1)}×).`);
 }
 
 // The whole configuration space at the default scope, explorer alone, 2 worker threads (n2w explore --all-configs).
@@ -128,4 +157,9 @@ const golden = families(space).find((f) => f.some((j) => configLabel(j.config) =
   const transitions = results.reduce((n, r) => n + r.explorer!.transitions, 0);
   console.log(`\nthe whole configuration space at the default scope (${space.length} configurations, ${families(space).length} families), 2 worker threads:`);
   console.log(`  ${(ms / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, peak resident ${mb(process.resourceUsage().maxRSS * 1024)}; ${states.toLocaleString('en')} distinct states, ${transitions.toLocaleString('en')} transitions (target: under 60 s)`);
+  section.push('', `The whole configuration space at the \`default\` scope, explorer alone (${space.length} configurations in ${families(space).length} families), 2 worker threads: `
+    + `**${(ms / 1000).toFixed(1)} s** wall, ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU, peak resident ${mb(process.resourceUsage().maxRSS * 1024)} (this process); `
+    + `${n(states)} distinct states, ${n(transitions)} transitions. The target was under 60 s.`);
 }
+
+if (writeRequested()) writeSection('explore', 'npm run bench:explore -- --write', section.join('\n'));

@@ -1,5 +1,5 @@
 // Configuration of the reference server, in Auth0's Management API shape.
-// Written from the spec digest (shared/spec/auth0-native-to-web-sso.md) and the contract (MODEL.md §1, §2),
+// Written from a digest of Auth0's documentation and the contract (MODEL.md §1, §2, at the repository's root),
 // independently of the model's code.
 
 export type DeviceBinding = 'ip' | 'asn' | 'none';
