@@ -113,10 +113,10 @@ for (const [users, devices] of [[1, 1], [2, 2], [2, 3], [3, 3], [3, 4]]) {
     ...SMOKE, population, name: `pop-${users}u${devices}d`,
     alphabet: {
       ...SMOKE.alphabet,
-      nativeLogins: us.map((u) => ({ user: u.name, device: ds.find((d) => d.owner === u.name)!.name })),
-      webLogins: us.flatMap((u) => ds.map((d) => ({ user: u.name, device: d.name }))),
-      authorizeDevices: ds.map((d) => d.name),
-      moves: ds.length > 1 ? [{ device: ds[ds.length - 1].name, network: 'home' }, { device: ds[0].name, network: 'mobile' }] : [],
+      NATIVE_LOGIN: us.map((u) => ({ user: u.name, device: ds.find((d) => d.owner === u.name)!.name })),
+      WEB_LOGIN: { ...SMOKE.alphabet.WEB_LOGIN, logins: us.flatMap((u) => ds.map((d) => ({ user: u.name, device: d.name }))) },
+      AUTHORIZE: { ...SMOKE.alphabet.AUTHORIZE, devices: ds.map((d) => d.name) },
+      MOVE_DEVICE: ds.length > 1 ? [{ device: ds[ds.length - 1].name, network: 'home' }, { device: ds[0].name, network: 'mobile' }] : [],
     },
   }, { nativeLogins: users, refreshTokens: users + 1 });
   const r = run(scope, {}, makeSetting(GOLDEN_CONFIG, DEFAULT_INTERPRETATIONS, population));

@@ -19,6 +19,13 @@ import { coveringPaths, translatedPaths } from '../conformance/paths.js';
 import { coveringPaths as explorerCoveringPaths } from '../explorer/explore.js';
 import { CONFORMANCE_DEFAULT_CONFIG } from '../conformance/configs.js';
 
+/** The implementation under test: a server at --url, or the adapter module --adapter names. */
+async function adapterFor(flags: { url?: string; adapter?: string }): Promise<Adapter> {
+  if (!flags.url) return loadAdapter(flags.adapter!);
+  try { new URL(flags.url); } catch { throw new InputError(`--url: not a URL: ${flags.url}`); }
+  return createHttpAdapter({ baseUrl: flags.url });
+}
+
 /** The setting of a conformance run: the file's (cli/input.ts, loadSettingFile), or the default above. */
 export function loadSetting(file?: string): Setting {
   return file ? loadSettingFile(file) : makeSetting(resolveConfig(CONFORMANCE_DEFAULT_CONFIG), resolveInterpretations(), DEFAULT_POPULATION);
@@ -89,10 +96,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
     // --out only takes a trace at the end: an unusable one must fail now, not after the whole run
     checkOutDir('--out', flags.out);
     setting = loadSetting(flags.config);
-    if (flags.url) {
-      try { new URL(flags.url); } catch { throw new InputError(`--url: not a URL: ${flags.url}`); }
-      adapter = createHttpAdapter({ baseUrl: flags.url });
-    } else adapter = await loadAdapter(flags.adapter!);
+    adapter = await adapterFor(flags);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     fail(`n2w conform: ${e.message}`);
@@ -271,10 +275,7 @@ async function replayCommand(flags: ConformFlags): Promise<number> {
     }
     trace = doc as unknown as Trace;
     if (!Array.isArray(trace?.steps) || typeof trace.config !== 'object' || trace.config === null) throw new InputError(`${flags.replay}: steps, config: expected a trace written by n2w conform`);
-    if (flags.url) {
-      try { new URL(flags.url); } catch { throw new InputError(`--url: not a URL: ${flags.url}`); }
-      adapter = createHttpAdapter({ baseUrl: flags.url });
-    } else adapter = await loadAdapter(flags.adapter!);
+    adapter = await adapterFor(flags);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     fail(`n2w conform: ${e.message}`);

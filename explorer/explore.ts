@@ -2,35 +2,16 @@
 // search (search.ts); its verdict is always "no violation up to depth K in scope S", never "verified".
 import { createModel, type Model } from '../machines/step.js';
 import type { Setting } from '../machines/setting.js';
-import type { Property } from '../properties/property.js';
 import type { Coverage } from '../properties/coverage.js';
-import { search, type CoveringPath, type SearchCounterexample, type SearchProgress } from './search.js';
+import { search, type CoveringPath, type SearchCounterexample, type SearchOptions, type SearchProgress } from './search.js';
 import { DEFAULT, type Scope } from './scopes.js';
 
 export type { CoveringPath } from './search.js';
 export type ExploreProgress = SearchProgress;
 
-export interface ExploreOptions {
-  properties: readonly Property[];
-  /** overrides the scope's depth */
-  depth?: number;
+export interface ExploreOptions extends SearchOptions {
   /** the model to explore (a mutant's, say); default createModel(setting) */
   model?: Model;
-  onProgress?: (p: ExploreProgress) => void;
-  /** rename ids and abstract the clock (default true) */
-  canonical?: boolean;
-  /** reduce by the scope's device symmetry (default true; a no-op when the scope has none) */
-  symmetry?: boolean;
-  /** call every property on every transition, ignoring their relevance (for checking the declarations) */
-  fullChecks?: boolean;
-  /** stop after this many distinct states (complete is then false) */
-  maxStates?: number;
-  /** record coverage (default true; the bench measures the cost) */
-  coverage?: boolean;
-  /** also return, for every coverage item, the shortest path that first reached it (coveringPaths below) */
-  coveringPaths?: boolean;
-  /** process twins as the event they are twins of (default true; false steps every event, for tests and the bench) */
-  twins?: boolean;
 }
 
 export type ExploreCounterexample = SearchCounterexample;

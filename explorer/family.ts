@@ -7,9 +7,8 @@ import type { Population } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import type { Property } from '../properties/property.js';
-import type { Coverage } from '../properties/coverage.js';
 import { differingFields, trackedConfig, type Reads } from './config-classes.js';
-import { search, MAX_FAMILY, type SearchCounterexample } from './search.js';
+import { search, MAX_FAMILY, type MemberResult } from './search.js';
 import type { Scope } from './scopes.js';
 
 export { MAX_FAMILY };
@@ -22,21 +21,9 @@ export interface FamilyOptions {
   fullChecks?: boolean;
 }
 
-/** One configuration's result: what explore() gives for it, and the fields its exploration read. */
-export interface FamilyMember {
+/** One configuration's result: what explore() gives for it, and (`reads`) the fields its exploration read. */
+export interface FamilyMember extends MemberResult {
   config: Config;
-  states: number;
-  transitions: number;
-  maxDepth: number;
-  complete: boolean;
-  counterexamples: Map<string, SearchCounterexample>;
-  coverage: Coverage;
-  /**
-   * the configuration fields read on this configuration's behalf (config-classes.ts): at least those its
-   * lone exploration reads (a check run for a group may read for a member that needs it no more; extra
-   * fields only make the class table more conservative)
-   */
-  reads: number;
 }
 
 export interface FamilyResult {
@@ -52,10 +39,7 @@ export function exploreFamily(configs: readonly Config[], interpretations: Inter
   const settings = configs.map((c) => makeSetting(trackedConfig(c, reads), interpretations, population));
   const r = search({ settings, models: settings.map((s) => createModel(s)), reads, differingFields: (a, b) => differingFields(configs[a], configs[b]) }, scope, opts);
   return {
-    members: r.members.map((m, c) => ({
-      config: configs[c], states: m.states, transitions: m.transitions, maxDepth: m.maxDepth, complete: m.complete,
-      counterexamples: m.counterexamples, coverage: m.coverage, reads: m.reads,
-    })),
+    members: r.members.map((m, c) => ({ ...m, config: configs[c] })),
     nodes: r.nodes, elapsedMs: r.elapsedMs,
   };
 }

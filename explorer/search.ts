@@ -85,7 +85,11 @@ export interface MemberResult {
   statesByDepth: number[];
   /** of the transitions, those processed as an earlier event's twin, not stepped */
   twinTransitions: number;
-  /** the configuration fields read on its behalf (config-classes.ts bits), when the settings track reads */
+  /**
+   * the configuration fields read on its behalf (config-classes.ts bits), when the settings track reads: at
+   * least those its lone exploration reads (a check run for a group may read for a member that needs it no
+   * more; extra fields only make the class table more conservative)
+   */
   reads: number;
 }
 
