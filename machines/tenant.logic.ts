@@ -7,7 +7,7 @@ import { methodAllowed, type ModelEvent, type EventOf } from './events.js';
 import { emptyObservation, type Observation, type Reason } from './observation.js';
 import type { Setting } from './setting.js';
 import {
-  deviceSession, familyRevoked, indexOfId, refreshToken, transferToken,
+  deviceSession, familyRevoked, indexOfId, lineage, refreshToken, transferToken,
   type DeviceState, type RefreshToken, type Session, type TransferToken, type World,
 } from './world.js';
 
@@ -206,8 +206,10 @@ export function revokeFamily(tx: Tx, family: string): void {
   // read where they matter (explorer/config-classes.ts explores once per class of configurations)
   const children = tx.sessions.some((s) => s.parent === family) || tx.refreshTokens.some((rt) => rt.parent === family);
   if (!children || !tx.setting.config[client].enforceCascadeRevocation) return;
+  // the tokens are found by lineage before the sessions' revocation changes anything
+  const tokens = tx.refreshTokens.filter((rt) => lineage(tx, rt) === family).map((rt) => rt.id);
   for (const s of tx.sessions) if (s.parent === family) revokeSession(tx, s.id);
-  for (const rt of tx.refreshTokens) if (rt.parent === family) tx.send('refreshToken', rt.id, 'REVOKE');
+  for (const id of tokens) tx.send('refreshToken', id, 'REVOKE');
 }
 
 /** A transfer token from a refresh token, recording the holder device's network now (R11) and the family (A15). */
@@ -263,7 +265,7 @@ export const GUARDS = {
   'refresh token revoked?': (_m, w, e) => presentedRefreshToken(w, e).status === 'revoked',
   'refresh token rotated?': (_m, w, e) => presentedRefreshToken(w, e).status === 'rotated',
   'client may not mint?': (m, w, e) => !m.config[presentedRefreshToken(w, e).client].canCreateSessionTransferToken,
-  'refresh token came from a transfer?': (_m, w, e) => presentedRefreshToken(w, e).parent !== null,
+  'refresh token came from a transfer?': (_m, w, e) => lineage(w, presentedRefreshToken(w, e)) !== null,
   'session revoked?': (_m, w, e) => w.sessions[indexOfId(ev<'REVOKE_SESSION'>(e).session)].status === 'revoked',
 
   'no usable transfer token, session present?': (m, w, e) => noUsableTransferToken(m, e) && deviceSession(w, ev<'AUTHORIZE'>(e).device) !== undefined,

@@ -143,6 +143,18 @@ export const refreshToken = (w: World, id: string): RefreshToken | undefined => 
 export const transferToken = (w: World, id: string): TransferToken | undefined => w.transferTokens[indexOfId(id)];
 export const session = (w: World, id: string): Session | undefined => w.sessions[indexOfId(id)];
 
+/**
+ * The native family a refresh token descends from: its own `parent`, or that of the session it was issued
+ * to. A session can be linked to a family after some of its tokens were issued (A6), and the nesting ban
+ * (R7, R8) and the cascade (R26) reach those tokens too.
+ */
+export function lineage(w: Pick<World, 'sessions'>, t: RefreshToken): string | null {
+  if (t.parent !== null || t.session === null) return t.parent;
+  // a token never descends from its own family (a web token's transfer redeemed into its own session)
+  const p = w.sessions[indexOfId(t.session)]?.parent ?? null;
+  return p === t.family ? null : p;
+}
+
 /** The browser's current session, if its cookie points at an active one. */
 export function deviceSession(w: World, device: string): Session | undefined {
   const id = w.devices[device]?.session;

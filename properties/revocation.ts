@@ -1,9 +1,9 @@
 // properties/revocation.ts: cascade and online refresh tokens (spec §3.5).
 import { property, presentedRefreshToken, revokedAParent, endedASessionWithRefreshTokens, type StepView } from './property.js';
-import { familyRevoked, type World } from '../machines/world.js';
+import { familyRevoked, lineage, type World } from '../machines/world.js';
 import type { Setting } from '../machines/setting.js';
 
-/** Artifacts still active whose parent family is revoked (R21 lineage). */
+/** Artifacts still active whose parent family is revoked (R21 lineage; a token's through its session too). */
 export function orphans(w: World, onlyCascading?: Setting): string[] {
   // fast path: nothing can be an orphan while no session or refresh token has a parent (most worlds);
   // it skips the set and the family scans (checked once per new state by the explorer)
@@ -20,11 +20,11 @@ export function orphans(w: World, onlyCascading?: Setting): string[] {
     if (!onlyCascading || onlyCascading.config[root.client].enforceCascadeRevocation) revoked.add(family);
   };
   for (const s of w.sessions) if (s.parent !== null) consider(s.parent);
-  for (const t of w.refreshTokens) if (t.parent !== null) consider(t.parent);
+  for (const t of w.refreshTokens) { const from = lineage(w, t); if (from !== null) consider(from); }
   if (revoked.size === 0) return [];
   return [
     ...w.sessions.filter((s) => s.status === 'active' && s.parent !== null && revoked.has(s.parent)).map((s) => `${s.id} (parent ${s.parent})`),
-    ...w.refreshTokens.filter((t) => t.status !== 'revoked' && t.parent !== null && revoked.has(t.parent)).map((t) => `${t.id} (parent ${t.parent})`),
+    ...w.refreshTokens.filter((t) => t.status !== 'revoked' && revoked.has(lineage(w, t) ?? '')).map((t) => `${t.id} (${t.parent !== null ? 'parent' : `via session ${t.session}, parent`} ${lineage(w, t)})`),
   ];
 }
 
@@ -73,7 +73,7 @@ function target(v: StepView): { sessions: string[]; family: string | null } {
 
 export const flagsTouchOnlyTransferArtifacts = property({
   id: 'flags-touch-only-transfer-artifacts', kind: 'rule', relevance: 'revoked', rules: ['R28', 'A5'],
-  claim: 'Cascade and online revocation reach only artifacts linked to a transfer: a session or refresh token from an ordinary login is revoked only when it is itself the target.',
+  claim: 'Cascade and online revocation reach only artifacts linked to a transfer (a token through its session too): a session or refresh token from an ordinary login is revoked only when it is itself the target.',
   check(v) {
     const t = target(v);
     const o = v.observation;
@@ -87,7 +87,7 @@ export const flagsTouchOnlyTransferArtifacts = property({
     for (const id of o.revoked.refreshTokens) {
       const rt = v.before.refreshTokens.find((x) => x.id === id)!;
       if (rt.family === t.family) continue;
-      if (rt.parent === null) return `${id} is not linked to a transfer (family ${rt.family}) but was revoked by ${v.event.type}`;
+      if (lineage(v.before, rt) === null) return `${id} is not linked to a transfer (family ${rt.family}) but was revoked by ${v.event.type}`;
       const viaSession = rt.session !== null && o.revoked.sessions.includes(rt.session) && rt.online;
       if (cascadeOff && !viaSession) return `${id} was revoked with family ${t.family} although enforce_cascade_revocation is off`;
     }

@@ -1,5 +1,6 @@
 // properties/tokens.ts: minting and refreshing (spec §3.1, §3.4, §3.6; rotation per [RTR]).
 import { property, presentedRefreshToken, outcomeText, redeemed, type StepView } from './property.js';
+import { lineage } from '../machines/world.js';
 
 const mintedToken = (v: StepView) => v.observation.issued.find((id) => id.startsWith('stt'));
 
@@ -25,16 +26,18 @@ export const mintNeedsFlag = property({
 
 export const noNestedTransfer = property({
   id: 'no-nested-transfer', kind: 'rule', relevance: 'mint', rules: ['R7', 'R8'],
-  claim: 'A refresh token issued to a session that came from a transfer token never mints a transfer token.',
+  claim: 'A refresh token issued to a session linked to a transfer token, when it was issued or later, never mints a transfer token.',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
     const rt = presentedRefreshToken(v)!;
     const stt = mintedToken(v);
     const may = v.setting.config[rt.client].canCreateSessionTransferToken;
-    if (rt.parent === null) return null;
-    if (stt !== undefined) return `${stt} was minted from ${rt.id}, issued to transfer session ${rt.session} (parent ${rt.parent})`;
+    // judged by the session the token was issued to, whenever its link came (A6 links a session later)
+    const from = lineage(v.before, rt);
+    if (from === null) return null;
+    if (stt !== undefined) return `${stt} was minted from ${rt.id}, issued to session ${rt.session}, which is linked to family ${from}`;
     if (!may || rt.status !== 'active' || v.observation.reason === 'nested_transfer_forbidden') return null;
-    return `${rt.id} came from a transfer (parent ${rt.parent}); expected rejected (nested_transfer_forbidden), got ${outcomeText(v.observation)}`;
+    return `${rt.id} came from a transfer (family ${from}); expected rejected (nested_transfer_forbidden), got ${outcomeText(v.observation)}`;
   },
 });
 

@@ -330,8 +330,21 @@ export class Tenant {
     const sessions = this.db.prepare(`SELECT id FROM sessions WHERE parent_family_id = ? AND status = 'active' ORDER BY seq`).all(famId) as { id: string }[];
     for (const s of sessions) this.revokeSession(s.id, 'cascade', fx, shallow ? 'none' : 'online');
     if (shallow) return;
-    const children = this.db.prepare(`SELECT id FROM rt_families WHERE parent_family_id = ? AND status = 'active' ORDER BY seq`).all(famId) as { id: string }[];
+    // children: families born of this one's transfers, and families issued to a session that was linked to it
+    // later (A6): lineage goes through the session a token was issued to
+    const children = this.db.prepare(
+      `SELECT id FROM rt_families WHERE status = 'active' AND id != ? AND (parent_family_id = ?
+         OR (parent_family_id IS NULL AND session_id IN (SELECT id FROM sessions WHERE parent_family_id = ?))) ORDER BY seq`,
+    ).all(famId, famId, famId) as { id: string }[];
     for (const c of children) this.revokeFamily(c.id, 'cascade', fx);
+  }
+
+  /** R7, R8: the family was issued to a session linked to a transfer, when it was issued or later (A6), by another family. */
+  private transferLinked(fam: { id: string; transfer_born: number; session_id: string | null }): boolean {
+    if (fam.transfer_born === 1) return true;
+    if (fam.session_id === null) return false;
+    const s = this.db.prepare('SELECT parent_family_id FROM sessions WHERE id = ?').get(fam.session_id) as { parent_family_id: string | null } | undefined;
+    return s?.parent_family_id != null && s.parent_family_id !== fam.id;
   }
 
   /**
@@ -400,7 +413,7 @@ export class Tenant {
         fx.outcome = 'rejected';
         return fail(403, 'invalid_grant', 'Unknown or invalid refresh token. Reuse of a rotated refresh token was detected; its family was revoked.', 'refresh_token_reused');
       }
-      if (p.mint && fam.transfer_born === 1 && !this.has('nested-transfer-allowed'))
+      if (p.mint && this.transferLinked(fam) && !this.has('nested-transfer-allowed'))
         return fail(403, 'invalid_grant', 'A refresh token issued from a session transfer cannot create a session transfer token.', 'nested_transfer_forbidden');
 
       const body: TokenResponse = {};

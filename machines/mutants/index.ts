@@ -456,6 +456,26 @@ export const MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    id: 'late-link-forgotten',
+    description: 'A refresh token issued to a session before A6 linked that session to a family keeps its own empty parent: it may mint (a nested transfer) and the cascade leaves it active.',
+    rules: ['R7', 'R8', 'R26', 'A6'], catches: ['no-nested-transfer'],
+    // the web app may mint, so that a web login's refresh token can present a mint at all
+    config: { native: NATIVE_MINTS, web: { session_transfer: { can_create_session_transfer_token: true, allowed_authentication_methods: BOTH_METHODS } } },
+    interpretations: { A6: true },
+    implementation: replace({
+      'refresh token came from a transfer?': (_m, w, e) => presentedRefreshToken(w, e).parent !== null,
+    }, {
+      detectReuse: (tx, e) => {
+        revokeFamilyWith(tx, presentedRefreshToken(tx.before, e).family, { sessions: true, refreshTokens: true });
+        tx.answer('rejected', 'refresh_token_reused');
+      },
+      revokeRefreshTokenFamily: (tx, e) => {
+        revokeFamilyWith(tx, presentedRefreshToken(tx.before, e).family, { sessions: true, refreshTokens: true });
+        tx.answer('revoked');
+      },
+    }),
+  },
+  {
     id: 'a6-ignored',
     description: 'Under A6 a reused same-user session is not linked to the token\'s parent, so the cascade misses it.',
     rules: ['A6', 'R16'], catches: ['same-user-reuses-session'],
