@@ -48,4 +48,4 @@ export function describeWorld(w: World): string {
 
 export { describeConfig } from '../machines/config.js';
 
-export const describeInterpretations = (i: Interpretations) => `A6 ${i.A6}, A8 ${i.A8}, A10 ${i.A10}`;
+export const describeInterpretations = (i: Interpretations) => `A6 ${i.A6}, A8 ${i.A8}, A10 ${i.A10}, N1 ${i.N1}`;

@@ -141,7 +141,7 @@ export class HttpAdapter implements Adapter {
           networks: setup.population.networks.map((n) => ({ name: n.name, ip: n.ip, asn: n.asn })),
         },
       };
-      body.interpretations = { A6: setup.interpretations.A6, A8: setup.interpretations.A8, A10: setup.interpretations.A10 };
+      body.interpretations = { A6: setup.interpretations.A6, A8: setup.interpretations.A8, A10: setup.interpretations.A10, N1: setup.interpretations.N1 };
     }
     if (this.options.faults) body.faults = this.options.faults;
     const rec: HttpExchange[] = [];

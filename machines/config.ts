@@ -271,6 +271,7 @@ export const interpretationsSchema = z.strictObject({
   A6: z.boolean().optional(),
   A8: z.boolean().optional(),
   A10: z.enum(['ignored', 'invalid']).optional(),
+  N1: z.boolean().optional(),
 });
 export interface Interpretations {
   /** valid token + same-user session: the reused session becomes a child of the token's parent */
@@ -279,8 +280,13 @@ export interface Interpretations {
   readonly A8: boolean;
   /** a token sent by a method the web app does not allow */
   readonly A10: 'ignored' | 'invalid';
+  /**
+   * the project's own reading, where the docs are silent: a mint by a client without
+   * can_create_session_transfer_token with a rotated refresh token runs reuse detection before refusing
+   */
+  readonly N1: boolean;
 }
-export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored' };
+export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', N1: false };
 
 export function resolveInterpretations(input: z.infer<typeof interpretationsSchema> = {}): Interpretations {
   return { ...DEFAULT_INTERPRETATIONS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };

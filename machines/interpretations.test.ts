@@ -168,3 +168,25 @@ describe('A10: a token sent by a method the web app does not allow', () => {
     expectObservation(r.last, { outcome: 'logged_in', user: 'alice', session: 's1', sessionCreated: true, consumed: ['stt1'] });
   });
 });
+
+describe('N1: a mint by a client that may not mint, with a rotated refresh token', () => {
+  const NATIVE_MAY_NOT_MINT = { native: { can_create_session_transfer_token: false, rotation_type: 'rotating' as const }, web: { allowed_authentication_methods: ['cookie' as const] } };
+  const ROTATED_THEN_MINT = [E.nativeLogin('alice', 'alice-phone'), E.refresh('rt1'), E.mint('rt1')];
+
+  it('N1 = false: refused as client_not_allowed before the token is looked at, nothing revoked (R2)', () => {
+    const r = run(NATIVE_MAY_NOT_MINT, ROTATED_THEN_MINT, { N1: false });
+    expectObservation(r.last, { outcome: 'rejected', reason: 'client_not_allowed' });
+    expect(statuses(r.world)).toEqual({ rt1: 'rotated', rt2: 'active' });
+  });
+
+  it('N1 = true: reuse detection first: refresh_token_reused, the family revoked (RTR)', () => {
+    const r = run(NATIVE_MAY_NOT_MINT, ROTATED_THEN_MINT, { N1: true });
+    expectObservation(r.last, { outcome: 'rejected', reason: 'refresh_token_reused', revoked: { refreshTokens: ['rt1', 'rt2'] } });
+    expect(statuses(r.world)).toEqual({ rt1: 'revoked', rt2: 'revoked' });
+  });
+
+  it('N1 = true: a token that is not rotated is still refused by the client check (R2)', () => {
+    const r = run(NATIVE_MAY_NOT_MINT, [E.nativeLogin('alice', 'alice-phone'), E.mint('rt1')], { N1: true });
+    expectObservation(r.last, { outcome: 'rejected', reason: 'client_not_allowed' });
+  });
+});

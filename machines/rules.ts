@@ -49,6 +49,8 @@ export const RULES = {
   A21: 'several live transfer tokens from one refresh token are allowed and independent',
   A24: 'organization present on one side only is a mismatch; absent on both matches',
   A26: 'allow_refresh_token gates every refresh token issued off a transfer-linked session',
+  // the project's own readings where the docs are silent (switches)
+  N1: 'a mint by a client that may not mint, with a rotated refresh token: reuse detection before the client check (switch)',
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -264,7 +264,11 @@ function noUsableTransferToken(m: Setting, e: ModelEvent): boolean {
 export const GUARDS = {
   'refresh token revoked?': (_m, w, e) => presentedRefreshToken(w, e).status === 'revoked',
   'refresh token rotated?': (_m, w, e) => presentedRefreshToken(w, e).status === 'rotated',
-  'client may not mint?': (m, w, e) => !m.config[presentedRefreshToken(w, e).client].canCreateSessionTransferToken,
+  // N1: with the switch on, a rotated token is refused by reuse detection (below) even from such a client
+  'client may not mint?': (m, w, e) => {
+    const rt = presentedRefreshToken(w, e);
+    return !m.config[rt.client].canCreateSessionTransferToken && !(m.interpretations.N1 && rt.status === 'rotated');
+  },
   'refresh token came from a transfer?': (_m, w, e) => lineage(w, presentedRefreshToken(w, e)) !== null,
   'session revoked?': (_m, w, e) => w.sessions[indexOfId(ev<'REVOKE_SESSION'>(e).session)].status === 'revoked',
 

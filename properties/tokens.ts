@@ -4,13 +4,16 @@ import { lineage } from '../machines/world.js';
 
 const mintedToken = (v: StepView) => v.observation.issued.find((id) => id.startsWith('stt'));
 
+/** Under N1, a rotated token presented for a mint by a client without the flag meets reuse detection first. */
+const reuseFirst = (v: StepView) => v.setting.interpretations.N1 && presentedRefreshToken(v)!.status === 'rotated';
+
 /** A mint by a client without the flag: refused before its refresh token is looked at (mint-needs-flag judges it). */
 const refusedClient = (v: StepView) =>
-  v.event.type === 'MINT_TRANSFER_TOKEN' && !v.setting.config[presentedRefreshToken(v)!.client].canCreateSessionTransferToken;
+  v.event.type === 'MINT_TRANSFER_TOKEN' && !v.setting.config[presentedRefreshToken(v)!.client].canCreateSessionTransferToken && !reuseFirst(v);
 
 export const mintNeedsFlag = property({
   id: 'mint-needs-flag', kind: 'rule', relevance: 'mint', rules: ['R2'],
-  claim: 'Only a client with can_create_session_transfer_token mints a transfer token; any other client is refused with client_not_allowed, before its refresh token is looked at.',
+  claim: 'Only a client with can_create_session_transfer_token mints a transfer token; any other client is refused with client_not_allowed, before its refresh token is looked at (under N1, a rotated one meets reuse detection first).',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
     const rt = presentedRefreshToken(v)!;
@@ -19,6 +22,7 @@ export const mintNeedsFlag = property({
     // (plain if-chains, no closures or arrays: properties run on every transition of the explorer)
     if (may) return null;
     if (stt !== undefined) return `${stt} was minted from ${rt.id} of the ${rt.client} client, whose can_create_session_transfer_token is false`;
+    if (reuseFirst(v)) return v.observation.reason === 'refresh_token_reused' ? null : `under N1, ${rt.id} is rotated: expected rejected (refresh_token_reused) before the client check, got ${outcomeText(v.observation)}`;
     if (v.observation.reason === 'client_not_allowed' && v.observation.revoked.refreshTokens.length === 0) return null;
     return `expected rejected (client_not_allowed) for the ${rt.client} client and nothing revoked, got ${outcomeText(v.observation)}`;
   },

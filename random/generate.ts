@@ -62,6 +62,9 @@ interface KindGenerator {
 const ownDevices = (setting: Setting, user: string) => setting.population.devices.filter((d) => d.owner === user);
 
 const refreshTokenEvent = (type: 'MINT_TRANSFER_TOKEN' | 'REFRESH' | 'REVOKE_REFRESH_TOKEN') => (_s: Setting, w: World, c: Choice): ModelEvent => {
+  // a retired (rotated) token now and then: reuse detection, on every path that runs it, needs one presented
+  const rotated = w.refreshTokens.filter((t) => t.status === 'rotated');
+  if (rotated.length > 0 && chance(c[3], 20)) return { type, refreshToken: pickRecent(rotated, c[1]).id };
   const live = w.refreshTokens.filter((t) => t.status !== 'revoked');
   const pool = live.length > 0 && !chance(c[2], 15) ? live : w.refreshTokens;
   return { type, refreshToken: pickRecent(pool, c[1]).id };

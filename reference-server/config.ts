@@ -58,6 +58,8 @@ export interface Interpretations {
   /** POST /api/v2/sessions/{id}/revoke: 'online-flag' follows the online-refresh-token rule like logout
    *  (MODEL.md's REVOKE_SESSION); 'always' revokes every refresh token linked to the session (spec A19). */
   A19: 'online-flag' | 'always';
+  /** A mint by a client that may not mint, with a rotated refresh token: reuse detection first (true) or the client check (false). */
+  N1: boolean;
 }
 
 export interface ServerConfig {
@@ -118,7 +120,7 @@ export const DEFAULT_SESSION_TRANSFER: SessionTransferSettings = {
 
 export const DEFAULT_REFRESH_TOKEN: RefreshTokenSettings = { rotation_type: 'non-rotating', leeway: 0 };
 
-export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', A11: 'query', A19: 'online-flag' };
+export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', A11: 'query', A19: 'online-flag', N1: false };
 
 /** MODEL.md §1: the default world. */
 export const DEFAULT_USERS: UserSettings[] = [
@@ -261,6 +263,7 @@ export function mergeInterpretations(base: Interpretations, input: unknown, path
   if ('A10' in input) out.A10 = oneOf(input.A10, ['ignored', 'invalid'] as const, `${path}.A10`);
   if ('A11' in input) out.A11 = oneOf(input.A11, ['query', 'cookie'] as const, `${path}.A11`);
   if ('A19' in input) out.A19 = oneOf(input.A19, ['online-flag', 'always'] as const, `${path}.A19`);
+  if ('N1' in input) out.N1 = bool(input.N1, `${path}.N1`);
   return out;
 }
 

@@ -405,7 +405,8 @@ export class Tenant {
       const fam = tok ? this.family(tok.family_id) : undefined;
       if (!tok || !fam) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
       if (fam.client_id !== client.client_id) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
-      if (p.mint && !client.session_transfer.can_create_session_transfer_token)
+      const reuseFirst = this.interpretations.N1 && tok.status === 'rotated' && fam.status !== 'revoked';
+      if (p.mint && !client.session_transfer.can_create_session_transfer_token && !reuseFirst)
         return fail(403, 'unauthorized_client', 'The client is not allowed to create session transfer tokens.', 'client_not_allowed');
       if (fam.status === 'revoked' || tok.status === 'revoked') return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
       if (tok.status === 'rotated') {

@@ -476,6 +476,17 @@ export const MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    id: 'n1-ignored',
+    description: 'Under N1 a mint by a client that may not mint is refused as client_not_allowed before reuse detection, so a reused rotated token goes undetected on that path.',
+    rules: ['R2', 'N1'], catches: ['mint-needs-flag', 'rotation-reuse-detection'],
+    // the native app may not mint and rotates: a refresh retires its token, which is then presented for a mint
+    config: { native: { session_transfer: { can_create_session_transfer_token: false }, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    interpretations: { N1: true },
+    implementation: replace({
+      'client may not mint?': (m, w, e) => !m.config[presentedRefreshToken(w, e).client].canCreateSessionTransferToken,
+    }),
+  },
+  {
     id: 'a6-ignored',
     description: 'Under A6 a reused same-user session is not linked to the token\'s parent, so the cascade misses it.',
     rules: ['A6', 'R16'], catches: ['same-user-reuses-session'],
