@@ -17,6 +17,7 @@
 // event in the parent's enumeration; worlds are kept for the frontier only. A path is rebuilt by replaying
 // event indices from the initial world.
 import { methodAllowed, type EventOf, type ModelEvent } from '../machines/events.js';
+import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
 import { runEvents, type Model, type StepResult } from '../machines/step.js';
 import type { World } from '../machines/world.js';
@@ -67,7 +68,7 @@ export interface SearchCounterexample {
   kind: Property['kind'];
   message: string;
   events: ModelEvent[];
-  observations: import('../machines/observation.js').Observation[];
+  observations: Observation[];
 }
 
 export interface CoveringPath { covers: string[]; events: ModelEvent[] }
