@@ -184,7 +184,16 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
   // to the members that agree with its representative once the stage's reads are known
   const reached: Record<CoverageCategory, Map<string, number>> = { reasons: new Map(), outcomeRows: new Map(), actorStates: new Map(), transitions: new Map(), branches: new Map() };
   const pending: [CoverageCategory, string][] = [];
-  const sink = Object.fromEntries((Object.keys(reached) as CoverageCategory[]).map((k) => [k, { add: (item: string) => pending.push([k, item]) }])) as CoverageSink;
+  // One member records straight into its coverage (no reads to wait for), through a wrapper only when the
+  // items it reaches first are wanted for covering paths.
+  const own = n === 1 ? emptyCoverage() : null;
+  let firstItems: string[] | null = null;
+  const sink: CoverageSink = own === null
+    ? Object.fromEntries((Object.keys(reached) as CoverageCategory[]).map((k) => [k, { add: (item: string) => pending.push([k, item]) }])) as CoverageSink
+    : !opts.coveringPaths ? own
+      : Object.fromEntries((Object.keys(own) as CoverageCategory[]).map((k) => [k, {
+        add: (item: string) => { if (!own[k].has(item)) { own[k].add(item); (firstItems ??= []).push(`${k}: ${item}`); } },
+      }])) as CoverageSink;
   // with coveringPaths: the transitions that first reached coverage items, and the items
   const firstReached: { parent: number; event: ModelEvent; covers: string[] }[] = [];
   const quietKey = quietKeys();
@@ -323,6 +332,7 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
               pending.length = 0;
               if (covers !== null) firstReached.push({ parent: parentId, event, covers: byCategory(covers) });
             }
+            if (firstItems !== null) { firstReached.push({ parent: parentId, event, covers: byCategory(firstItems) }); firstItems = null; }
             if (same) quietSeen[quiet] |= A;
             for (const i of failed) {
               const s = slot[i];
@@ -370,8 +380,8 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
       const parent = foundParent[s * n + c];
       if (parent >= 0 && !counterexamples.has(p.id)) counterexamples.set(p.id, replayCounterexample(models[c], enumerator, parents, p, parent, foundEvent[s * n + c]!));
     }
-    const coverage = emptyCoverage();
-    for (const k of Object.keys(COVERAGE_ITEMS) as CoverageCategory[]) for (const [item, m] of reached[k]) if (m & (1 << c)) coverage[k].add(item);
+    const coverage = own ?? emptyCoverage();
+    if (own === null) for (const k of Object.keys(COVERAGE_ITEMS) as CoverageCategory[]) for (const [item, m] of reached[k]) if (m & (1 << c)) coverage[k].add(item);
     return {
       states: states[c], transitions: transitions[c], maxDepth: maxDepth[c], complete: complete[c] === 1, counterexamples, coverage,
       statesByDepth: statesByDepth[c], twinTransitions: twinTransitions[c], reads: readMasks[c],
