@@ -1,7 +1,7 @@
 // cli/fixes.ts: for a configuration the user gave, the nearest configurations of the space where a failing
 // security goal holds (fewest flag changes), each change with what it costs the tenant, so that "fails"
 // comes with "set X to Y". The neighbours are checked with the same engines and options as the given one.
-import { clientField, DIMENSIONS, dimensionValues, withDimension, type App, type ClientSettings, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
+import { clientField, dimension, DIMENSIONS, dimensionValues, withDimension, type App, type ClientSettings, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
 import type { ConfigResult } from '../check/check.js';
 import { describeConfig } from './format.js';
 import { vacuousBecause, type FlagChange, type GoalFix } from './report/report.js';
@@ -31,13 +31,8 @@ export function neighbours(c: Config, k: number): { config: Config; changes: { k
 }
 
 const show = (x: DimensionValue, key: DimensionKey) =>
-  dimensionOf(key).field === 'allowedAuthenticationMethods' ? (x === 'none' ? '[]' : JSON.stringify(String(x).split('+'))) : JSON.stringify(x);
+  dimension(key).field === 'allowedAuthenticationMethods' ? (x === 'none' ? '[]' : JSON.stringify(String(x).split('+'))) : JSON.stringify(x);
 
-const dimensionOf = (key: DimensionKey) => {
-  const d = DIMENSIONS.find((x) => x.key === key);
-  if (!d) throw new Error(`fixes: unknown dimension ${key}`);
-  return d;
-};
 
 const methodList = (v: DimensionValue) => (v === 'none' ? [] : String(v).split('+'));
 
@@ -70,7 +65,7 @@ const COSTS: { readonly [K in keyof ClientSettings]: (app: App, from: DimensionV
 
 /** What a change of one flag costs the tenant, in a sentence. */
 export function changeCost(key: DimensionKey, from: DimensionValue, to: DimensionValue): string {
-  const d = dimensionOf(key);
+  const d = dimension(key);
   return COSTS[d.field](d.app, from, to);
 }
 
@@ -111,8 +106,8 @@ export async function findFixes(given: ConfigResult, failing: readonly string[],
         // no violation where the goal's premise never occurred is no evidence that it holds there
         if (because === null && r.random && (r.random.exercised[g] ?? 0) === 0) continue;
         const changes = ns[i].changes.map(({ key, from, to }) => ({
-          field: clientField(dimensionOf(key).field).path,
-          client: names[dimensionOf(key).app],
+          field: clientField(dimension(key).field).path,
+          client: names[dimension(key).app],
           from: show(from, key), to: show(to, key), cost: changeCost(key, from, to),
         }));
         found.get(g)!.push({ distance, result: r, changes, because });

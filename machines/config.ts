@@ -318,6 +318,13 @@ export const DIMENSIONS: readonly Dimension[] = APPS.flatMap((app) => CLIENT_KEY
 }));
 const dimensionByKey = new Map(DIMENSIONS.map((d) => [d.key, d]));
 
+/** The dimension of the space with this key. */
+export function dimension(key: DimensionKey): Dimension {
+  const d = dimensionByKey.get(key);
+  if (!d) throw new Error(`unknown dimension ${key}`);
+  return d;
+}
+
 /** The value a config takes on each dimension. */
 export function dimensionValues(c: Config): Record<DimensionKey, DimensionValue> {
   return Object.fromEntries(DIMENSIONS.map((d) => [d.key, asDimension(clientField(d.field), c[d.app][d.field])]));
@@ -325,8 +332,7 @@ export function dimensionValues(c: Config): Record<DimensionKey, DimensionValue>
 
 /** `c` with one dimension of the space set to `value`; every field outside the space kept. */
 export function withDimension(c: Config, key: DimensionKey, value: DimensionValue): Config {
-  const d = dimensionByKey.get(key);
-  if (!d) throw new Error(`withDimension: unknown dimension ${key}`);
+  const d = dimension(key);
   const f = clientField(d.field);
   const v = f.space[d.app]!.find((x) => asDimension(f, x) === value);
   if (v === undefined) throw new Error(`withDimension: ${key} takes no value ${String(value)} in the space`);

@@ -141,7 +141,7 @@ export function indexOfId(id: string): number {
 }
 export const refreshToken = (w: World, id: string): RefreshToken | undefined => w.refreshTokens[indexOfId(id)];
 export const transferToken = (w: World, id: string): TransferToken | undefined => w.transferTokens[indexOfId(id)];
-export const session = (w: World, id: string): Session | undefined => w.sessions[indexOfId(id)];
+export const session = (w: Pick<World, 'sessions'>, id: string): Session | undefined => w.sessions[indexOfId(id)];
 
 /**
  * The native family a refresh token descends from: its own `parent`, or that of the session it was issued
@@ -151,7 +151,7 @@ export const session = (w: World, id: string): Session | undefined => w.sessions
 export function lineage(w: Pick<World, 'sessions'>, t: RefreshToken): string | null {
   if (t.parent !== null || t.session === null) return t.parent;
   // a token never descends from its own family (a web token's transfer redeemed into its own session)
-  const p = w.sessions[indexOfId(t.session)]?.parent ?? null;
+  const p = session(w, t.session)?.parent ?? null;
   return p === t.family ? null : p;
 }
 
