@@ -1,7 +1,7 @@
 // cli/fixes.ts: for a configuration the user gave, the nearest configurations of the space where a failing
 // security goal holds (fewest flag changes), each change with what it costs the tenant, so that "fails"
 // comes with "set X to Y". The neighbours are checked with the same engines and options as the given one.
-import { clientField, dimension, DIMENSIONS, dimensionValues, withDimension, type App, type ClientSettings, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
+import { clientField, dimension, DIMENSIONS, dimensionValues, withDimension, type App, type SpaceKey, type Config, type DimensionKey, type DimensionValue } from '../machines/config.js';
 import type { ConfigResult } from '../check/check.js';
 import { describeConfig } from './format.js';
 import { vacuousBecause, type FlagChange, type GoalFix } from './report/report.js';
@@ -37,7 +37,7 @@ const show = (x: DimensionValue, key: DimensionKey) =>
 const methodList = (v: DimensionValue) => (v === 'none' ? [] : String(v).split('+'));
 
 /** What changing each field costs the tenant, in a sentence (spec §2's effects); every field of the table has one. */
-const COSTS: { readonly [K in keyof ClientSettings]: (app: App, from: DimensionValue, to: DimensionValue) => string } = {
+const COSTS: { readonly [K in SpaceKey]: (app: App, from: DimensionValue, to: DimensionValue) => string } = {
   canCreateSessionTransferToken: (app, _from, to) => (to ? `the ${app} app may mint transfer tokens: more tokens that can be stolen or replayed`
     : `the ${app} app can no longer mint: its users sign in again in the web app (Native to Web SSO off from this app)`),
   enforceCascadeRevocation: (_app, _from, to) => (to ? 'revoking the native refresh token also ends the web sessions and refresh tokens born of its transfers'

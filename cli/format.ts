@@ -17,7 +17,8 @@ export function describeAnswer(o: Observation): string {
   const revoked = [...o.revoked.refreshTokens, ...o.revoked.sessions, ...o.revoked.transferTokens];
   if (revoked.length) parts.push(`revoked ${revoked.join(', ')}`);
   if (o.consumed.length) parts.push(`consumed ${o.consumed.join(', ')}`);
-  if (o.expired?.length) parts.push(`expired ${o.expired.join(', ')}`);
+  const expired = o.expired ? [...o.expired.refreshTokens, ...o.expired.sessions, ...o.expired.transferTokens] : [];
+  if (expired.length) parts.push(`expired ${expired.join(', ')}`);
   return parts.join('; ');
 }
 
@@ -37,12 +38,13 @@ export function describeWorld(w: World): string {
   return [
     `clock: ${w.clock} s`,
     table('devices', ['device', 'network', 'session'], Object.entries(w.devices).map(([d, s]) => [d, s.network, dash(s.session)])),
-    table('refresh tokens', ['id', 'client', 'user', 'device', 'status', 'family', 'session', 'parent', 'online'],
-      w.refreshTokens.map((t) => [t.id, t.client, t.user, t.device, t.status, t.family, dash(t.session), dash(t.parent), t.client === 'web' ? String(t.online) : '-'])),
+    table('refresh tokens', ['id', 'client', 'user', 'device', 'status', 'family', 'session', 'parent', 'online', 'issued', 'used', 'previous'],
+      w.refreshTokens.map((t) => [t.id, t.client, t.user, t.device, t.status, t.family, dash(t.session), dash(t.parent), t.client === 'web' ? String(t.online) : '-',
+        `${t.issuedAt} s`, `${t.usedAt} s`, dash(t.previous)])),
     table('transfer tokens', ['id', 'user', 'status', 'parent', 'family', 'minted on', 'at', 'organization'],
       w.transferTokens.map((t) => [t.id, t.user, t.status, t.parent, t.family, `${t.device} @ ${t.network}`, `${t.issuedAt} s`, dash(t.organization)])),
-    table('sessions', ['id', 'user', 'device', 'status', 'via', 'transfer token', 'parent'],
-      w.sessions.map((s) => [s.id, s.user, s.device, s.status, s.via, dash(s.transferToken), dash(s.parent)])),
+    table('sessions', ['id', 'user', 'device', 'status', 'via', 'transfer token', 'parent', 'created', 'last login'],
+      w.sessions.map((s) => [s.id, s.user, s.device, s.status, s.via, dash(s.transferToken), dash(s.parent), `${s.createdAt} s`, `${s.lastActiveAt} s`])),
   ].join('\n');
 }
 

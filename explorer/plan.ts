@@ -1,7 +1,7 @@
 // explorer/plan.ts: which properties to call on which transitions, and which self-loops need no coverage
 // recorded again.
 import type { ModelEvent } from '../machines/events.js';
-import { emptyObservation, REASONS, type Observation } from '../machines/observation.js';
+import { emptyObservation, NOOP_REASONS, REASONS, type Observation } from '../machines/observation.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
 import { authorizeFacts, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
 
@@ -101,7 +101,7 @@ export function checkPlanned<T>(plan: PropertyPlan, every: readonly number[] | n
  */
 export function quietKeys(): { size: number; of(type: string, branch: string, reason: string | undefined): number } {
   const branchIds = Object.fromEntries(Object.entries(TENANT_BRANCHES).map(([type, bs], t) => [type, Object.fromEntries(bs.map((b, i) => [b.actions, t * 64 + i]))])) as Record<string, Record<string, number>>;
-  const reasonIds: Record<string, number> = Object.fromEntries(['', ...REASONS, 'already_revoked'].map((r, i) => [r, i]));
+  const reasonIds: Record<string, number> = Object.fromEntries(['', ...REASONS, ...NOOP_REASONS].map((r, i) => [r, i]));
   if (Object.keys(reasonIds).length > 16 || Object.values(TENANT_BRANCHES).some((bs) => bs.length > 64)) throw new Error('explorer: too many reasons or branches for the self-loop table');
   return { size: 64 * Object.keys(TENANT_BRANCHES).length * 16, of: (type, branch, reason) => branchIds[type][branch] * 16 + reasonIds[reason ?? ''] };
 }

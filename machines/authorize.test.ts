@@ -74,7 +74,7 @@ describe('invalid transfer token with a session: login asked, the session kept, 
 
   it('a token at age TTL is expired (R9, A14)', () => {
     const r = run(enabled(), [...SESSION_THEN_MINT, E.advance(60), E.authorize('alice-laptop', 'stt1')]);
-    expect(r.at(4).expired).toEqual(['stt1']);
+    expect(r.at(4).expired?.transferTokens).toEqual(['stt1']);
     expectObservation(r.last, { outcome: 'login_required', reason: 'transfer_token_not_found_or_expired' });
     expect(statuses(r.world)).toEqual({ s1: 'active', rt1: 'active', stt1: 'expired' });
     sessionKept(r);
@@ -82,7 +82,7 @@ describe('invalid transfer token with a session: login asked, the session kept, 
 
   it('a token at age TTL-1 is still valid (R9, A14)', () => {
     const r = run(enabled(), [...SESSION_THEN_MINT, E.advance(59), E.authorize('alice-laptop', 'stt1')]);
-    expect(r.at(4).expired ?? []).toEqual([]);
+    expect(r.at(4).expired?.transferTokens ?? []).toEqual([]);
     expectObservation(r.last, { outcome: 'logged_in', user: 'alice', session: 's1', sessionCreated: false, consumed: ['stt1'] });
     expect(statuses(r.world)).toEqual({ s1: 'active', rt1: 'active', stt1: 'consumed' });
   });

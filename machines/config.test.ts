@@ -14,7 +14,16 @@ const DEFAULT_CLIENT: ClientSettings = {
   allowRefreshToken: false,
   enforceOnlineRefreshTokens: true,
   rotationType: 'non-rotating',
+  // Auth0's documented defaults of MODEL.md §8: non-expiring, 30 days / 15 days when expiring, no leeway
+  expirationType: 'non-expiring',
+  tokenLifetime: 2592000,
+  infiniteTokenLifetime: true,
+  idleTokenLifetime: 1296000,
+  infiniteIdleTokenLifetime: true,
+  leeway: 0,
 };
+/** the tenant's defaults: 7 days absolute, 3 days idle (given in hours, kept in seconds) */
+const DEFAULT_TENANT = { sessionLifetimeSeconds: 604800, idleSessionLifetimeSeconds: 259200 };
 
 // What `GET /api/v2/clients/{id}` returns for a native and a regular web app (trimmed, but with the
 // fields a real export carries that the model does not read).
@@ -61,13 +70,13 @@ const REAL_WEB_CLIENT = {
 
 describe('resolveConfig: Auth0\'s documented defaults (spec §2, R2, R12, R14, R25, R26, R27)', () => {
   it('an empty config resolves to the documented defaults for both clients and a 60 s TTL', () => {
-    expect(resolveConfig({})).toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60 });
+    expect(resolveConfig({})).toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60, ...DEFAULT_TENANT });
     expect(resolveConfig()).toEqual(resolveConfig({}));
   });
 
   it('null session_transfer and refresh_token objects resolve to the defaults', () => {
     expect(resolveConfig({ native: { session_transfer: null, refresh_token: null }, web: { session_transfer: {} } }))
-      .toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60 });
+      .toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60, ...DEFAULT_TENANT });
   });
 
   it('allowed_authentication_methods null resolves to [] (R14)', () => {
@@ -82,7 +91,7 @@ describe('resolveConfig: Auth0\'s documented defaults (spec §2, R2, R12, R14, R
 
   it('only the fields given change: one flag set, the rest default', () => {
     const c = resolveConfig({ native: { session_transfer: { can_create_session_transfer_token: true } }, transfer_token_ttl_seconds: 30 });
-    expect(c).toEqual({ native: { ...DEFAULT_CLIENT, canCreateSessionTransferToken: true }, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 30 });
+    expect(c).toEqual({ native: { ...DEFAULT_CLIENT, canCreateSessionTransferToken: true }, web: DEFAULT_CLIENT, ...DEFAULT_TENANT, transferTokenTtlSeconds: 30 });
   });
 
   it('a real client export parses: unknown fields are ignored and the known ones are read', () => {
@@ -90,12 +99,15 @@ describe('resolveConfig: Auth0\'s documented defaults (spec §2, R2, R12, R14, R
     expect(parsed.success).toBe(true);
     if (!parsed.success) return;
     expect(resolveConfig(parsed.data)).toEqual({
-      native: { ...DEFAULT_CLIENT, canCreateSessionTransferToken: true, enforceCascadeRevocation: false, rotationType: 'rotating' },
+      native: {
+        ...DEFAULT_CLIENT, canCreateSessionTransferToken: true, enforceCascadeRevocation: false, rotationType: 'rotating',
+        expirationType: 'expiring', infiniteTokenLifetime: false, infiniteIdleTokenLifetime: false,
+      },
       web: {
         ...DEFAULT_CLIENT, allowedAuthenticationMethods: ['cookie', 'query'], enforceDeviceBinding: 'asn',
         allowRefreshToken: true, enforceOnlineRefreshTokens: false,
       },
-      transferTokenTtlSeconds: 60,
+      transferTokenTtlSeconds: 60, ...DEFAULT_TENANT,
     });
     expect(parsed.data.native).not.toHaveProperty('client_id');
     expect(parsed.data.web).not.toHaveProperty('callbacks');

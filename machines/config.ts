@@ -10,6 +10,8 @@ export const BINDINGS = ['ip', 'asn', 'none'] as const;
 export type Binding = (typeof BINDINGS)[number];
 export const ROTATIONS = ['non-rotating', 'rotating'] as const;
 export type Rotation = (typeof ROTATIONS)[number];
+export const EXPIRATION_TYPES = ['non-expiring', 'expiring'] as const;
+export type ExpirationType = (typeof EXPIRATION_TYPES)[number];
 
 /** One client's settings, resolved: every field present, Auth0's documented default where absent (spec §2). */
 export interface ClientSettings {
@@ -20,6 +22,22 @@ export interface ClientSettings {
   readonly allowRefreshToken: boolean;
   readonly enforceOnlineRefreshTokens: boolean;
   readonly rotationType: Rotation;
+  // MODEL.md §8: refresh-token lifetimes (seconds) and the rotation leeway; see refreshTokenLifetimes
+  readonly expirationType: ExpirationType;
+  readonly tokenLifetime: number;
+  readonly infiniteTokenLifetime: boolean;
+  readonly idleTokenLifetime: number;
+  readonly infiniteIdleTokenLifetime: boolean;
+  readonly leeway: number;
+}
+
+/** The lifetimes a client's refresh tokens obey, in seconds; null where none applies (Management API semantics). */
+export function refreshTokenLifetimes(s: ClientSettings): { absolute: number | null; idle: number | null } {
+  const expiring = s.expirationType === 'expiring';
+  return {
+    absolute: expiring && !s.infiniteTokenLifetime ? s.tokenLifetime : null,
+    idle: expiring && !s.infiniteIdleTokenLifetime ? s.idleTokenLifetime : null,
+  };
 }
 
 export interface Config {
@@ -27,6 +45,9 @@ export interface Config {
   readonly web: ClientSettings;
   /** R9/A14: a transfer token is valid while its age is under this many seconds. */
   readonly transferTokenTtlSeconds: number;
+  /** MODEL.md §8: the tenant's session lifetimes, in seconds (the JSON gives hours) */
+  readonly sessionLifetimeSeconds: number;
+  readonly idleSessionLifetimeSeconds: number;
 }
 
 /** The fields a reader knows at a place; an unknown key there is an error with a "did you mean". */
@@ -130,7 +151,36 @@ export const CLIENT_FIELDS = {
     path: 'refresh_token.rotation_type', schema: z.enum(ROTATIONS), default: 'non-rotating',
     space: { native: ['non-rotating', 'rotating'] }, label: (v) => (v === 'rotating' ? 'rot' : 'norot'), text: (v) => v,
   },
+  // MODEL.md §8, Auth0's documented defaults: non-expiring, 30 days absolute and 15 days idle when expiring
+  // and not infinite, no leeway. Not dimensions of the space: a scope or a reviewer's file sets them.
+  expirationType: {
+    path: 'refresh_token.expiration_type', schema: z.enum(EXPIRATION_TYPES), default: 'non-expiring',
+    space: {}, label: (v) => (v === 'expiring' ? 'exp' : 'noexp'), text: (v) => v,
+  },
+  tokenLifetime: {
+    path: 'refresh_token.token_lifetime', schema: z.number().int().positive(), default: 2592000,
+    space: {}, label: (v) => `life${v}`, text: (v) => `token_lifetime ${v} s`,
+  },
+  infiniteTokenLifetime: {
+    path: 'refresh_token.infinite_token_lifetime', schema: z.boolean(), default: true,
+    space: {}, label: (v) => (v ? 'inflife' : 'finlife'), text: (v) => `infinite_token_lifetime ${v}`,
+  },
+  idleTokenLifetime: {
+    path: 'refresh_token.idle_token_lifetime', schema: z.number().int().positive(), default: 1296000,
+    space: {}, label: (v) => `idle${v}`, text: (v) => `idle_token_lifetime ${v} s`,
+  },
+  infiniteIdleTokenLifetime: {
+    path: 'refresh_token.infinite_idle_token_lifetime', schema: z.boolean(), default: true,
+    space: {}, label: (v) => (v ? 'infidle' : 'finidle'), text: (v) => `infinite_idle_token_lifetime ${v}`,
+  },
+  leeway: {
+    path: 'refresh_token.leeway', schema: z.number().int().nonnegative(), default: 0,
+    space: {}, label: (v) => `leeway${v}`, text: (v) => `leeway ${v} s`,
+  },
 } as const satisfies { readonly [K in keyof ClientSettings]: FieldSpec<ClientSettings[K]> };
+
+/** The fields the configuration space varies for some app (the others, lifetimes and leeway, a file or a scope sets). */
+export type SpaceKey = { [K in keyof typeof CLIENT_FIELDS]: keyof (typeof CLIENT_FIELDS)[K]['space'] extends never ? never : K }[keyof typeof CLIENT_FIELDS];
 
 /** ClientSettings' keys, in the table's order (the order of labels, descriptions and configToInput). */
 export const CLIENT_KEYS = Object.keys(CLIENT_FIELDS) as (keyof ClientSettings)[];
@@ -150,9 +200,13 @@ type ObjectInput<O extends string> = {
 /** The configuration's own fields (not a client's), each with its default and how it shows. */
 export const CONFIG_FIELDS = {
   // R9/A14
-  transferTokenTtlSeconds: { path: 'transfer_token_ttl_seconds', default: 60, label: (v: number) => `ttl${v}`, text: (v: number) => `TTL ${v} s` },
-} as const satisfies Record<string, { path: string; default: unknown; label(v: never): string; text(v: never): string }>;
-export const CONFIG_KEYS = Object.keys(CONFIG_FIELDS) as (keyof typeof CONFIG_FIELDS)[];
+  transferTokenTtlSeconds: { path: 'transfer_token_ttl_seconds', unit: 1, default: 60, label: (v: number) => `ttl${v}`, text: (v: number) => `TTL ${v} s` },
+  // MODEL.md §8: Auth0's tenant defaults, 7 days absolute and 3 days idle; the JSON gives hours
+  sessionLifetimeSeconds: { path: 'tenant.session_lifetime', unit: 3600, default: 168 * 3600, label: (v: number) => `slife${v}`, text: (v: number) => `session_lifetime ${v} s` },
+  idleSessionLifetimeSeconds: { path: 'tenant.idle_session_lifetime', unit: 3600, default: 72 * 3600, label: (v: number) => `sidle${v}`, text: (v: number) => `idle_session_lifetime ${v} s` },
+} as const satisfies Record<string, { path: string; unit: number; default: number; label(v: number): string; text(v: number): string }>;
+export type ConfigKey = keyof typeof CONFIG_FIELDS;
+export const CONFIG_KEYS = Object.keys(CONFIG_FIELDS) as ConfigKey[];
 
 /** The zod shape of the table's fields in one object of a client. */
 const objectShape = (object: 'session_transfer' | 'refresh_token'): z.ZodRawShape => Object.fromEntries(inObject(object).map((k) => {
@@ -168,16 +222,10 @@ const sessionTransferSchema = strictKnown({
   delegation: strictKnown({ allow_delegated_access: z.boolean().optional(), enforce_device_binding: z.enum(['ip']).optional() }, 'session_transfer.delegation').nullable().optional(),
 }, 'session_transfer');
 
-// ClientRefreshTokenConfiguration: strict for the same reason. The lifetimes are not read yet; they are
-// validated so that a typo there is caught now.
+// ClientRefreshTokenConfiguration: strict for the same reason. `policies` (multi-resource refresh tokens) is
+// out of the model's scope, accepted so that real clients load.
 const refreshTokenSchema = strictKnown({
   ...objectShape('refresh_token'),
-  expiration_type: z.enum(['expiring', 'non-expiring']).optional(),
-  leeway: z.number().int().nonnegative().optional(),
-  token_lifetime: z.number().int().positive().optional(),
-  infinite_token_lifetime: z.boolean().optional(),
-  idle_token_lifetime: z.number().int().positive().optional(),
-  infinite_idle_token_lifetime: z.boolean().optional(),
   policies: z.array(z.unknown()).nullable().optional(),
 }, 'refresh_token');
 
@@ -203,10 +251,18 @@ export interface ClientInput {
   refresh_token?: (ObjectInput<'refresh_token'> & Omit<z.infer<typeof refreshTokenSchema>, keyof ObjectInput<'refresh_token'>>) | null;
 }
 
-/** Tenant settings (MODEL.md §8), in hours as Auth0 gives them. Read and reported; not yet modelled. */
-export const tenantSchema = z.object({
+/** Tenant settings (MODEL.md §8), in hours as Auth0 gives them (fractions allowed: a scope uses minutes). */
+// Loose, as GET /api/v2/tenants/settings has dozens of fields; a near miss of the two read is an error.
+export const tenantSchema = z.looseObject({
   session_lifetime: z.number().positive().optional(),
   idle_session_lifetime: z.number().positive().optional(),
+}).superRefine((t, ctx) => {
+  const known = ['session_lifetime', 'idle_session_lifetime'];
+  for (const key of Object.keys(t)) {
+    if (known.includes(key)) continue;
+    const near = nearest(key, known);
+    if (near) ctx.addIssue({ code: 'custom', path: [key], message: `unknown field "${key}" in tenant; did you mean "${near}"? (as written, ${near} would take its default)` });
+  }
 });
 export type TenantInput = z.infer<typeof tenantSchema>;
 
@@ -242,11 +298,24 @@ export function resolveClient(input: ClientInput | undefined): ClientSettings {
   })) as unknown as ClientSettings;
 }
 
+/** The JSON value of a configuration field, at its path (`tenant.session_lifetime`, ...). */
+function configValue(input: ConfigInput, k: ConfigKey): number | undefined {
+  const [a, b] = CONFIG_FIELDS[k].path.split('.');
+  const v = b === undefined ? (input as Record<string, unknown>)[a] : ((input as Record<string, Record<string, unknown> | undefined>)[a])?.[b];
+  return typeof v === 'number' ? v : undefined;
+}
+
 export function resolveConfig(input: ConfigInput = {}): Config {
+  const field = (k: ConfigKey) => {
+    const v = configValue(input, k);
+    return v === undefined ? CONFIG_FIELDS[k].default : Math.round(v * CONFIG_FIELDS[k].unit);
+  };
   return {
     native: resolveClient(input.native),
     web: resolveClient(input.web),
-    transferTokenTtlSeconds: input.transfer_token_ttl_seconds ?? CONFIG_FIELDS.transferTokenTtlSeconds.default,
+    transferTokenTtlSeconds: field('transferTokenTtlSeconds'),
+    sessionLifetimeSeconds: field('sessionLifetimeSeconds'),
+    idleSessionLifetimeSeconds: field('idleSessionLifetimeSeconds'),
   };
 }
 
@@ -261,7 +330,14 @@ export function configToInput(c: Config): ConfigInput {
     }
     return out as ClientInput;
   };
-  return { native: client(c.native), web: client(c.web), transfer_token_ttl_seconds: c.transferTokenTtlSeconds };
+  const out: Record<string, unknown> = { native: client(c.native), web: client(c.web) };
+  for (const k of CONFIG_KEYS) {
+    const [a, b] = CONFIG_FIELDS[k].path.split('.');
+    const v = c[k] / CONFIG_FIELDS[k].unit;
+    if (b === undefined) out[a] = v;
+    else ((out[a] ??= {}) as Record<string, unknown>)[b] = v;
+  }
+  return out as ConfigInput;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,7 +375,7 @@ export function resolveInterpretations(input: z.infer<typeof interpretationsSche
 export interface Dimension {
   readonly key: DimensionKey;
   readonly app: App;
-  readonly field: keyof ClientSettings;
+  readonly field: SpaceKey;
   readonly values: readonly DimensionValue[];
 }
 /** `native.rotation_type`, `web.enforce_device_binding`, ... */
@@ -314,7 +390,7 @@ const asDimension = (f: AnyField, v: ClientSettings[keyof ClientSettings]): Dime
 export const DIMENSIONS: readonly Dimension[] = APPS.flatMap((app) => CLIENT_KEYS.flatMap((field) => {
   const f = clientField(field);
   const values = f.space[app];
-  return values ? [{ key: dimensionKey(app, field), app, field, values: values.map((v) => asDimension(f, v)) }] : [];
+  return values ? [{ key: dimensionKey(app, field), app, field: field as SpaceKey, values: values.map((v) => asDimension(f, v)) }] : [];
 }));
 const dimensionByKey = new Map(DIMENSIONS.map((d) => [d.key, d]));
 
@@ -349,15 +425,18 @@ export function configurationSpace(ttl = CONFIG_FIELDS.transferTokenTtlSeconds.d
 /** Each app's dimension fields, in the table's order. */
 const spaceFields = (app: App) => DIMENSIONS.filter((d) => d.app === app).map((d) => d.field);
 const configFieldParts = (c: Config, part: 'label' | 'text') => CONFIG_KEYS.flatMap((k) => (c[k] === CONFIG_FIELDS[k].default ? [] : [CONFIG_FIELDS[k][part](c[k])]));
+/** An app's fields outside the space that differ from their default (lifetimes, leeway): shown after the space's. */
+const offSpaceFields = (c: Config, a: App) => CLIENT_KEYS.filter((k) => !clientField(k).space[a] && !sameValue(c[a][k], clientField(k).default));
+const sameValue = (x: unknown, y: unknown) => (Array.isArray(x) && Array.isArray(y) ? x.join() === y.join() : x === y);
 
 /** A short, file-name-safe label: `n-mint-casc-norot_w-nomint-query-ip-nort-online`. */
 export function configLabel(c: Config): string {
-  const app = (a: App) => spaceFields(a).map((k) => clientField(k).label(c[a][k])).join('-');
+  const app = (a: App) => [...spaceFields(a), ...offSpaceFields(c, a)].map((k) => clientField(k).label(c[a][k])).join('-');
   return [`n-${app('native')}`, `w-${app('web')}`, ...configFieldParts(c, 'label')].join('_');
 }
 
 /** One line for people: `native: can_create true, cascade true, non-rotating; web: ...`. */
 export function describeConfig(c: Config): string {
-  const app = (a: App) => `${a}: ${spaceFields(a).map((k) => clientField(k).text(c[a][k])).join(', ')}`;
+  const app = (a: App) => `${a}: ${[...spaceFields(a), ...offSpaceFields(c, a)].map((k) => clientField(k).text(c[a][k])).join(', ')}`;
   return [app('native'), app('web'), ...configFieldParts(c, 'text')].join('; ');
 }

@@ -9,11 +9,12 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const REASONS = [
   'no_session', 'transfer_token_not_found_or_expired', 'parent_refresh_token_revoked', 'device_binding_failed',
   'organization_mismatch', 'user_mismatch', 'method_not_allowed', 'client_not_allowed', 'nested_transfer_forbidden',
-  'refresh_token_revoked', 'refresh_token_reused',
+  'refresh_token_revoked', 'refresh_token_reused', 'refresh_token_expired',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 /** An extension for `ok` outcomes only: the event named an artifact already revoked, nothing changed. */
-export type NoopReason = 'already_revoked';
+export const NOOP_REASONS = ['already_revoked', 'already_expired'] as const;
+export type NoopReason = (typeof NOOP_REASONS)[number];
 
 export interface Observation {
   step: number;
@@ -28,8 +29,8 @@ export interface Observation {
   consumed: string[];
   /** extension: the transfer token was sent by a method the web app does not allow and ignored (A10) */
   transferTokenIgnored?: boolean;
-  /** extension: transfer tokens whose TTL ran out during this step */
-  expired?: string[];
+  /** MODEL.md §8: what this step's clock move expired, by kind (present only when something did) */
+  expired?: { sessions: string[]; refreshTokens: string[]; transferTokens: string[] };
   /** extension: the rule ids of the model branch that answered */
   rules: RuleId[];
 }

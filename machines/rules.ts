@@ -49,6 +49,14 @@ export const RULES = {
   A21: 'several live transfer tokens from one refresh token are allowed and independent',
   A24: 'organization present on one side only is a mismatch; absent on both matches',
   A26: 'allow_refresh_token gates every refresh token issued off a transfer-linked session',
+  A16: 'the expiry of a parent refresh token does not cascade, and does not stop its transfer tokens (reading)',
+  // MODEL.md §8: lifetimes and leeway, as Auth0 runs them (not rules of the Native to Web page)
+  LT1: 'a session expires when its age reaches the tenant\'s session_lifetime or its idle time the idle_session_lifetime',
+  LT2: 'a session\'s idle timer restarts at every /authorize or interactive login into it',
+  LT3: 'an expiring refresh token family ends at token_lifetime after its first token; rotation does not extend it',
+  LT4: 'an expiring refresh token ends after idle_token_lifetime without an exchange',
+  LT5: 'a mint or refresh with an expired refresh token is rejected as refresh_token_expired',
+  LV1: 'with leeway, the immediately previous token of a rotated family is honoured within leeway seconds of its rotation',
   // the project's own readings where the docs are silent (switches)
   N1: 'a mint by a client that may not mint, with a rotated refresh token: reuse detection before the client check (switch)',
 } as const;

@@ -6,8 +6,9 @@ import { LIFECYCLE, type ArtifactKind } from './lifecycle.js';
 import { methodAllowed, type ModelEvent, type EventOf } from './events.js';
 import { emptyObservation, type Observation, type Reason } from './observation.js';
 import type { Setting } from './setting.js';
+import { refreshTokenLifetimes } from './config.js';
 import {
-  deviceSession, familyRevoked, indexOfId, lineage, refreshToken, transferToken,
+  activeSuccessor, deviceSession, familyRevoked, indexOfId, lineage, refreshToken, transferToken,
   type DeviceState, type RefreshToken, type Session, type TransferToken, type World,
 } from './world.js';
 
@@ -22,16 +23,16 @@ const LIST = { refreshToken: 'refreshTokens', transferToken: 'transferTokens', s
 // every reader of them (the fingerprint, the properties) went polymorphic, and a spread costs more than a
 // literal. The type checker rejects a literal that misses a field.
 type Fields<T> = Omit<T, 'id' | 'status'>;
-const refreshTokenAs = (id: string, t: Omit<Fields<RefreshToken>, 'family'>, status: RefreshToken['status'], family: string): RefreshToken => ({
+const refreshTokenAs = (id: string, t: Omit<Fields<RefreshToken>, 'family' | 'usedAt'>, status: RefreshToken['status'], family: string, usedAt: number): RefreshToken => ({
   id, client: t.client, user: t.user, device: t.device, session: t.session, parent: t.parent, online: t.online,
-  organization: t.organization, status, family,
+  organization: t.organization, issuedAt: t.issuedAt, familyIssuedAt: t.familyIssuedAt, previous: t.previous, status, family, usedAt,
 });
 const transferTokenAs = (id: string, t: Fields<TransferToken>, status: TransferToken['status']): TransferToken => ({
   id, user: t.user, parent: t.parent, family: t.family, device: t.device, network: t.network, ip: t.ip, asn: t.asn,
   organization: t.organization, issuedAt: t.issuedAt, status,
 });
-const sessionAs = (id: string, s: Fields<Session>, status: Session['status'], parent: string | null): Session => ({
-  id, user: s.user, device: s.device, via: s.via, transferToken: s.transferToken, parent, status,
+const sessionAs = (id: string, s: Omit<Fields<Session>, 'parent' | 'lastActiveAt'>, status: Session['status'], parent: string | null, lastActiveAt: number): Session => ({
+  id, user: s.user, device: s.device, via: s.via, transferToken: s.transferToken, createdAt: s.createdAt, parent, status, lastActiveAt,
 });
 
 export interface LifecycleMessage { kind: ArtifactKind; id: string; event: string }
@@ -125,20 +126,25 @@ export class Tx {
     const next = LIFECYCLE[kind][current.status]?.[event];
     if (next === undefined) return false;
     const list = (kind === 'refreshToken' ? this.writableRts() : kind === 'transferToken' ? this.writableStts() : this.writableSs()) as Artifact[];
-    list[i] = kind === 'refreshToken' ? refreshTokenAs(id, current as RefreshToken, next as RefreshToken['status'], (current as RefreshToken).family)
+    list[i] = kind === 'refreshToken' ? refreshTokenAs(id, current as RefreshToken, next as RefreshToken['status'], (current as RefreshToken).family, (current as RefreshToken).usedAt)
       : kind === 'transferToken' ? transferTokenAs(id, current as TransferToken, next as TransferToken['status'])
-      : sessionAs(id, current as Session, next as Session['status'], (current as Session).parent);
+      : sessionAs(id, current as Session, next as Session['status'], (current as Session).parent, (current as Session).lastActiveAt);
     if (this.journal) this.sent.push({ kind, id, event });
     if (event === 'REVOKE') this.obs.revoked[LIST[kind]].push(id);
     else if (event === 'REDEEM' || event === 'BURN') this.obs.consumed.push(id);
-    else if (event === 'EXPIRE') (this.obs.expired ??= []).push(id);
+    else if (event === 'EXPIRE') (this.obs.expired ??= { sessions: [], refreshTokens: [], transferTokens: [] })[LIST[kind]].push(id);
     return true;
   }
 
-  issueRefreshToken(fields: Omit<RefreshToken, 'id' | 'status' | 'family'> & { family?: string }): RefreshToken {
+  /**
+   * A new refresh token, issued now. A rotation passes its predecessor's family, the family's start
+   * (the absolute lifetime is not extended, LT3) and the predecessor's id (the leeway's, LV1).
+   */
+  issueRefreshToken(fields: Omit<RefreshToken, 'id' | 'status' | 'family' | 'issuedAt' | 'familyIssuedAt' | 'usedAt' | 'previous'>
+    & { family?: string; familyIssuedAt?: number; previous?: string }): RefreshToken {
     const id = `rt${this.refreshTokens.length + 1}`;
-    // (a family given is the presented token's, on rotation; otherwise the token starts its own)
-    const rt = refreshTokenAs(id, fields, 'active', fields.family ?? id);
+    const t = { ...fields, issuedAt: this.clock, familyIssuedAt: fields.familyIssuedAt ?? this.clock, previous: fields.previous ?? null };
+    const rt = refreshTokenAs(id, t, 'active', fields.family ?? id, this.clock);
     this.writableRts().push(rt);
     if (this.journal) this.created.push({ kind: 'refreshToken', id });
     this.obs.issued.push(id);
@@ -154,9 +160,9 @@ export class Tx {
     return stt;
   }
 
-  createSession(fields: Omit<Session, 'id' | 'status'>): Session {
+  createSession(fields: Omit<Session, 'id' | 'status' | 'createdAt' | 'lastActiveAt'>): Session {
     const id = `s${this.sessions.length + 1}`;
-    const s = sessionAs(id, fields, 'active', fields.parent);
+    const s = sessionAs(id, { ...fields, createdAt: this.clock }, 'active', fields.parent, this.clock);
     this.writableSs().push(s);
     if (this.journal) this.created.push({ kind: 'session', id });
     this.setDevice(fields.device, { session: id });
@@ -166,9 +172,26 @@ export class Tx {
   /** Links a session to a parent family (A6); returns the session as it is now. */
   linkSession(id: string, parent: string): Session {
     const i = indexOfId(id);
-    const s = sessionAs(id, this.sessions[i], this.sessions[i].status, parent);
+    const s = sessionAs(id, this.sessions[i], this.sessions[i].status, parent, this.sessions[i].lastActiveAt);
     this.writableSs()[i] = s;
     return s;
+  }
+
+  /** A login into the session: its idle timer restarts (LT2); returns the session as it is now. */
+  touchSession(id: string): Session {
+    const i = indexOfId(id);
+    const cur = this.sessions[i];
+    if (cur.lastActiveAt === this.clock) return cur;
+    const s = sessionAs(id, cur, cur.status, cur.parent, this.clock);
+    this.writableSs()[i] = s;
+    return s;
+  }
+
+  /** An exchange with a refresh token that stays active (no rotation): its idle timer restarts (LT4). */
+  touchRefreshToken(id: string): void {
+    const i = indexOfId(id);
+    const cur = this.refreshTokens[i];
+    if (cur.usedAt !== this.clock) this.writableRts()[i] = refreshTokenAs(id, cur, cur.status, cur.family, this.clock);
   }
 
   loggedIn(s: Session, created: boolean): void {
@@ -191,7 +214,16 @@ export class Tx {
 
 /** Revokes a session; the online-refresh-token rule runs (R27, A17, A19). */
 export function revokeSession(tx: Tx, id: string): void {
-  if (!tx.send('session', id, 'REVOKE')) return;
+  if (tx.send('session', id, 'REVOKE')) endSession(tx, id);
+}
+
+/** Expires a session (LT1); "revoking or expiring" runs the same online rule (R27). */
+function expireSession(tx: Tx, id: string): void {
+  if (tx.send('session', id, 'EXPIRE')) endSession(tx, id);
+}
+
+/** What follows the end of a session: the browser holds none, and its online refresh tokens are revoked. */
+function endSession(tx: Tx, id: string): void {
   const s = tx.sessions[indexOfId(id)];
   if (tx.devices[s.device]?.session === id) tx.setDevice(s.device, { session: null });
   for (const rt of tx.refreshTokens) if (rt.session === id && rt.online) tx.send('refreshToken', rt.id, 'REVOKE');
@@ -221,12 +253,41 @@ export function issueTransferTokenFrom(tx: Tx, rt: RefreshToken): void {
   });
 }
 
-/** With rotation on for the token's client, retires the presented token and issues its successor (R4). */
+/**
+ * With rotation on for the token's client, retires the token and issues its successor (R4); without, the
+ * exchange restarts the token's idle timer (LT4).
+ */
 function rotateIfOn(tx: Tx, rt: RefreshToken): void {
-  if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
+  if (tx.setting.config[rt.client].rotationType !== 'rotating') { tx.touchRefreshToken(rt.id); return; }
   tx.send('refreshToken', rt.id, 'ROTATE');
-  const { id: _id, status: _status, ...inherited } = rt;
-  tx.issueRefreshToken(inherited);
+  tx.issueRefreshToken(successorOf(rt));
+}
+
+/** What a rotation's successor inherits: everything but its own times, and `previous` names the retired token. */
+export function successorOf(rt: RefreshToken): Parameters<Tx['issueRefreshToken']>[0] {
+  return {
+    client: rt.client, user: rt.user, device: rt.device, session: rt.session, parent: rt.parent, online: rt.online,
+    organization: rt.organization, family: rt.family, familyIssuedAt: rt.familyIssuedAt, previous: rt.id,
+  };
+}
+
+/**
+ * Within the leeway, the immediately previous token stands in for its successor (LV1): the exchange
+ * rotates the family's active token, so the presented one is no longer the immediately previous.
+ */
+function rotateWithinLeeway(tx: Tx, rt: RefreshToken): void {
+  rotateIfOn(tx, activeSuccessor(tx.before, rt)!);
+}
+
+/** The presented token was rotated and is not honoured by the leeway (LV1): presenting it is reuse (RTR). */
+function reused(m: Setting, w: World, rt: RefreshToken): boolean {
+  return rt.status === 'rotated' && !withinLeeway(m, w, rt);
+}
+function withinLeeway(m: Setting, w: World, rt: RefreshToken): boolean {
+  const leeway = m.config[rt.client].leeway;
+  if (leeway === 0) return false;
+  const successor = activeSuccessor(w, rt);
+  return successor !== undefined && w.clock - successor.issuedAt < leeway;
 }
 
 /**
@@ -263,14 +324,18 @@ function noUsableTransferToken(m: Setting, e: ModelEvent): boolean {
 
 export const GUARDS = {
   'refresh token revoked?': (_m, w, e) => presentedRefreshToken(w, e).status === 'revoked',
-  'refresh token rotated?': (_m, w, e) => presentedRefreshToken(w, e).status === 'rotated',
-  // N1: with the switch on, a rotated token is refused by reuse detection (below) even from such a client
+  'refresh token expired?': (_m, w, e) => presentedRefreshToken(w, e).status === 'expired',
+  'refresh token reused?': (m, w, e) => reused(m, w, presentedRefreshToken(w, e)),
+  // only a rotated token that the leeway honours passes 'refresh token reused?'
+  'refresh token rotated, within leeway?': (_m, w, e) => presentedRefreshToken(w, e).status === 'rotated',
+  // N1: with the switch on, a reused token is refused by reuse detection (below) even from such a client
   'client may not mint?': (m, w, e) => {
     const rt = presentedRefreshToken(w, e);
-    return !m.config[rt.client].canCreateSessionTransferToken && !(m.interpretations.N1 && rt.status === 'rotated');
+    return !m.config[rt.client].canCreateSessionTransferToken && !(m.interpretations.N1 && reused(m, w, rt));
   },
   'refresh token came from a transfer?': (_m, w, e) => lineage(w, presentedRefreshToken(w, e)) !== null,
   'session revoked?': (_m, w, e) => w.sessions[indexOfId(ev<'REVOKE_SESSION'>(e).session)].status === 'revoked',
+  'session expired?': (_m, w, e) => w.sessions[indexOfId(ev<'REVOKE_SESSION'>(e).session)].status === 'expired',
 
   'no usable transfer token, session present?': (m, w, e) => noUsableTransferToken(m, e) && deviceSession(w, ev<'AUTHORIZE'>(e).device) !== undefined,
   'no usable transfer token, no session?': (m, w, e) => noUsableTransferToken(m, e) && deviceSession(w, ev<'AUTHORIZE'>(e).device) === undefined,
@@ -321,6 +386,7 @@ export const EFFECTS = {
   },
 
   rejectRevokedRefreshToken: reject('refresh_token_revoked'),
+  rejectExpiredRefreshToken: reject('refresh_token_expired'),
   rejectClientNotAllowed: reject('client_not_allowed'),
   rejectNestedTransfer: reject('nested_transfer_forbidden'),
   detectReuse: (tx, e) => {
@@ -337,6 +403,17 @@ export const EFFECTS = {
     rotateIfOn(tx, presentedRefreshToken(tx.before, e));
     tx.answer('issued');
   },
+  // the transfer token records the presented token as its parent, and the rotation moves the family on
+  mintWithinLeeway: (tx, e) => {
+    const rt = presentedRefreshToken(tx.before, e);
+    issueTransferTokenFrom(tx, rt);
+    rotateWithinLeeway(tx, rt);
+    tx.answer('issued');
+  },
+  refreshWithinLeeway: (tx, e) => {
+    rotateWithinLeeway(tx, presentedRefreshToken(tx.before, e));
+    tx.answer('issued');
+  },
 
   revokeRefreshTokenFamily: (tx, e) => {
     revokeFamily(tx, presentedRefreshToken(tx.before, e).family);
@@ -347,10 +424,11 @@ export const EFFECTS = {
     tx.answer('revoked');
   },
   alreadyRevoked: (tx) => tx.answer('ok', 'already_revoked'),
+  alreadyExpired: (tx) => tx.answer('ok', 'already_expired'),
 
   reuseSession: (tx, e) => {
     const a = ev<'AUTHORIZE'>(e);
-    const s = deviceSession(tx.before, a.device)!;
+    const s = tx.touchSession(deviceSession(tx.before, a.device)!.id);
     tx.loggedIn(s, false);
     if (a.transferToken !== undefined) tx.obs.transferTokenIgnored = true;
     maybeIssueWebRefreshToken(tx, s, a.offlineAccess, null);
@@ -373,6 +451,7 @@ export const EFFECTS = {
     if (tx.setting.interpretations.A6 && s.parent === null) {
       s = tx.linkSession(s.id, stt.family);
     }
+    s = tx.touchSession(s.id);
     tx.loggedIn(s, false);
     maybeIssueWebRefreshToken(tx, s, a.offlineAccess, stt);
   },
@@ -387,7 +466,7 @@ export const EFFECTS = {
 
   reauthenticate: (tx, e) => {
     const { device, offlineAccess } = ev<'WEB_LOGIN'>(e);
-    const s = deviceSession(tx.before, device)!;
+    const s = tx.touchSession(deviceSession(tx.before, device)!.id);
     tx.loggedIn(s, false);
     maybeIssueWebRefreshToken(tx, s, offlineAccess, null);
   },
@@ -401,10 +480,23 @@ export const EFFECTS = {
     maybeIssueWebRefreshToken(tx, s, offlineAccess, null);
   },
 
+  // Time is the only thing that expires artifacts (MODEL.md §8), in this order: transfer tokens (R9, A14),
+  // refresh tokens (LT3, LT4; no cascade, A16), sessions (LT1, with the online rule, R27).
   advanceClock: (tx, e) => {
     tx.clock += ev<'ADVANCE_TIME'>(e).seconds;
-    const ttl = tx.setting.config.transferTokenTtlSeconds;
+    const config = tx.setting.config;
+    const ttl = config.transferTokenTtlSeconds;
     for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt >= ttl) tx.send('transferToken', stt.id, 'EXPIRE');
+    for (const rt of tx.refreshTokens) {
+      if (rt.status !== 'active' && rt.status !== 'rotated') continue;
+      const { absolute, idle } = refreshTokenLifetimes(config[rt.client]);
+      if ((absolute !== null && tx.clock - rt.familyIssuedAt >= absolute)
+        || (idle !== null && rt.status === 'active' && tx.clock - rt.usedAt >= idle)) tx.send('refreshToken', rt.id, 'EXPIRE');
+    }
+    for (const s of tx.sessions) {
+      if (s.status === 'active' && (tx.clock - s.createdAt >= config.sessionLifetimeSeconds
+        || tx.clock - s.lastActiveAt >= config.idleSessionLifetimeSeconds)) expireSession(tx, s.id);
+    }
     tx.answer('ok');
   },
   moveDevice: (tx, e) => {

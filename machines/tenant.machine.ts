@@ -24,17 +24,22 @@ export const TENANT_BRANCHES: { readonly [T in EventType]: readonly Branch[] } =
   NATIVE_LOGIN: [{ actions: 'issueNativeRefreshToken', meta: { rules: ['R33'] } }],
   // The client is checked first: a client without the flag may not ask for the session_transfer audience
   // at all, so its token is not even looked at (no reuse detection runs; conformance/DIVERGENCES.md D4).
+  // A rotated token that the leeway does not honour is reuse; one it honours still meets the nesting ban.
   MINT_TRANSFER_TOKEN: [
-    { guard: 'client may not mint?', actions: 'rejectClientNotAllowed', meta: { rules: ['R2'] } },
+    { guard: 'client may not mint?', actions: 'rejectClientNotAllowed', meta: { rules: ['R2', 'N1'] } },
     { guard: 'refresh token revoked?', actions: 'rejectRevokedRefreshToken', meta: { rules: ['A18'] } },
-    { guard: 'refresh token rotated?', actions: 'detectReuse', meta: { rules: ['RTR', 'A15'] } },
+    { guard: 'refresh token expired?', actions: 'rejectExpiredRefreshToken', meta: { rules: ['LT5', 'LT3', 'LT4'] } },
+    { guard: 'refresh token reused?', actions: 'detectReuse', meta: { rules: ['RTR', 'A15', 'LV1'] } },
     { guard: 'refresh token came from a transfer?', actions: 'rejectNestedTransfer', meta: { rules: ['R7', 'R8'] } },
-    { actions: 'mintTransferToken', meta: { rules: ['R1', 'R3', 'R4', 'A21'] } },
+    { guard: 'refresh token rotated, within leeway?', actions: 'mintWithinLeeway', meta: { rules: ['LV1', 'R1', 'R4'] } },
+    { actions: 'mintTransferToken', meta: { rules: ['R1', 'R3', 'R4', 'A21', 'LT4'] } },
   ],
   REFRESH: [
     { guard: 'refresh token revoked?', actions: 'rejectRevokedRefreshToken', meta: { rules: ['A18'] } },
-    { guard: 'refresh token rotated?', actions: 'detectReuse', meta: { rules: ['RTR', 'A15'] } },
-    { actions: 'refresh', meta: { rules: ['R4'] } },
+    { guard: 'refresh token expired?', actions: 'rejectExpiredRefreshToken', meta: { rules: ['LT5', 'LT3', 'LT4'] } },
+    { guard: 'refresh token reused?', actions: 'detectReuse', meta: { rules: ['RTR', 'A15', 'LV1'] } },
+    { guard: 'refresh token rotated, within leeway?', actions: 'refreshWithinLeeway', meta: { rules: ['LV1', 'R4'] } },
+    { actions: 'refresh', meta: { rules: ['R4', 'LT4'] } },
   ],
   REVOKE_REFRESH_TOKEN: [
     { guard: 'refresh token revoked?', actions: 'alreadyRevoked', meta: { rules: ['A18'] } },
@@ -42,10 +47,11 @@ export const TENANT_BRANCHES: { readonly [T in EventType]: readonly Branch[] } =
   ],
   REVOKE_SESSION: [
     { guard: 'session revoked?', actions: 'alreadyRevoked', meta: { rules: ['A19'] } },
+    { guard: 'session expired?', actions: 'alreadyExpired', meta: { rules: ['LT1'] } },
     { actions: 'revokeSession', meta: { rules: ['R27', 'R28', 'A19'] } },
   ],
   AUTHORIZE: [
-    { guard: 'no usable transfer token, session present?', actions: 'reuseSession', meta: { rules: ['R29', 'R13', 'A10'] } },
+    { guard: 'no usable transfer token, session present?', actions: 'reuseSession', meta: { rules: ['R29', 'R13', 'A10', 'LT2'] } },
     { guard: 'no usable transfer token, no session?', actions: 'promptNoSession', meta: { rules: ['R29', 'R13', 'A10'] } },
     { guard: 'method not allowed?', actions: 'promptMethodNotAllowed', meta: { rules: ['R13', 'A10', 'A9'] } },
     { guard: 'transfer token not found or expired?', actions: 'promptNotFoundOrExpired', meta: { rules: ['R9', 'R10', 'R18', 'A1', 'A3', 'A9', 'A14'] } },
@@ -53,15 +59,15 @@ export const TENANT_BRANCHES: { readonly [T in EventType]: readonly Branch[] } =
     { guard: 'device binding fails?', actions: 'promptBindingFailed', meta: { rules: ['R11', 'R18', 'A8', 'A9', 'A13'] } },
     { guard: 'organization mismatch?', actions: 'promptOrganizationMismatch', meta: { rules: ['R19', 'R18', 'A8', 'A9', 'A24'] } },
     { guard: 'session of another user?', actions: 'promptUserMismatch', meta: { rules: ['R17', 'A8', 'A9'] } },
-    { guard: 'session of the same user?', actions: 'reuseSessionWithTransfer', meta: { rules: ['R16', 'R25', 'A6'] } },
+    { guard: 'session of the same user?', actions: 'reuseSessionWithTransfer', meta: { rules: ['R16', 'R25', 'A6', 'LT2'] } },
     { actions: 'createSessionFromTransfer', meta: { rules: ['R15', 'R25'] } },
   ],
   WEB_LOGIN: [
     // the same user signing in again re-authenticates in the session the browser holds (D3)
-    { guard: 'session of the signing-in user?', actions: 'reauthenticate', meta: { rules: ['R29'] } },
+    { guard: 'session of the signing-in user?', actions: 'reauthenticate', meta: { rules: ['R29', 'LT2'] } },
     { actions: 'interactiveLogin', meta: { rules: ['R29', 'A3', 'A7'] } },
   ],
-  ADVANCE_TIME: [{ actions: 'advanceClock', meta: { rules: ['R9', 'A14'] } }],
+  ADVANCE_TIME: [{ actions: 'advanceClock', meta: { rules: ['R9', 'A14', 'LT1', 'LT3', 'LT4', 'R27', 'A16'] } }],
   MOVE_DEVICE: [{ actions: 'moveDevice', meta: { rules: ['R11'] } }],
 };
 

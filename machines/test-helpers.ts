@@ -10,26 +10,32 @@ import { createModel, runEvents } from './step.js';
 import { DEFAULT_POPULATION, type World } from './world.js';
 
 type SessionTransfer = NonNullable<NonNullable<ConfigInput['native']>['session_transfer']>;
+type RefreshTokenInput = NonNullable<NonNullable<ConfigInput['native']>['refresh_token']>;
 type Rotation = 'rotating' | 'non-rotating';
 
-/** A short config: the session_transfer flags of each client, rotation, and the TTL. */
+/** A short config: the session_transfer flags of each client, rotation, and the TTL; lifetimes (MODEL.md §8) in full. */
 export interface ConfigSketch {
   native?: SessionTransfer & { rotation_type?: Rotation };
   web?: SessionTransfer & { rotation_type?: Rotation };
   ttl?: number;
+  /** each client's other refresh_token fields (lifetimes, leeway) */
+  tokens?: { native?: Omit<RefreshTokenInput, 'rotation_type'>; web?: Omit<RefreshTokenInput, 'rotation_type'> };
+  tenant?: ConfigInput['tenant'];
 }
 
 /** Management API shape from a sketch; absent flags stay absent, so Auth0's defaults apply. */
 export function toInput(s: ConfigSketch = {}): ConfigInput {
-  const client = (c: ConfigSketch['native']) => {
-    if (!c) return undefined;
-    const { rotation_type, ...session_transfer } = c;
-    return { session_transfer, ...(rotation_type ? { refresh_token: { rotation_type } } : {}) };
+  const client = (c: ConfigSketch['native'], tokens: Omit<RefreshTokenInput, 'rotation_type'> | undefined) => {
+    if (!c && !tokens) return undefined;
+    const { rotation_type, ...session_transfer } = c ?? {};
+    const refresh_token = { ...(rotation_type ? { rotation_type } : {}), ...tokens };
+    return { session_transfer, ...(Object.keys(refresh_token).length ? { refresh_token } : {}) };
   };
   return {
-    ...(s.native ? { native: client(s.native) } : {}),
-    ...(s.web ? { web: client(s.web) } : {}),
+    ...(s.native || s.tokens?.native ? { native: client(s.native, s.tokens?.native) } : {}),
+    ...(s.web || s.tokens?.web ? { web: client(s.web, s.tokens?.web) } : {}),
     ...(s.ttl !== undefined ? { transfer_token_ttl_seconds: s.ttl } : {}),
+    ...(s.tenant ? { tenant: s.tenant } : {}),
   };
 }
 
@@ -43,6 +49,8 @@ export function enabled(over: ConfigSketch = {}): ConfigSketch {
     native: { can_create_session_transfer_token: true, ...over.native },
     web: { allowed_authentication_methods: ['cookie', 'query'], ...over.web },
     ...(over.ttl !== undefined ? { ttl: over.ttl } : {}),
+    ...(over.tokens ? { tokens: over.tokens } : {}),
+    ...(over.tenant ? { tenant: over.tenant } : {}),
   };
 }
 

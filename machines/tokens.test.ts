@@ -187,7 +187,7 @@ describe('R25: web refresh token gate (allow_refresh_token x offline_access)', (
       [E.nativeLogin('alice', 'alice-phone'), E.mint('rt1'), E.authorize('alice-laptop', 'stt1', { offlineAccess: true })]);
     expect(online.world.refreshTokens[1]).toEqual({
       id: 'rt2', client: 'web', user: 'alice', device: 'alice-laptop', status: 'active', family: 'rt2', session: 's1', parent: 'rt1',
-      online: true, organization: null,
+      online: true, organization: null, issuedAt: 0, familyIssuedAt: 0, usedAt: 0, previous: null,
     });
     const offline = run(enabled({ web: { allow_refresh_token: true, enforce_online_refresh_tokens: false } }),
       [E.nativeLogin('alice', 'alice-phone'), E.mint('rt1'), E.authorize('alice-laptop', 'stt1', { offlineAccess: true })]);
@@ -225,19 +225,19 @@ describe('ADVANCE_TIME: transfer tokens expire at the TTL (R9, A14)', () => {
       E.advance(1), // clock 90: stt2 expires
     ]);
     expectObservation(r.at(3), { outcome: 'ok' });
-    expect(r.at(3).expired ?? []).toEqual([]);
-    expect(r.at(5).expired ?? []).toEqual([]);
+    expect(r.at(3).expired?.transferTokens ?? []).toEqual([]);
+    expect(r.at(5).expired?.transferTokens ?? []).toEqual([]);
     expectObservation(r.at(6), { outcome: 'ok' });
-    expect(r.at(6).expired).toEqual(['stt1']);
-    expect(r.at(7).expired ?? []).toEqual([]);
-    expect(r.at(8).expired).toEqual(['stt2']);
+    expect(r.at(6).expired?.transferTokens).toEqual(['stt1']);
+    expect(r.at(7).expired?.transferTokens ?? []).toEqual([]);
+    expect(r.at(8).expired?.transferTokens).toEqual(['stt2']);
     expect(r.world.clock).toBe(90);
     expect(statuses(r.world)).toEqual({ rt1: 'active', stt1: 'expired', stt2: 'expired' });
   });
 
   it('a used-up token does not expire later; its status stays consumed (R9, R10)', () => {
     const r = run(enabled(), [E.nativeLogin('alice', 'alice-phone'), E.mint('rt1'), E.authorize('alice-laptop', 'stt1'), E.advance(600)]);
-    expect(r.last.expired ?? []).toEqual([]);
+    expect(r.last.expired?.transferTokens ?? []).toEqual([]);
     expect(statuses(r.world)).toEqual({ rt1: 'active', stt1: 'consumed', s1: 'active' });
   });
 

@@ -56,9 +56,9 @@ export const populationSchema = z
 // ---------------------------------------------------------------------------------------------
 // Artifacts. Ids are counted per kind from 1 in order of creation (MODEL.md §3).
 
-export type RefreshTokenStatus = 'active' | 'rotated' | 'revoked';
+export type RefreshTokenStatus = 'active' | 'rotated' | 'revoked' | 'expired';
 export type TransferTokenStatus = 'issued' | 'consumed' | 'rejected' | 'expired' | 'revoked';
-export type SessionStatus = 'active' | 'revoked';
+export type SessionStatus = 'active' | 'revoked' | 'expired';
 
 export interface RefreshToken {
   readonly id: string;
@@ -76,6 +76,13 @@ export interface RefreshToken {
   /** A17: online (dies with its session) as read from the web client when issued; only transfer-linked tokens */
   readonly online: boolean;
   readonly organization: string | null;
+  /** MODEL.md §8, clock seconds: when it was issued; when its family's first token was (the absolute
+   * lifetime counts from there, rotation does not extend it); its last exchange (the idle lifetime) */
+  readonly issuedAt: number;
+  readonly familyIssuedAt: number;
+  readonly usedAt: number;
+  /** a rotated successor: the token whose rotation issued it (the leeway honours only that one) */
+  readonly previous: string | null;
 }
 
 export interface TransferToken {
@@ -103,6 +110,9 @@ export interface Session {
   readonly transferToken: string | null;
   /** the native refresh-token family this session is a child of (R21): via transfer, or relinked under A6 */
   readonly parent: string | null;
+  /** MODEL.md §8, clock seconds: the absolute lifetime counts from creation, the idle one from the last login into it */
+  readonly createdAt: number;
+  readonly lastActiveAt: number;
 }
 
 export interface DeviceState {
@@ -160,6 +170,16 @@ export function deviceSession(w: World, device: string): Session | undefined {
   const id = w.devices[device]?.session;
   const s = id ? session(w, id) : undefined;
   return s && s.status === 'active' ? s : undefined;
+}
+
+/**
+ * The immediately previous token of a rotated one's family: the family's active token replaced it (MODEL.md
+ * §8's leeway honours only that one). Returns that successor, or undefined.
+ */
+export function activeSuccessor(w: Pick<World, 'refreshTokens'>, t: RefreshToken): RefreshToken | undefined {
+  if (t.status !== 'rotated') return undefined;
+  for (const s of w.refreshTokens) if (s.previous === t.id && s.status === 'active') return s;
+  return undefined;
 }
 
 /** A family is revoked when none of its tokens is still usable. */

@@ -1,6 +1,6 @@
 // properties/coverage.ts: what a run reached: every reason code, every /authorize outcome row of the
 // spec's §3.3 table, every actor state and lifecycle transition, every branch of the tenant machine.
-import { REASONS } from '../machines/observation.js';
+import { NOOP_REASONS, REASONS } from '../machines/observation.js';
 import { LIFECYCLE, lifecycleTransitions, type ArtifactKind } from '../machines/lifecycle.js';
 import { TENANT_BRANCHES } from '../machines/tenant.machine.js';
 import { deviceSession } from '../machines/world.js';
@@ -62,7 +62,7 @@ export function outcomeRow(v: StepView): OutcomeRow | null {
 /** Records a step's coverage; `branch`: the tenant branch that answered (StepResult.branch). */
 export function recordStep(cov: CoverageSink, v: StepView, branch: string): void {
   const o = v.observation;
-  if (o.reason && o.reason !== 'already_revoked') cov.reasons.add(o.reason);
+  if (o.reason && !(NOOP_REASONS as readonly string[]).includes(o.reason)) cov.reasons.add(o.reason);
   recordOutcomeRow(cov, v);
   cov.branches.add(BRANCH_KEY[v.event.type][branch]);
   const before = v.before, after = v.after;

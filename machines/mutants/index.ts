@@ -9,7 +9,7 @@ import type { RuleId } from '../rules.js';
 import { makeSetting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
 import {
-  EFFECTS, GUARDS, failRedemption, issueTransferTokenFrom, revokeFamily, revokeSession, Tx,
+  EFFECTS, GUARDS, failRedemption, issueTransferTokenFrom, revokeFamily, revokeSession, successorOf, Tx,
   type Effect, type EffectName, type Guard, type GuardName, type TenantImplementation,
 } from '../tenant.logic.js';
 import {
@@ -93,8 +93,7 @@ function rotate(tx: Tx, rt: RefreshToken, successor: boolean): void {
   if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
   tx.send('refreshToken', rt.id, 'ROTATE');
   if (!successor) return;
-  const { id: _id, status: _status, ...inherited } = rt;
-  tx.issueRefreshToken(inherited);
+  tx.issueRefreshToken(successorOf(rt));
 }
 
 const mintWith = (rotateToken: (tx: Tx, rt: RefreshToken) => void): Effect => (tx, e) => {
@@ -157,7 +156,7 @@ export const MUTANTS: readonly Mutant[] = [
     description: 'A rotated refresh token presented again is honoured as if active, instead of revoking its family.',
     rules: ['RTR', 'A15'], catches: ['rotation-reuse-detection'],
     config: { native: { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
-    implementation: replace({ 'refresh token rotated?': () => false }),
+    implementation: replace({ 'refresh token reused?': () => false, 'refresh token rotated, within leeway?': () => false }),
   },
   {
     id: 'reuse-detection-spares-family',
@@ -185,8 +184,7 @@ export const MUTANTS: readonly Mutant[] = [
       refresh: (tx, e) => {
         const rt = presentedRefreshToken(tx.before, e);
         tx.send('refreshToken', rt.id, 'ROTATE');
-        const { id: _id, status: _status, ...inherited } = rt;
-        tx.issueRefreshToken(inherited);
+        tx.issueRefreshToken(successorOf(rt));
         tx.answer('issued');
       },
     }),
@@ -553,8 +551,7 @@ export const MUTANTS: readonly Mutant[] = [
         const rt = presentedRefreshToken(tx.before, e);
         if (tx.setting.config[rt.client].rotationType === 'rotating') {
           tx.send('refreshToken', rt.id, 'ROTATE');
-          const { id: _id, status: _status, ...inherited } = rt;
-          tx.issueRefreshToken({ ...inherited, parent: null, online: false });
+          tx.issueRefreshToken({ ...successorOf(rt), parent: null, online: false });
         }
         tx.answer('issued');
       },
