@@ -5,6 +5,7 @@
 export type DeviceBinding = 'ip' | 'asn' | 'none';
 export type TransferMethod = 'cookie' | 'query';
 export type RotationType = 'rotating' | 'non-rotating';
+export type ExpirationType = 'expiring' | 'non-expiring';
 
 /** client.session_transfer (Management API ClientSessionTransferConfiguration), defaults filled in. */
 export interface SessionTransferSettings {
@@ -19,8 +20,24 @@ export interface SessionTransferSettings {
 /** client.refresh_token (subset that matters here), defaults filled in. */
 export interface RefreshTokenSettings {
   rotation_type: RotationType;
-  /** Reuse interval (overlap period) in seconds. Accepted for shape compatibility; the server treats it as 0. */
+  /** The two lifetimes below apply only to 'expiring' tokens, each unless its infinite_* flag is on. */
+  expiration_type: ExpirationType;
+  /** Absolute lifetime in seconds, counted from the family's first token (rotation does not extend it). */
+  token_lifetime: number;
+  infinite_token_lifetime: boolean;
+  /** Idle lifetime in seconds, restarted by every exchange with the token. */
+  idle_token_lifetime: number;
+  infinite_idle_token_lifetime: boolean;
+  /** Reuse interval in seconds: a rotating client honours the immediately previous token this long after its rotation. */
   leeway: number;
+}
+
+/** Tenant settings (GET /api/v2/tenants/settings), in hours as Auth0 gives them. */
+export interface TenantSettings {
+  /** absolute session lifetime, from the session's creation */
+  session_lifetime: number;
+  /** idle session lifetime, from the last login into the session */
+  idle_session_lifetime: number;
 }
 
 export interface ClientSettings {
@@ -65,6 +82,7 @@ export interface Interpretations {
 export interface ServerConfig {
   domain: string;
   transfer_token_ttl_seconds: number;
+  tenant: TenantSettings;
   native: ClientSettings;
   web: ClientSettings;
   users: UserSettings[];
@@ -81,6 +99,8 @@ export const FAULTS = [
   'shallow-cascade',
   'offline-web-refresh-tokens',
   'revoked-parent-still-redeems',
+  'expiry-keeps-online-tokens',
+  'leeway-any-old-token',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -118,7 +138,31 @@ export const DEFAULT_SESSION_TRANSFER: SessionTransferSettings = {
   enforce_online_refresh_tokens: true,
 };
 
-export const DEFAULT_REFRESH_TOKEN: RefreshTokenSettings = { rotation_type: 'non-rotating', leeway: 0 };
+// Auth0's documented defaults: 30 days absolute, 15 days idle, both infinite unless switched off.
+export const DEFAULT_REFRESH_TOKEN: RefreshTokenSettings = {
+  rotation_type: 'non-rotating',
+  expiration_type: 'non-expiring',
+  token_lifetime: 2592000,
+  infinite_token_lifetime: true,
+  idle_token_lifetime: 1296000,
+  infinite_idle_token_lifetime: true,
+  leeway: 0,
+};
+
+// Auth0's tenant defaults: 7 days absolute, 3 days idle.
+export const DEFAULT_TENANT: TenantSettings = { session_lifetime: 168, idle_session_lifetime: 72 };
+
+/** The lifetimes in seconds a client's refresh tokens obey; null where none applies. */
+export function refreshTokenLifetimes(s: RefreshTokenSettings): { absolute: number | null; idle: number | null } {
+  const expiring = s.expiration_type === 'expiring';
+  return {
+    absolute: expiring && !s.infinite_token_lifetime ? s.token_lifetime : null,
+    idle: expiring && !s.infinite_idle_token_lifetime ? s.idle_token_lifetime : null,
+  };
+}
+
+/** Hours (Auth0's unit for session lifetimes) to whole seconds. */
+export const hoursToSeconds = (h: number): number => Math.round(h * 3600);
 
 export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', A11: 'query', A19: 'online-flag', N1: false };
 
@@ -208,9 +252,29 @@ export function mergeRefreshToken(base: RefreshTokenSettings, input: unknown, pa
   const out = { ...base };
   if ('rotation_type' in input) out.rotation_type = oneOf(input.rotation_type, ['rotating', 'non-rotating'] as const, `${path}.rotation_type`);
   if ('leeway' in input) out.leeway = int(input.leeway, `${path}.leeway`);
-  if ('expiration_type' in input) oneOf(input.expiration_type, ['expiring', 'non-expiring'] as const, `${path}.expiration_type`);
-  for (const k of ['token_lifetime', 'idle_token_lifetime']) if (k in input) int(input[k], `${path}.${k}`, 1);
-  for (const k of ['infinite_token_lifetime', 'infinite_idle_token_lifetime']) if (k in input) bool(input[k], `${path}.${k}`);
+  if ('expiration_type' in input) out.expiration_type = oneOf(input.expiration_type, ['expiring', 'non-expiring'] as const, `${path}.expiration_type`);
+  if ('token_lifetime' in input) out.token_lifetime = int(input.token_lifetime, `${path}.token_lifetime`, 1);
+  if ('idle_token_lifetime' in input) out.idle_token_lifetime = int(input.idle_token_lifetime, `${path}.idle_token_lifetime`, 1);
+  if ('infinite_token_lifetime' in input) out.infinite_token_lifetime = bool(input.infinite_token_lifetime, `${path}.infinite_token_lifetime`);
+  if ('infinite_idle_token_lifetime' in input)
+    out.infinite_idle_token_lifetime = bool(input.infinite_idle_token_lifetime, `${path}.infinite_idle_token_lifetime`);
+  return out;
+}
+
+function hours(v: unknown, path: string): number {
+  // a lifetime that rounds to 0 s would end every session at once: refused like a non-positive one
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || hoursToSeconds(v) < 1)
+    throw new ConfigError(path, `expected a number of hours > 0 (at least 1 s), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Merge a tenant settings object (session lifetimes); unknown fields are ignored, as the settings have dozens. */
+export function mergeTenant(base: TenantSettings, input: unknown, path: string): TenantSettings {
+  if (input === undefined || input === null) return base;
+  obj(input, path);
+  const out = { ...base };
+  if ('session_lifetime' in input) out.session_lifetime = hours(input.session_lifetime, `${path}.session_lifetime`);
+  if ('idle_session_lifetime' in input) out.idle_session_lifetime = hours(input.idle_session_lifetime, `${path}.idle_session_lifetime`);
   return out;
 }
 
@@ -276,6 +340,7 @@ export function defaultConfig(): ServerConfig {
   return {
     domain: DEFAULT_DOMAIN,
     transfer_token_ttl_seconds: 60,
+    tenant: { ...DEFAULT_TENANT },
     native: defaultClient('native-app', 'Native App', 'native'),
     web: defaultClient('web-app', 'Web App', 'regular_web'),
     users: DEFAULT_USERS.map((u) => ({ ...u })),
@@ -286,7 +351,7 @@ export function defaultConfig(): ServerConfig {
 
 /**
  * Parse a configuration document. Accepts MODEL.md §2's shape ({native, web, transfer_token_ttl_seconds}),
- * optionally with `interpretations`, `domain` and a `world` ({users, networks}); or a whole MODEL.md §7
+ * optionally with `tenant` (§8's session lifetimes), `interpretations`, `domain` and a `world` ({users, networks}); or a whole MODEL.md §7
  * scenario ({config, interpretations, world, steps}), whose steps are ignored.
  */
 export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()): ServerConfig {
@@ -303,6 +368,7 @@ export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()
   const out: ServerConfig = { ...base };
   if ('domain' in doc) out.domain = str(doc.domain, 'config.domain');
   if ('transfer_token_ttl_seconds' in doc) out.transfer_token_ttl_seconds = int(doc.transfer_token_ttl_seconds, 'config.transfer_token_ttl_seconds', 1);
+  out.tenant = mergeTenant(base.tenant, doc.tenant, 'config.tenant');
   out.native = clientOf(doc.native, 'config.native', base.native);
   out.web = clientOf(doc.web, 'config.web', base.web);
   if (out.native.client_id === out.web.client_id) throw new ConfigError('config.web.client_id', 'must differ from config.native.client_id');

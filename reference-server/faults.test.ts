@@ -16,11 +16,18 @@ afterAll(async () => {
   await server.close();
 });
 
+// Short session lifetimes (2 min absolute, 1 min idle) and a rotating native app with a 30 s leeway.
+const LIFETIMES = n2wConfig({
+  rotation: 'rotating',
+  nativeRefreshToken: { leeway: 30 },
+  tenant: { session_lifetime: 120 / 3600, idle_session_lifetime: 60 / 3600 },
+});
+
 /** Run `scenario` on a fresh tenant without faults and with `fault`; return both results. */
-async function both<T>(fault: string, scenario: () => Promise<T>): Promise<{ clean: T; faulty: T }> {
-  expect((await kit.reset({ config: BASE, faults: [] })).status).toBe(200);
+async function both<T>(fault: string, scenario: () => Promise<T>, config: unknown = BASE): Promise<{ clean: T; faulty: T }> {
+  expect((await kit.reset({ config, faults: [] })).status).toBe(200);
   const clean = await scenario();
-  expect((await kit.reset({ config: BASE, faults: [fault] })).status).toBe(200);
+  expect((await kit.reset({ config, faults: [fault] })).status).toBe(200);
   const faulty = await scenario();
   await kit.reset({ config: BASE, faults: [] });
   return { clean, faulty };
@@ -113,8 +120,39 @@ describe('seeded faults: each changes the behaviour it names', () => {
     expect(faulty).toBe('logged_in');
   });
 
+  it('expiry-keeps-online-tokens: the web refresh token outlives its session\'s expiry', async () => {
+    const { clean, faulty } = await both(
+      'expiry-keeps-online-tokens',
+      async () => {
+        const { webRt } = await kit.transferSession();
+        const t = await kit.advance(60);
+        expect(t.effects?.expired?.sessions).toEqual(['s1']);
+        return [t.effects?.revoked.refreshTokens, (await kit.refresh(webRt, 'web-app')).status];
+      },
+      LIFETIMES,
+    );
+    expect(clean).toEqual([['rt3'], 403]); // rt2 is the mint's rotation of rt1
+    expect(faulty).toEqual([[], 200]);
+  });
+
+  it('leeway-any-old-token: a token two rotations old is honoured within the leeway', async () => {
+    const { clean, faulty } = await both(
+      'leeway-any-old-token',
+      async () => {
+        const { rt } = await kit.nativeLogin('alice');
+        const rt2 = (await kit.refresh(rt)).body.refresh_token as string;
+        await kit.refresh(rt2);
+        const again = await kit.refresh(rt);
+        return [again.status, again.reason ?? null];
+      },
+      LIFETIMES,
+    );
+    expect(clean).toEqual([403, 'refresh_token_reused']);
+    expect(faulty).toEqual([200, null]);
+  });
+
   it('every fault is covered above, and startServer refuses an unknown one', async () => {
-    expect(FAULTS.length).toBe(8);
+    expect(FAULTS.length).toBe(10);
     await expect(startServer({ faults: ['no-such-fault'] })).rejects.toThrow(/unknown fault/);
     const r = await kit.reset({ faults: ['no-such-fault'] });
     expect(r.status).toBe(400);

@@ -352,13 +352,17 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
   if (testMode) {
     app.get('/test/state', async () => tenant.state());
 
-    app.post('/test/clock', async (req) => {
+    app.post('/test/clock', async (req, reply) => {
       const p = paramsOf(req.body);
       const raw = p.seconds;
       const seconds = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
       if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86400)
         throw invalidRequest('seconds must be a non-negative number.');
-      return { now: tenant.advanceClock(seconds) };
+      // what the move expired (and revoked by the online rule) travels in x-n2w-effects, as for any step
+      const fx = newEffects();
+      const now = tenant.advanceClock(seconds, fx);
+      fxHeaders(reply, fx);
+      return { now };
     });
 
     app.post('/test/reset', async (req) => {

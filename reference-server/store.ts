@@ -3,7 +3,7 @@
 
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ClientSettings, ServerConfig } from './config.js';
+import { type ClientSettings, DEFAULT_REFRESH_TOKEN, DEFAULT_TENANT, type ServerConfig, type TenantSettings } from './config.js';
 
 export type Db = Database.Database;
 
@@ -41,7 +41,7 @@ CREATE INDEX IF NOT EXISTS rt_families_parent ON rt_families(parent_family_id);
 CREATE INDEX IF NOT EXISTS rt_families_session ON rt_families(session_id);
 CREATE TABLE IF NOT EXISTS refresh_tokens (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL, family_id TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
-  status TEXT NOT NULL, created_at INTEGER NOT NULL, status_at INTEGER);
+  status TEXT NOT NULL, created_at INTEGER NOT NULL, status_at INTEGER, used_at INTEGER, previous_id TEXT);
 CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens(family_id);
 CREATE TABLE IF NOT EXISTS transfer_tokens (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL, token_hash TEXT NOT NULL UNIQUE, family_id TEXT NOT NULL,
@@ -52,7 +52,7 @@ CREATE INDEX IF NOT EXISTS transfer_tokens_family ON transfer_tokens(family_id);
 CREATE TABLE IF NOT EXISTS sessions (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL, cookie_hash TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,
   organization TEXT, status TEXT NOT NULL, via TEXT NOT NULL, transfer_token_id TEXT, parent_family_id TEXT,
-  linked_by TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER, revoked_reason TEXT);
+  linked_by TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER, revoked_reason TEXT, last_active_at INTEGER);
 CREATE INDEX IF NOT EXISTS sessions_parent ON sessions(parent_family_id);
 CREATE TABLE IF NOT EXISTS codes (
   code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, session_id TEXT NOT NULL,
@@ -81,9 +81,14 @@ export interface RefreshTokenRow {
   seq: number;
   family_id: string;
   token_hash: string;
-  status: 'active' | 'rotated' | 'revoked';
+  status: 'active' | 'rotated' | 'revoked' | 'expired';
+  /** issue time (ms); the family's first token's is rt_families.created_at */
   created_at: number;
   status_at: number | null;
+  /** issue time, then the time of each exchange that did not rotate it (the idle lifetime counts from here) */
+  used_at: number;
+  /** for a successor issued by a rotation: the token it replaced (the leeway honours only that one) */
+  previous_id: string | null;
 }
 
 export interface TransferTokenRow {
@@ -100,7 +105,7 @@ export interface TransferTokenRow {
   asn: number | null;
   ttl_seconds: number;
   issued_at: number;
-  status: 'issued' | 'consumed' | 'rejected' | 'revoked';
+  status: 'issued' | 'consumed' | 'rejected' | 'revoked' | 'expired';
   status_at: number | null;
   status_reason: string | null;
   session_id: string | null;
@@ -112,12 +117,14 @@ export interface SessionRow {
   cookie_hash: string;
   user_id: string;
   organization: string | null;
-  status: 'active' | 'revoked';
+  status: 'active' | 'revoked' | 'expired';
   via: 'login' | 'transfer';
   transfer_token_id: string | null;
   parent_family_id: string | null;
   linked_by: string | null;
   created_at: number;
+  /** the last /authorize or interactive login into it (the idle lifetime counts from here) */
+  last_active_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
 }
@@ -147,7 +154,23 @@ export function openDb(file: string | undefined): Db {
   if (file) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
+}
+
+/**
+ * Columns added after the first schema, for a --db file written before them. A missing time falls back to the
+ * row's creation, which is what it would have held had it been recorded.
+ */
+function migrate(db: Db): void {
+  const has = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+  db.transaction(() => {
+    if (!has('refresh_tokens', 'used_at')) db.exec('ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER');
+    if (!has('refresh_tokens', 'previous_id')) db.exec('ALTER TABLE refresh_tokens ADD COLUMN previous_id TEXT');
+    if (!has('sessions', 'last_active_at')) db.exec('ALTER TABLE sessions ADD COLUMN last_active_at INTEGER');
+    db.exec('UPDATE refresh_tokens SET used_at = created_at WHERE used_at IS NULL');
+    db.exec('UPDATE sessions SET last_active_at = created_at WHERE last_active_at IS NULL');
+  })();
 }
 
 export function getMeta(db: Db, key: string): string | undefined {
@@ -175,6 +198,7 @@ export function seedIfEmpty(db: Db, config: ServerConfig): void {
     writeClient(db, 'web', config.web);
     const ins = db.prepare('INSERT INTO users(user_id, username, password_hash) VALUES (?, ?, ?)');
     for (const u of config.users) ins.run(u.user_id, u.username, passwordHash(u.password));
+    setMeta(db, 'tenant_settings', JSON.stringify(config.tenant));
     setMeta(db, 'initialized', '1');
   })();
 }
@@ -185,19 +209,31 @@ export function wipe(db: Db): void {
   })();
 }
 
+/** The stored tenant's session lifetimes (a file written before they existed has Auth0's defaults). */
+export function readTenantSettings(db: Db): TenantSettings {
+  const v = getMeta(db, 'tenant_settings');
+  return v === undefined ? { ...DEFAULT_TENANT } : { ...DEFAULT_TENANT, ...(JSON.parse(v) as Partial<TenantSettings>) };
+}
+
 export function writeClient(db: Db, role: 'native' | 'web', c: ClientSettings): void {
   db.prepare(
     'INSERT INTO clients(client_id, role, settings) VALUES (?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET settings = excluded.settings, role = excluded.role',
   ).run(c.client_id, role, JSON.stringify(c));
 }
 
+/** Stored settings; refresh_token fields a file written before them lacks take their defaults. */
+function settingsOf(json: string): ClientSettings {
+  const c = JSON.parse(json) as ClientSettings;
+  return { ...c, refresh_token: { ...DEFAULT_REFRESH_TOKEN, ...c.refresh_token } };
+}
+
 export function readClient(db: Db, clientId: string): { role: 'native' | 'web'; settings: ClientSettings } | undefined {
   const r = db.prepare('SELECT role, settings FROM clients WHERE client_id = ?').get(clientId) as { role: 'native' | 'web'; settings: string } | undefined;
   if (!r) return undefined;
-  return { role: r.role, settings: JSON.parse(r.settings) as ClientSettings };
+  return { role: r.role, settings: settingsOf(r.settings) };
 }
 
 export function listClients(db: Db): { role: 'native' | 'web'; settings: ClientSettings }[] {
   const rows = db.prepare('SELECT role, settings FROM clients ORDER BY role').all() as { role: 'native' | 'web'; settings: string }[];
-  return rows.map((r) => ({ role: r.role, settings: JSON.parse(r.settings) as ClientSettings }));
+  return rows.map((r) => ({ role: r.role, settings: settingsOf(r.settings) }));
 }

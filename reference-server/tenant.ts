@@ -1,9 +1,10 @@
 // The authorization server's logic (the "tenant"): native login, refresh, transfer-token mint, redemption at
-// /authorize, interactive login, code exchange, revocation with cascade and the online-refresh-token rule.
-// Written from the spec digest's rules R1..R33 and readings A1..A26, and MODEL.md's contract.
+// /authorize, interactive login, code exchange, revocation with cascade and the online-refresh-token rule,
+// lifetimes and the rotation leeway.
+// Written from the spec digest's rules R1..R33 and readings A1..A26, and MODEL.md's contract (§8 for lifetimes).
 
 import type { ClientSettings, Fault, Interpretations, ServerConfig } from './config.js';
-import { patchClient as applyClientPatch } from './config.js';
+import { patchClient as applyClientPatch, hoursToSeconds, refreshTokenLifetimes } from './config.js';
 import {
   type CodeRow,
   type Db,
@@ -18,6 +19,7 @@ import {
   nextId,
   passwordMatches,
   readClient,
+  readTenantSettings,
   seedIfEmpty,
   setMeta,
   sha256,
@@ -42,8 +44,10 @@ export type Reason =
   | 'nested_transfer_forbidden'
   | 'refresh_token_revoked'
   | 'refresh_token_reused'
+  | 'refresh_token_expired'
   | 'session_revoked'
-  | 'session_not_found';
+  | 'session_not_found'
+  | 'already_expired';
 
 /** Auth0-style warning texts for the documented redemption failures (spec §3.3). */
 export const WARNINGS: Partial<Record<Reason, string>> = {
@@ -60,6 +64,8 @@ export interface Effects {
   issued: { refreshTokens: string[]; transferTokens: string[]; sessions: string[] };
   revoked: { refreshTokens: string[]; sessions: string[]; transferTokens: string[] };
   consumed: string[];
+  /** what reached a lifetime in this request (MODEL.md §8); present only when something did, ids in order */
+  expired?: { sessions: string[]; refreshTokens: string[]; transferTokens: string[] };
   outcome?: string;
   reason?: Reason;
   session?: string;
@@ -73,6 +79,10 @@ export function newEffects(): Effects {
     revoked: { refreshTokens: [], sessions: [], transferTokens: [] },
     consumed: [],
   };
+}
+
+function noteExpired(fx: Effects, kind: 'sessions' | 'refreshTokens' | 'transferTokens', id: string): void {
+  (fx.expired ??= { sessions: [], refreshTokens: [], transferTokens: [] })[kind].push(id);
 }
 
 export interface OAuthFailure {
@@ -194,10 +204,23 @@ export class Tenant {
     return base + offset;
   }
 
-  advanceClock(seconds: number): number {
-    const offset = Number(getMeta(this.db, 'clock_offset_ms') ?? '0');
-    setMeta(this.db, 'clock_offset_ms', String(offset + Math.round(seconds * 1000)));
-    return this.now();
+  /** POST /test/clock: the clock moves and what reached a lifetime expires, in the same transaction. */
+  advanceClock(seconds: number, fx: Effects = newEffects()): number {
+    return this.db.transaction(() => {
+      const offset = Number(getMeta(this.db, 'clock_offset_ms') ?? '0');
+      setMeta(this.db, 'clock_offset_ms', String(offset + Math.round(seconds * 1000)));
+      this.expireDue(fx);
+      fx.outcome = 'ok';
+      return this.now();
+    })();
+  }
+
+  /**
+   * A frozen clock moves only through advanceClock, which expires what is due; a real one moves between
+   * requests, so each request first expires what came due since the last one.
+   */
+  private catchUp(fx: Effects): void {
+    if (this.clockMode === 'real') this.expireDue(fx);
   }
 
   asnOf(ip: string): number | null {
@@ -233,16 +256,22 @@ export class Tenant {
     return s && s.status === 'active' ? s : undefined;
   }
 
+  private sessionStatusByCookie(cookie: string): SessionRow['status'] | undefined {
+    return (this.db.prepare('SELECT status FROM sessions WHERE cookie_hash = ?').get(sha256(cookie)) as { status: SessionRow['status'] } | undefined)?.status;
+  }
+
   private user(username: string): UserRow | undefined {
     return this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
   }
 
   // ---------------------------------------------------------------- creation
 
+  /** `previous`: on a rotation, the token this one replaces (LV1: the leeway honours only that one). */
   private issueRefreshToken(
     familyId: string | null,
     fam: Omit<FamilyRow, 'id' | 'seq' | 'status' | 'created_at' | 'revoked_at' | 'revoked_reason'>,
     fx: Effects,
+    previous: string | null = null,
   ): string {
     const { id, seq } = nextId(this.db, 'rt');
     const now = this.now();
@@ -258,8 +287,8 @@ export class Tenant {
     }
     const value = newSecret();
     this.db
-      .prepare(`INSERT INTO refresh_tokens(id, seq, family_id, token_hash, status, created_at) VALUES (?, ?, ?, ?, 'active', ?)`)
-      .run(id, seq, famId, sha256(value), now);
+      .prepare(`INSERT INTO refresh_tokens(id, seq, family_id, token_hash, status, created_at, used_at, previous_id) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`)
+      .run(id, seq, famId, sha256(value), now, now, previous);
     fx.issued.refreshTokens.push(id);
     return value;
   }
@@ -276,12 +305,17 @@ export class Tenant {
     const cookie = newSecret();
     this.db
       .prepare(
-        `INSERT INTO sessions(id, seq, cookie_hash, user_id, organization, status, via, transfer_token_id, parent_family_id, created_at)
-         VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
+        `INSERT INTO sessions(id, seq, cookie_hash, user_id, organization, status, via, transfer_token_id, parent_family_id, created_at, last_active_at)
+         VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
       )
-      .run(id, seq, sha256(cookie), userId, organization, via, transferTokenId, parentFamilyId, this.now());
+      .run(id, seq, sha256(cookie), userId, organization, via, transferTokenId, parentFamilyId, this.now(), this.now());
     fx.issued.sessions.push(id);
     return { cookie, session: this.sessionById(id)! };
+  }
+
+  /** LT2: a login into the session (at /authorize or on the login page) restarts its idle timer. */
+  private touchSession(id: string): void {
+    this.db.prepare('UPDATE sessions SET last_active_at = ? WHERE id = ?').run(this.now(), id);
   }
 
   private issueCode(
@@ -312,8 +346,9 @@ export class Tenant {
     if (!fam || fam.status === 'revoked') return;
     const now = this.now();
     this.db.prepare(`UPDATE rt_families SET status = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ?`).run(now, reason, famId);
-    const live = this.db.prepare(`SELECT id FROM refresh_tokens WHERE family_id = ? AND status = 'active' ORDER BY seq`).all(famId) as { id: string }[];
-    this.db.prepare(`UPDATE refresh_tokens SET status = 'revoked', status_at = ? WHERE family_id = ? AND status = 'active'`).run(now, famId);
+    // an expired token is revoked with its family too (A16: its expiry did not end the family); rotated ones stay rotated
+    const live = this.db.prepare(`SELECT id FROM refresh_tokens WHERE family_id = ? AND status IN ('active', 'expired') ORDER BY seq`).all(famId) as { id: string }[];
+    this.db.prepare(`UPDATE refresh_tokens SET status = 'revoked', status_at = ? WHERE family_id = ? AND status IN ('active', 'expired')`).run(now, famId);
     fx.revoked.refreshTokens.push(...live.map((r) => r.id));
     // Unredeemed, unexpired transfer tokens of this family can no longer be used (R20, A2).
     const stts = this.db.prepare(`SELECT * FROM transfer_tokens WHERE family_id = ? AND status = 'issued' ORDER BY seq`).all(famId) as TransferTokenRow[];
@@ -355,11 +390,15 @@ export class Tenant {
     const r = this.db.prepare(`UPDATE sessions SET status = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ? AND status = 'active'`).run(this.now(), reason, id);
     if (r.changes === 0) return;
     fx.revoked.sessions.push(id);
-    if (rts === 'none') return;
+    if (rts !== 'none') this.revokeSessionTokens(id, rts, 'session_revoked', fx);
+  }
+
+  /** The refresh-token families issued to a session that end with it: its online ones (R27), or all of them (A19 'always'). */
+  private revokeSessionTokens(id: string, rts: 'online' | 'all', reason: string, fx: Effects): void {
     const fams = this.db
       .prepare(`SELECT id FROM rt_families WHERE session_id = ? AND status = 'active' ${rts === 'online' ? 'AND online = 1' : ''} ORDER BY seq`)
       .all(id) as { id: string }[];
-    for (const f of fams) this.revokeFamily(f.id, 'session_revoked', fx);
+    for (const f of fams) this.revokeFamily(f.id, reason, fx);
   }
 
   private expired(t: TransferTokenRow, now: number): boolean {
@@ -367,11 +406,65 @@ export class Tenant {
     return now - t.issued_at >= t.ttl_seconds * 1000; // A14: valid while age < TTL
   }
 
+  /**
+   * Everything whose age reached a lifetime becomes `expired` (MODEL.md §8), in this order: transfer tokens
+   * (R9, A14), refresh tokens (LT3 absolute, from the family's first token; LT4 idle, from the last exchange),
+   * sessions (LT1), whose online refresh tokens are then revoked (R27: "revoking or expiring"). Each kind in
+   * id order; a bound is reached at age >= lifetime, as the TTL is.
+   */
+  private expireDue(fx: Effects): void {
+    const now = this.now();
+    const stts = this.db.prepare(`SELECT * FROM transfer_tokens WHERE status = 'issued' ORDER BY seq`).all() as TransferTokenRow[];
+    for (const t of stts) {
+      if (!this.expired(t, now)) continue;
+      this.db.prepare(`UPDATE transfer_tokens SET status = 'expired', status_at = ?, status_reason = 'ttl' WHERE id = ?`).run(now, t.id);
+      noteExpired(fx, 'transferTokens', t.id);
+    }
+
+    // a token obeys the settings of the client that holds it, as they are now; a revoked family has nothing left to expire
+    const rts = this.db
+      .prepare(
+        `SELECT t.id, t.status, t.used_at, f.created_at AS family_issued_at, f.client_id FROM refresh_tokens t JOIN rt_families f ON f.id = t.family_id
+         WHERE t.status IN ('active', 'rotated') AND f.status = 'active' ORDER BY t.seq`,
+      )
+      .all() as { id: string; status: 'active' | 'rotated'; used_at: number; family_issued_at: number; client_id: string }[];
+    const lifetimes = new Map<string, { absolute: number | null; idle: number | null }>();
+    for (const r of rts) {
+      let l = lifetimes.get(r.client_id);
+      if (!l) {
+        const c = this.client(r.client_id);
+        l = c ? refreshTokenLifetimes(c.refresh_token) : { absolute: null, idle: null };
+        lifetimes.set(r.client_id, l);
+      }
+      const absolute = l.absolute !== null && now - r.family_issued_at >= l.absolute * 1000;
+      // a rotated token is not used any more: only the absolute lifetime ends it
+      const idle = r.status === 'active' && l.idle !== null && now - r.used_at >= l.idle * 1000;
+      if (!absolute && !idle) continue;
+      this.db.prepare(`UPDATE refresh_tokens SET status = 'expired', status_at = ? WHERE id = ?`).run(now, r.id);
+      noteExpired(fx, 'refreshTokens', r.id);
+    }
+
+    const t = readTenantSettings(this.db);
+    const life = hoursToSeconds(t.session_lifetime) * 1000;
+    const idle = hoursToSeconds(t.idle_session_lifetime) * 1000;
+    const due = this.db
+      .prepare(`SELECT * FROM sessions WHERE status = 'active' AND (? - created_at >= ? OR ? - last_active_at >= ?) ORDER BY seq`)
+      .all(now, life, now, idle) as SessionRow[];
+    // all of them end at this instant before any online rule runs, so a cascade from one cannot call another revoked
+    for (const s of due) {
+      this.db.prepare(`UPDATE sessions SET status = 'expired' WHERE id = ?`).run(s.id);
+      noteExpired(fx, 'sessions', s.id);
+    }
+    if (this.has('expiry-keeps-online-tokens')) return;
+    for (const s of due) if (s.parent_family_id !== null) this.revokeSessionTokens(s.id, 'online', 'session_expired', fx);
+  }
+
   // ---------------------------------------------------------------- /oauth/token
 
   /** grant_type=password: native login (NATIVE_LOGIN). Always issues a refresh token (a new family). */
   passwordGrant(p: { clientId: string; username: string; password: string; organization?: string; scope?: string }, fx: Effects): TokenResult {
     return this.db.transaction((): TokenResult => {
+      this.catchUp(fx);
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
       const user = this.user(p.username);
@@ -394,22 +487,28 @@ export class Tenant {
   /**
    * grant_type=refresh_token: plain refresh (REFRESH) or, with the session_transfer audience, the
    * transfer-token mint (MINT_TRANSFER_TOKEN). Checks, in order: client, token known and the client's own,
-   * mint flag (R2), family revoked, reuse of a rotated token (revokes the family, cascade applies),
-   * nesting ban (R7, R8). Then rotation (R4) and the mint (R3), which records the caller's network.
+   * mint flag (R2), family revoked, token expired (LT5), reuse of a rotated token (revokes the family,
+   * cascade applies) unless the leeway honours it (LV1), nesting ban (R7, R8). Then rotation (R4) and the
+   * mint (R3), which records the caller's network.
    */
   refreshGrant(p: { clientId: string; refreshToken: string; mint: boolean; ip: string }, fx: Effects): TokenResult {
     return this.db.transaction((): TokenResult => {
+      this.catchUp(fx);
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
       const tok = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.refreshToken)) as RefreshTokenRow | undefined;
       const fam = tok ? this.family(tok.family_id) : undefined;
       if (!tok || !fam) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
       if (fam.client_id !== client.client_id) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
-      const reuseFirst = this.interpretations.N1 && tok.status === 'rotated' && fam.status !== 'revoked';
+      const now = this.now();
+      // LV1: a rotated token honoured by the leeway acts as the active one, its successor is retired in its place
+      const successor = tok.status === 'rotated' && fam.status !== 'revoked' ? this.leewaySuccessor(client, tok, now) : undefined;
+      const reuseFirst = this.interpretations.N1 && tok.status === 'rotated' && fam.status !== 'revoked' && !successor;
       if (p.mint && !client.session_transfer.can_create_session_transfer_token && !reuseFirst)
         return fail(403, 'unauthorized_client', 'The client is not allowed to create session transfer tokens.', 'client_not_allowed');
       if (fam.status === 'revoked' || tok.status === 'revoked') return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
-      if (tok.status === 'rotated') {
+      if (tok.status === 'expired') return fail(403, 'invalid_grant', 'Expired refresh token.', 'refresh_token_expired');
+      if (tok.status === 'rotated' && !successor) {
         this.revokeFamily(fam.id, 'reuse_detected', fx);
         fx.outcome = 'rejected';
         return fail(403, 'invalid_grant', 'Unknown or invalid refresh token. Reuse of a rotated refresh token was detected; its family was revoked.', 'refresh_token_reused');
@@ -419,7 +518,6 @@ export class Tenant {
 
       const body: TokenResponse = {};
       const rotate = client.refresh_token.rotation_type === 'rotating';
-      const now = this.now();
       // The mint's transfer token first, so that issued lists it before the rotated refresh token.
       if (p.mint) {
         const { id, seq } = nextId(this.db, 'stt');
@@ -442,19 +540,44 @@ export class Tenant {
         body.expires_in = ACCESS_TOKEN_TTL_SECONDS;
         if (fam.scope) body.scope = fam.scope;
       }
+      // the token retired now: the presented one, or under the leeway the family's active one
+      const retired = successor ?? tok;
       if (rotate) {
-        this.db.prepare(`UPDATE refresh_tokens SET status = 'rotated', status_at = ? WHERE id = ?`).run(now, tok.id);
-        body.refresh_token = this.issueRefreshToken(fam.id, fam, fx);
-      }
+        this.db.prepare(`UPDATE refresh_tokens SET status = 'rotated', status_at = ? WHERE id = ?`).run(now, retired.id);
+        body.refresh_token = this.issueRefreshToken(fam.id, fam, fx, retired.id);
+      } else this.db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ?').run(now, tok.id); // LT4: the idle timer restarts
       fx.outcome = 'issued';
       fx.user = fam.user_id;
       return { ok: true, body };
     })();
   }
 
+  /**
+   * LV1: the family's active token, when `tok` is the immediately previous one (that token replaced it) and
+   * its rotation was less than the holder client's leeway ago; otherwise undefined (reuse detection).
+   * Under the fault leeway-any-old-token any rotated token of the family retired within the leeway passes.
+   */
+  private leewaySuccessor(client: ClientSettings, tok: RefreshTokenRow, now: number): RefreshTokenRow | undefined {
+    const leeway = client.refresh_token.leeway;
+    if (leeway <= 0 || client.refresh_token.rotation_type !== 'rotating') return undefined;
+    const active = this.db.prepare(`SELECT * FROM refresh_tokens WHERE family_id = ? AND status = 'active' ORDER BY seq DESC`).get(tok.family_id) as
+      | RefreshTokenRow
+      | undefined;
+    if (!active) return undefined;
+    // t was retired when the token that replaced it was issued
+    const replacedBy = this.has('leeway-any-old-token')
+      ? (this.db.prepare('SELECT * FROM refresh_tokens WHERE previous_id = ?').get(tok.id) as RefreshTokenRow | undefined)
+      : active.previous_id === tok.id
+        ? active
+        : undefined;
+    if (!replacedBy || now - replacedBy.created_at >= leeway * 1000) return undefined;
+    return active;
+  }
+
   /** grant_type=authorization_code: the web app exchanges its code. A refresh token only as R25 / A26 allow. */
   codeGrant(p: { clientId: string; code: string; redirectUri: string | undefined }, fx: Effects): TokenResult {
     return this.db.transaction((): TokenResult => {
+      this.catchUp(fx);
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
       const row = this.db.prepare('SELECT * FROM codes WHERE code_hash = ?').get(sha256(p.code)) as CodeRow | undefined;
@@ -503,6 +626,7 @@ export class Tenant {
 
   authorize(p: AuthorizeInput, fx: Effects): AuthorizeResult {
     return this.db.transaction((): AuthorizeResult => {
+      this.catchUp(fx);
       const client = this.client(p.clientId);
       if (!client) return fail(400, 'invalid_request', 'Unknown client_id.');
       if (!redirectOk(client, p.redirectUri)) return fail(400, 'invalid_request', 'The redirect_uri is not allowed for this client.');
@@ -530,6 +654,7 @@ export class Tenant {
         return { ok: true, kind: 'login_required', redirect, clearSessionCookie, clearSttCookie };
       };
       const loggedIn = (session: SessionRow, created: boolean, cookie: string | undefined, clearSttCookie: boolean, viaTransfer: boolean): AuthorizeResult => {
+        this.touchSession(session.id); // LT2, whether the session was reused or made
         fx.outcome = 'logged_in';
         fx.session = session.id;
         fx.user = session.user_id;
@@ -642,6 +767,7 @@ export class Tenant {
    */
   webLogin(p: WebLoginInput, fx: Effects): WebLoginResult {
     return this.db.transaction((): WebLoginResult => {
+      this.catchUp(fx);
       let client: ClientSettings | undefined;
       if (p.clientId !== undefined || p.redirectUri !== undefined) {
         if (p.clientId === undefined || p.redirectUri === undefined) return fail(400, 'invalid_request', 'client_id and redirect_uri go together.');
@@ -655,8 +781,10 @@ export class Tenant {
       let session: SessionRow;
       let created = false;
       let cookie: string | undefined;
-      if (existing && existing.user_id === user.user_id) session = existing;
-      else {
+      if (existing && existing.user_id === user.user_id) {
+        session = existing;
+        this.touchSession(session.id); // LT2: a re-authentication restarts the idle timer
+      } else {
         if (existing) this.revokeSession(existing.id, 'replaced_by_login', fx, 'online');
         const c = this.createSession(user.user_id, p.organization ?? null, 'login', null, null, fx);
         session = c.session;
@@ -680,6 +808,7 @@ export class Tenant {
    */
   revokeRefreshToken(p: { clientId: string; token: string }, fx: Effects): { ok: true } | OAuthFailure {
     return this.db.transaction(() => {
+      this.catchUp(fx);
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
       const tok = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.token)) as RefreshTokenRow | undefined;
@@ -700,7 +829,13 @@ export class Tenant {
   /** GET /v2/logout: ends the browser's session; the online-refresh-token rule runs (R27). */
   logout(sessionCookie: string | undefined, fx: Effects): void {
     this.db.transaction(() => {
+      this.catchUp(fx);
       const s = this.sessionByCookie(sessionCookie);
+      if (!s && sessionCookie && this.sessionStatusByCookie(sessionCookie) === 'expired') {
+        fx.outcome = 'ok';
+        fx.reason = 'already_expired';
+        return;
+      }
       if (!s) {
         fx.outcome = 'ok';
         fx.reason = 'no_session';
@@ -714,8 +849,14 @@ export class Tenant {
   /** POST /api/v2/sessions/{id}/revoke. False when there is no such session; an already revoked one is found. */
   adminRevokeSession(id: string, fx: Effects): boolean {
     return this.db.transaction(() => {
+      this.catchUp(fx);
       const s = this.sessionById(id);
       if (!s) return false;
+      if (s.status === 'expired') {
+        fx.outcome = 'ok';
+        fx.reason = 'already_expired'; // it ended by itself; its online refresh tokens went with it then
+        return true;
+      }
       if (s.status !== 'active') {
         fx.outcome = 'ok';
         fx.reason = 'session_revoked';
@@ -730,6 +871,7 @@ export class Tenant {
   // ---------------------------------------------------------------- management
 
   sessionView(id: string): Record<string, unknown> | undefined {
+    if (this.clockMode === 'real') this.db.transaction(() => this.expireDue(newEffects()))();
     const s = this.sessionById(id);
     if (!s) return undefined;
     return this.viewSession(s);
@@ -738,6 +880,7 @@ export class Tenant {
   private viewSession(s: SessionRow): Record<string, unknown> {
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     const rts = this.db.prepare('SELECT id FROM rt_families WHERE session_id = ? ORDER BY seq').all(s.id) as { id: string }[];
+    const t = readTenantSettings(this.db);
     return {
       id: s.id,
       user_id: s.user_id,
@@ -748,6 +891,10 @@ export class Tenant {
       created_at: iso(s.created_at),
       updated_at: iso(s.revoked_at ?? s.created_at),
       authenticated_at: iso(s.created_at),
+      last_interacted_at: iso(s.last_active_at),
+      // Auth0's session object: when the absolute and the idle lifetime end it (LT1)
+      expires_at: iso(s.created_at + hoursToSeconds(t.session_lifetime) * 1000),
+      idle_expires_at: iso(s.last_active_at + hoursToSeconds(t.idle_session_lifetime) * 1000),
       revoked_at: iso(s.revoked_at),
       revoked_reason: s.revoked_reason,
       refresh_token_families: rts.map((r) => r.id),
@@ -770,8 +917,9 @@ export class Tenant {
     })();
   }
 
-  /** Everything, for the conformance harness (test mode). */
+  /** Everything, for the conformance harness (test mode). Times are the clock's milliseconds, as `now`. */
   state(): Record<string, unknown> {
+    if (this.clockMode === 'real') this.db.transaction(() => this.expireDue(newEffects()))();
     const now = this.now();
     const fams = new Map((this.db.prepare('SELECT * FROM rt_families').all() as FamilyRow[]).map((f) => [f.id, f]));
     const rts = this.db.prepare('SELECT * FROM refresh_tokens ORDER BY seq').all() as RefreshTokenRow[];
@@ -783,6 +931,7 @@ export class Tenant {
       faults: [...this.faults],
       interpretations: this.interpretations,
       transfer_token_ttl_seconds: this.config.transfer_token_ttl_seconds,
+      tenant: readTenantSettings(this.db),
       domain: this.config.domain,
       clients: listClients(this.db).map((c) => ({ role: c.role, ...c.settings })),
       refreshTokens: rts.map((r) => {
@@ -800,6 +949,10 @@ export class Tenant {
           transferBorn: f.transfer_born === 1,
           online: f.online === 1,
           created_at: r.created_at,
+          issuedAt: r.created_at,
+          familyIssuedAt: f.created_at,
+          usedAt: r.used_at,
+          previous: r.previous_id,
         };
       }),
       transferTokens: stts.map((t) => ({
@@ -826,6 +979,8 @@ export class Tenant {
         parent: s.parent_family_id,
         organization: s.organization,
         created_at: s.created_at,
+        createdAt: s.created_at,
+        lastActiveAt: s.last_active_at,
         revoked_reason: s.revoked_reason,
       })),
     };

@@ -13,6 +13,11 @@ export interface N2wOptions {
   native?: Record<string, unknown>;
   web?: Record<string, unknown>;
   rotation?: RotationType;
+  /** added to the native / web client's refresh_token (lifetimes, leeway) */
+  nativeRefreshToken?: Record<string, unknown>;
+  webRefreshToken?: Record<string, unknown>;
+  /** the tenant's session lifetimes, in hours (MODEL.md §8) */
+  tenant?: Record<string, unknown>;
 }
 
 /**
@@ -23,11 +28,13 @@ export function n2wConfig(over: N2wOptions = {}) {
   return {
     native: {
       session_transfer: { can_create_session_transfer_token: true, ...over.native },
-      refresh_token: { rotation_type: over.rotation ?? 'non-rotating' },
+      refresh_token: { rotation_type: over.rotation ?? 'non-rotating', ...over.nativeRefreshToken },
     },
     web: {
       session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, ...over.web },
+      ...(over.webRefreshToken ? { refresh_token: over.webRefreshToken } : {}),
     },
+    ...(over.tenant ? { tenant: over.tenant } : {}),
   };
 }
 
@@ -241,9 +248,16 @@ export class Kit {
 }
 
 export interface State {
-  refreshTokens: { id: string; family: string; status: string; familyStatus: string; session: string | null; parent: string | null; online: boolean; transferBorn: boolean; user: string }[];
+  now: number;
+  refreshTokens: {
+    id: string; family: string; status: string; familyStatus: string; session: string | null; parent: string | null; online: boolean; transferBorn: boolean; user: string;
+    issuedAt: number; familyIssuedAt: number; usedAt: number; previous: string | null;
+  }[];
   transferTokens: { id: string; status: string; family: string; session: string | null; user: string }[];
-  sessions: { id: string; status: string; via: string; parent: string | null; user: string; transferToken: string | null; revoked_reason: string | null }[];
+  sessions: {
+    id: string; status: string; via: string; parent: string | null; user: string; transferToken: string | null; revoked_reason: string | null;
+    createdAt: number; lastActiveAt: number;
+  }[];
   faults: string[];
   interpretations: Record<string, unknown>;
 }
