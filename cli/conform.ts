@@ -230,6 +230,7 @@ function view(o: any, unobserved: string[]) {
     issued: sort(o.issued),
     revoked: { refreshTokens: sort(o.revoked?.refreshTokens), sessions: sort(o.revoked?.sessions), transferTokens: sort(o.revoked?.transferTokens) },
     consumed: sort(o.consumed),
+    expired: { sessions: sort(o.expired?.sessions), refreshTokens: sort(o.expired?.refreshTokens), transferTokens: sort(o.expired?.transferTokens) },
   };
   for (const f of FIELDS) if (unobserved.includes(f)) delete v[f];
   return v;

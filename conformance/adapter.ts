@@ -27,8 +27,8 @@ export interface AdapterSetup {
   population: Population;
 }
 
-/** Contract fields of an observation (MODEL.md §4) that the harness compares. */
-export const CONTRACT_FIELDS = ['outcome', 'reason', 'user', 'session', 'sessionCreated', 'issued', 'revoked', 'consumed'] as const;
+/** Contract fields of an observation (MODEL.md §4, and §8's `expired`) that the harness compares. */
+export const CONTRACT_FIELDS = ['outcome', 'reason', 'user', 'session', 'sessionCreated', 'issued', 'revoked', 'consumed', 'expired'] as const;
 export type ContractField = (typeof CONTRACT_FIELDS)[number];
 
 /** An observation's contract fields as they are compared: absent is null, id lists are sorted. */
@@ -42,6 +42,8 @@ export interface ContractView extends Record<ContractField, unknown> {
   issued: string[];
   revoked: { refreshTokens: string[]; sessions: string[]; transferTokens: string[] };
   consumed: string[];
+  /** absent (nothing expired) is the three empty lists */
+  expired: { sessions: string[]; refreshTokens: string[]; transferTokens: string[] };
 }
 
 const REASON_SET = new Set<string>(REASONS);
@@ -60,6 +62,7 @@ export function contractView(o: Observation): ContractView {
     issued: sorted(o.issued),
     revoked: { refreshTokens: sorted(o.revoked.refreshTokens), sessions: sorted(o.revoked.sessions), transferTokens: sorted(o.revoked.transferTokens) },
     consumed: sorted(o.consumed),
+    expired: { sessions: sorted(o.expired?.sessions), refreshTokens: sorted(o.expired?.refreshTokens), transferTokens: sorted(o.expired?.transferTokens) },
   };
 }
 

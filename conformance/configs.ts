@@ -12,7 +12,7 @@ export const CONFORMANCE_DEFAULT_CONFIG: ConfigInput = {
   web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'] } },
 };
 
-export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax', ConfigInput>> = {
+export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax' | 'lifetimes', ConfigInput>> = {
   /** native can_create true, web methods cookie+query, everything else Auth0's defaults */
   default: CONFORMANCE_DEFAULT_CONFIG,
   /** rotation on, query only, IP binding, web refresh tokens allowed and online, cascade on */
@@ -33,6 +33,21 @@ export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax', 
       },
     },
   },
+  /**
+   * MODEL.md §8 within reach of a short sequence: sessions end after 3 min (2 min idle), the native app
+   * rotates expiring tokens (4 min absolute, 2 min idle) with a 30 s leeway, web refresh tokens allowed and online
+   */
+  lifetimes: {
+    tenant: { session_lifetime: 180 / 3600, idle_session_lifetime: 120 / 3600 },
+    native: {
+      session_transfer: { can_create_session_transfer_token: true },
+      refresh_token: {
+        rotation_type: 'rotating', expiration_type: 'expiring', token_lifetime: 240, infinite_token_lifetime: false,
+        idle_token_lifetime: 120, infinite_idle_token_lifetime: false, leeway: 30,
+      },
+    },
+    web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, enforce_online_refresh_tokens: true } },
+  },
 };
 
 /** The seeded faults of reference-server/ and the configuration that exposes each. */
@@ -47,4 +62,7 @@ export const FAULT_CONFIGS: Readonly<Record<string, keyof typeof CONFORMANCE_CON
   // both need web refresh tokens that are online and a cascade
   'shallow-cascade': 'strict',
   'offline-web-refresh-tokens': 'strict',
+  // an online web refresh token on a transfer-born session that can expire; a rotating family with a leeway
+  'expiry-keeps-online-tokens': 'lifetimes',
+  'leeway-any-old-token': 'lifetimes',
 };

@@ -19,7 +19,7 @@ import { explainedFields, type KnownDivergence, type StepContext } from './known
 
 /**
  * The contract fields on which two observations differ, less those the adapter could not observe and those
- * a known divergence explains. Extension fields (rules, expired, transferTokenIgnored, ...) are not compared.
+ * a known divergence explains. Extension fields (rules, transferTokenIgnored, ...) are not compared.
  */
 export function compareObservations(model: Observation, impl: Observation, unobserved: readonly ContractField[] = [], ctx?: Omit<StepContext, 'model'>, known: readonly KnownDivergence[] = []): ContractField[] {
   const m = contractView(model);
@@ -296,7 +296,7 @@ export function describeTrace(t: Trace): string {
   if (t.divergence) {
     const pick = (o: Observation) => JSON.stringify({
       outcome: o.outcome, reason: o.reason, user: o.user, session: o.session, sessionCreated: o.sessionCreated,
-      issued: o.issued, revoked: o.revoked, consumed: o.consumed,
+      issued: o.issued, revoked: o.revoked, consumed: o.consumed, ...(o.expired ? { expired: o.expired } : {}),
     });
     lines.push(`divergence at step ${t.divergence.step} on ${t.divergence.fields.join(', ')}`);
     lines.push(`  model:          ${pick(t.divergence.model)}`);

@@ -5,7 +5,8 @@
 // app of a device sends from the same network. The server's opaque values (refresh tokens, transfer
 // tokens, session cookies) are mapped to the model's ids by what each response issued, counted per kind in
 // order of creation as the model counts them. When the server reports its effects (`x-n2w-effects`, test
-// mode), the server's own ids are mapped too, and the revoked and consumed lists are read from there;
+// mode), the server's own ids are mapped too, and the revoked, consumed and expired lists are read from
+// there (the clock's answer carries them too: a clock move expires things and revokes by the online rule);
 // otherwise those fields are reported as unobserved and the harness does not compare them.
 //
 // Event -> HTTP (MODEL.md §3):
@@ -21,7 +22,7 @@
 //   WEB_LOGIN             POST /login in the device's browser, then the code exchange with offlineAccess
 //   REVOKE_SESSION        POST /api/v2/sessions/{id}/revoke (or GET /v2/logout in the browser holding it,
 //                         when the server's session id is not known)
-//   ADVANCE_TIME          POST /test/clock {seconds}
+//   ADVANCE_TIME          POST /test/clock {seconds}; its x-n2w-effects says what expired and what was revoked
 //   MOVE_DEVICE           nothing is sent: the adapter's network for that device changes
 import { configToInput } from '../machines/config.js';
 import type { ModelEvent, EventOf } from '../machines/events.js';
@@ -62,6 +63,16 @@ export interface HttpAdapterOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * MODEL.md §4 reasons an OAuth error says without the server's x-n2w-reason: a client refused the grant, or
+ * (LT5) a grant with an expired refresh token, which is `invalid_grant` like every bad token but says so.
+ */
+function reasonOfError(error: string | undefined, description: string | undefined): Observation['reason'] | undefined {
+  if (error === 'unauthorized_client') return 'client_not_allowed';
+  if (error === 'invalid_grant' && description !== undefined && /expired/i.test(description) && /refresh.?token/i.test(description)) return 'refresh_token_expired';
+  return undefined;
+}
+
 const STT_COOKIE = 'auth0_session_transfer_token';
 const SESSION_COOKIE = 'auth0';
 
@@ -69,6 +80,8 @@ interface ServerEffects {
   issued?: { refreshTokens?: string[]; transferTokens?: string[]; sessions?: string[] };
   revoked?: { refreshTokens?: string[]; sessions?: string[]; transferTokens?: string[] };
   consumed?: string[];
+  /** MODEL.md §8: present only when the request expired something */
+  expired?: { sessions?: string[]; refreshTokens?: string[]; transferTokens?: string[] };
   outcome?: string;
   reason?: string;
   session?: string;
@@ -169,9 +182,11 @@ export class HttpAdapter implements Adapter {
       if (e instanceof HarnessError) throw new HarnessError(e.message, rec.exchanges, e.cause ?? e);
       throw new HarnessError(`step ${step} (${event.type}): ${(e as Error).message ?? String(e)}`, rec.exchanges, e);
     }
-    if (!rec.effectsSeen && event.type !== 'MOVE_DEVICE' && event.type !== 'ADVANCE_TIME') {
+    if (!rec.effectsSeen && event.type !== 'MOVE_DEVICE') {
+      // a clock move consumes nothing, whoever reports it; what it expires and revokes needs the effects
+      if (event.type !== 'ADVANCE_TIME') rec.unobserved.add('consumed');
       rec.unobserved.add('revoked');
-      rec.unobserved.add('consumed');
+      rec.unobserved.add('expired');
     }
     return { observation: rec.obs, exchanges: rec.exchanges, ...(rec.unobserved.size ? { unobserved: [...rec.unobserved] } : {}) };
   }
@@ -333,6 +348,7 @@ export class HttpAdapter implements Adapter {
     if (path === null) throw new HarnessError('ADVANCE_TIME: the implementation has no test clock (clockPath is null)');
     const r = await this.send(rec.exchanges, null, 'POST', path, { json: { seconds } });
     if (r.status >= 300) throw new HarnessError(`the test clock answered ${r.status}: ${r.text.slice(0, 200)}`, rec.exchanges);
+    this.readEffects(rec, r);
     rec.obs.outcome = 'ok';
   }
 
@@ -359,7 +375,7 @@ export class HttpAdapter implements Adapter {
     const said = r.headers.get('x-n2w-reason') ?? r.effects?.reason;
     const expected = r.status >= 400 && r.status < 500;
     rec.obs.outcome = (expected ? (r.headers.get('x-n2w-outcome') ?? 'rejected') : 'rejected') as Outcome;
-    const reason = said ?? (error === 'unauthorized_client' ? 'client_not_allowed' : undefined);
+    const reason = said ?? reasonOfError(error, typeof r.json.error_description === 'string' ? r.json.error_description : undefined);
     if (reason) rec.obs.reason = reason as Observation['reason'];
     else rec.unobserved.add('reason');
     (rec.obs as Observation & { http?: string }).http = `${r.status}${error ? ` ${error}` : ''}${r.location ? ` -> ${r.location}` : ''}`;
@@ -374,6 +390,8 @@ export class HttpAdapter implements Adapter {
     rec.obs.revoked.sessions.push(...map('s', fx.revoked?.sessions));
     rec.obs.revoked.transferTokens.push(...map('stt', fx.revoked?.transferTokens));
     rec.obs.consumed.push(...map('stt', fx.consumed));
+    const expired = { sessions: map('s', fx.expired?.sessions), refreshTokens: map('rt', fx.expired?.refreshTokens), transferTokens: map('stt', fx.expired?.transferTokens) };
+    if (expired.sessions.length + expired.refreshTokens.length + expired.transferTokens.length > 0) rec.obs.expired = expired;
   }
 
   private registerRt(rec: StepRecord, value: string, serverId: string | undefined, meta: Omit<RtEntry, 'value' | 'serverId'>): string {

@@ -11,6 +11,7 @@
 // (c) `coveringPaths`: event sequences from elsewhere (the explorer's shortest covering paths).
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { AnyStateMachine } from 'xstate';
+import { refreshTokenLifetimes } from '../machines/config.js';
 import { LIFECYCLE_MACHINES, type ArtifactKind } from '../machines/lifecycle.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
@@ -94,6 +95,28 @@ const stt = (b: PathBuilder, t: Target) => transferToken(b.world, t.id)!;
 const sess = (b: PathBuilder, t: Target) => session(b.world, t.id)!;
 const rt = (b: PathBuilder, t: Target) => refreshToken(b.world, t.id)!;
 
+/** Seconds until a refresh token reaches a lifetime of its client (LT3 from its family's start, LT4 idle, active only). */
+function refreshTokenLeft(b: PathBuilder, t: Target): number {
+  const r = rt(b, t);
+  const { absolute, idle } = refreshTokenLifetimes(b.setting.config[r.client]);
+  const clock = b.world.clock;
+  const left = [absolute === null ? Infinity : absolute - (clock - r.familyIssuedAt), idle === null || r.status !== 'active' ? Infinity : idle - (clock - r.usedAt)];
+  const s = Math.min(...left);
+  if (s === Infinity) throw new Unreachable(`the ${r.client} client's refresh tokens do not expire`);
+  return s;
+}
+
+/** Seconds until a session reaches its absolute (LT1) and its idle lifetime. */
+function sessionLeft(b: PathBuilder, id: string): { absolute: number; idle: number } {
+  const s = session(b.world, id)!;
+  const c = b.setting.config;
+  return { absolute: c.sessionLifetimeSeconds - (b.world.clock - s.createdAt), idle: c.idleSessionLifetimeSeconds - (b.world.clock - s.lastActiveAt) };
+}
+
+/** The clock moves exactly to the bound: expiry is at age >= lifetime, so one second less would not do. */
+const advance = (b: PathBuilder, seconds: number) => { b.do({ type: 'ADVANCE_TIME', seconds: Math.max(1, seconds) }); };
+const untilSessionEnds = (b: PathBuilder, id: string) => { const l = sessionLeft(b, id); advance(b, Math.min(l.absolute, l.idle)); };
+
 /** How each kind of artifact is created (the path's first state). */
 export const CREATE: Readonly<Record<ArtifactKind, readonly (Omit<Variant, 'run'> & { run(b: PathBuilder): string })[]>> = {
   refreshToken: [
@@ -154,7 +177,17 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
           b.do({ type: 'REVOKE_SESSION', session: s });
         },
       },
+      {
+        // R27 "revoking or expiring": the session's expiry revokes its online refresh tokens in the same step
+        name: 'its session expired (online refresh token)',
+        run: (b, t) => {
+          const s = rt(b, t).session;
+          if (!s) throw new Unreachable('not issued to a session');
+          untilSessionEnds(b, s);
+        },
+      },
     ],
+    EXPIRE: [{ name: 'a lifetime ran out', run: (b, t) => advance(b, refreshTokenLeft(b, t)) }],
   },
   transferToken: {
     REDEEM: [
@@ -217,6 +250,28 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
         },
       },
       { name: 'replaced by a login of another user', run: (b, t) => { b.do({ type: 'WEB_LOGIN', device: sess(b, t).device, user: sess(b, t).user === ALICE ? MALLORY : ALICE }); } },
+    ],
+    EXPIRE: [
+      {
+        name: 'idle lifetime ran out',
+        run: (b, t) => {
+          const l = sessionLeft(b, t.id);
+          if (l.idle >= l.absolute) throw new Unreachable('the absolute lifetime comes first');
+          advance(b, l.idle);
+        },
+      },
+      {
+        // LT2: a login into the session just before its idle bound keeps it going until the absolute one
+        name: 'absolute lifetime ran out, idle timer kept fresh',
+        run: (b, t) => {
+          for (let l = sessionLeft(b, t.id); l.absolute > l.idle; l = sessionLeft(b, t.id)) {
+            if (l.idle < 2) throw new Unreachable('the idle lifetime is too short to keep the session fresh');
+            advance(b, l.idle - 1);
+            b.do({ type: 'AUTHORIZE', device: sess(b, t).device });
+          }
+          advance(b, sessionLeft(b, t.id).absolute);
+        },
+      },
     ],
   },
 };

@@ -1,4 +1,4 @@
-// The reference server conforms: every xstate/graph path and 500 random sequences under three configurations.
+// The reference server conforms: every xstate/graph path and 500 random sequences under each configuration.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../reference-server/server.js';
 import { resolveConfig, resolveInterpretations } from '../machines/config.js';
@@ -36,7 +36,7 @@ describe.each(Object.keys(CONFORMANCE_CONFIGS) as (keyof typeof CONFORMANCE_CONF
 });
 
 describe('the xstate/graph paths', () => {
-  it('cover every state and transition of the lifecycle machines across the three configurations', () => {
+  it('cover every state and transition of the lifecycle machines across the configurations', () => {
     const lp = lifecyclePaths();
     expect(lp.length).toBeGreaterThanOrEqual(11);
     for (const s of COVERAGE_ITEMS.actorStates) expect(covered, s).toContain(s);
