@@ -121,6 +121,11 @@ const untilSessionEnds = (b: PathBuilder, id: string) => { const l = sessionLeft
 export const CREATE: Readonly<Record<ArtifactKind, readonly (Omit<Variant, 'run'> & { run(b: PathBuilder): string })[]>> = {
   refreshToken: [
     { name: 'native login', run: (b) => b.issued(b.do({ type: 'NATIVE_LOGIN', user: ALICE, device: PHONE }), 'rt') },
+    {
+      // a token with a predecessor, which the leeway (LV1) can stand in for
+      name: 'native login, the successor of a rotation',
+      run: (b) => b.issued(b.do({ type: 'REFRESH', refreshToken: b.issued(b.do({ type: 'NATIVE_LOGIN', user: ALICE, device: PHONE }), 'rt') }), 'rt'),
+    },
     { name: 'web login with offline_access', run: (b) => b.issued(b.do({ type: 'WEB_LOGIN', user: ALICE, device: LAPTOP, offlineAccess: true }), 'rt') },
     {
       name: 'transfer login with offline_access',
@@ -151,6 +156,15 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
     ROTATE: [
       { name: 'refresh with rotation', run: (b, t) => { b.do({ type: 'REFRESH', refreshToken: t.id }); } },
       { name: 'mint with rotation', run: (b, t) => { b.do({ type: 'MINT_TRANSFER_TOKEN', refreshToken: t.id }); } },
+      {
+        // LV1: the immediately previous token, within the leeway, retires its successor
+        name: 'its predecessor presented within the leeway',
+        run: (b, t) => {
+          const previous = rt(b, t).previous;
+          if (previous === null || b.setting.config[rt(b, t).client].leeway === 0) throw new Unreachable('no predecessor or no leeway');
+          b.do({ type: 'REFRESH', refreshToken: previous });
+        },
+      },
     ],
     REVOKE: [
       { name: '/oauth/revoke', run: (b, t) => { b.do({ type: 'REVOKE_REFRESH_TOKEN', refreshToken: t.id }); } },
@@ -158,6 +172,26 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
         name: 'reuse detected',
         run: (b, t) => {
           if (rt(b, t).status !== 'rotated') throw new Unreachable('reuse needs a rotated token');
+          b.do({ type: 'REFRESH', refreshToken: t.id });
+        },
+      },
+      {
+        // LV1: after one more rotation the token is no longer the immediately previous one, leeway or not
+        name: 'reuse detected, two rotations on',
+        run: (b, t) => {
+          const r = rt(b, t);
+          const active = b.world.refreshTokens.find((x) => x.family === r.family && x.status === 'active');
+          if (r.status !== 'rotated' || !active) throw new Unreachable('reuse needs a rotated token and an active one');
+          b.do({ type: 'REFRESH', refreshToken: active.id });
+          b.do({ type: 'REFRESH', refreshToken: t.id });
+        },
+      },
+      {
+        name: 'reuse detected at the end of the leeway',
+        run: (b, t) => {
+          const leeway = b.setting.config[rt(b, t).client].leeway;
+          if (rt(b, t).status !== 'rotated' || leeway === 0) throw new Unreachable('no rotated token or no leeway');
+          advance(b, leeway);
           b.do({ type: 'REFRESH', refreshToken: t.id });
         },
       },
