@@ -25,6 +25,14 @@
 //    default), ages take two values only: 0 and TTL, "below" and "at/above". With smaller steps (deep:
 //    1 s, TTL-1 s) ages between are kept exactly, which those steps need: 59 s and 1 s differ one step later.
 //    The absolute clock is dropped.
+//    The lifetimes of MODEL.md §8 are read the same way, each through one `age >= bound` (or `age <
+//    bound`, the leeway): a session's age against session_lifetime and its idle time against
+//    idle_session_lifetime, a refresh token's family age against token_lifetime, its idle time against
+//    idle_token_lifetime, and a rotated token's successor's age against the leeway. Each is kept capped at
+//    its bound, only while its artifact can still be judged by it (an active session; an active or rotated
+//    token), not at all when the scope's clock cannot reach the bound, and as one value FAR when it is so
+//    far below the bound that only a step of the bound's size can carry it across (judgedAge), so that the
+//    default lifetimes of days cost no more states than their expiry itself.
 //
 // 3. Symmetry over devices, when the scope makes them interchangeable: same owner, same starting
 //    network, and an event alphabet that a swap of the two maps onto itself (deviceSymmetry below). The
@@ -38,9 +46,10 @@
 // two collide (birthday bound) is about n^2 / 2^65: 1e6 states -> 2.7e-8; 1e7 states -> 2.7e-6;
 // 1e8 -> 2.7e-4. A collision would merge two states and could hide the worlds behind the second one;
 // at the counts the scopes reach (expected.json, under 1e7) that is below one in 300,000.
+import { refreshTokenLifetimes } from '../machines/config.js';
 import type { Setting } from '../machines/setting.js';
 import type { DeviceState, Population, RefreshToken, Session, TransferToken, World } from '../machines/world.js';
-import type { Scope } from './scopes.js';
+import { timeStepSeconds, type Scope } from './scopes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Hashing: two 32-bit lanes.
@@ -132,6 +141,8 @@ export interface CanonicalOptions {
   canonical?: boolean;
   /** reduce by the scope's device symmetry (needs canonical; default true, as `canonical`) */
   symmetry?: boolean;
+  /** the depth explored, when not the scope's: how far the clock can move bounds which ages are kept */
+  depth?: number;
 }
 
 export interface Canonicalizer {
@@ -156,13 +167,53 @@ const NONE = -1;
 const MAX_NAME = 0xffff;
 const MAX_DEVICES = 2046;
 const MAX_ARTIFACTS = 1022;
-const RT_STATUS: Record<string, number> = { active: 1, rotated: 2, revoked: 3 };
+const RT_STATUS: Record<string, number> = { active: 1, rotated: 2, revoked: 3, expired: 4 };
 const STT_STATUS: Record<string, number> = { issued: 1, consumed: 2, rejected: 3, expired: 4, revoked: 5 };
-const S_STATUS: Record<string, number> = { active: 1, revoked: 2 };
+const S_STATUS: Record<string, number> = { active: 1, revoked: 2, expired: 3 };
+const MAX_AGE = 0xffff;
+
+/**
+ * How an age is judged against one bound L (seconds): `age >= L` (or the leeway's `age < L`). An age at or
+ * past L is L. An age below `far` is FAR: within the depth explored, only a step of L or more can carry it
+ * across, and such a step carries every age across (far = L - depth x the largest step below L). Between,
+ * the age is kept exactly. A bound the scope's clock cannot reach at all is not observed (null).
+ */
+export interface AgeBound { readonly bound: number; readonly far: number }
+const FAR = -1;
+export const judgedAge = (age: number, b: AgeBound): number => (age >= b.bound ? b.bound : age < b.far ? FAR : age);
+
+/** The bounds of MODEL.md §8 that the scope can observe, per client and for sessions (null: not observed). */
+export function ageBounds(setting: Setting, scope: Scope, depth = scope.depth) {
+  const config = setting.config;
+  const steps = scope.alphabet.ADVANCE_TIME.flatMap((t) => timeStepSeconds(t, config));
+  const horizon = depth * Math.max(0, ...steps);
+  const observed = (bound: number | null): AgeBound | null => {
+    if (bound === null || bound <= 0 || bound > horizon) return null;
+    return { bound, far: bound - depth * Math.max(0, ...steps.filter((x) => x < bound)) };
+  };
+  const client = (c: 'native' | 'web') => {
+    const { absolute, idle } = refreshTokenLifetimes(config[c]);
+    // (the rotation type is not read: it is a dimension of the space, and a family explored together must
+    // agree on what the fingerprint reads; tokens with a predecessor exist only under rotation anyway)
+    return { family: observed(absolute), idle: observed(idle), leeway: observed(config[c].leeway) };
+  };
+  const out = { native: client('native'), web: client('web'), session: observed(config.sessionLifetimeSeconds), sessionIdle: observed(config.idleSessionLifetimeSeconds) };
+  // the leeway's age shares a word with a rank (the other ages have a word each)
+  for (const b of [out.native.leeway, out.web.leeway]) {
+    if (b && b.bound > MAX_AGE) throw new Error(`explorer: a leeway of ${b.bound} s within the scope's reach; the packed fingerprint (PACKING) keeps it up to ${MAX_AGE} s`);
+  }
+  return out;
+}
 
 export function createCanonicalizer(setting: Setting, scope: Scope, opts: CanonicalOptions = {}): Canonicalizer {
   const canonical = opts.canonical ?? true;
   const ttl = setting.config.transferTokenTtlSeconds;
+  const bounds = ageBounds(setting, scope, opts.depth);
+  // per client (row value 1 native, 2 web): the bounds its refresh tokens' ages are judged against
+  const famB = [null, bounds.native.family, bounds.web.family], idleB = [null, bounds.native.idle, bounds.web.idle], leewayB = [null, bounds.native.leeway, bounds.web.leeway];
+  const rtFam = famB.some((b) => b !== null), rtIdle = idleB.some((b) => b !== null), rtLeeway = leewayB.some((b) => b !== null);
+  const sAge = bounds.session, sIdle = bounds.sessionIdle;
+  const rtTimeWords = (rtFam ? 1 : 0) + (rtIdle ? 1 : 0) + (rtLeeway ? 1 : 0), sTimeWords = (sAge ? 1 : 0) + (sIdle ? 1 : 0);
   // small ints for names; 0 is reserved
   const intern = new Map<string, number>();
   const id = (s: string | null): number => {
@@ -208,10 +259,11 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   // twice. With device symmetry, the encoding is shared by every permutation tried.
   //
   // Row layouts (NONE = -1 for an absent link):
-  //  refresh token: client, user, device index, status, online, organization, family index, session index, parent index, family is itself
+  //  refresh token: client, user, device index, status, online, organization, family index, session index, parent index, family is itself,
+  //                 issuedAt, familyIssuedAt, usedAt, previous index
   //  transfer token: user, status, device index, network, organization, capped age, parent index, family index
-  //  session: user, device index, status, via, transfer-token index, parent index
-  const RT = 10, TT = 8, SS = 6;
+  //  session: user, device index, status, via, transfer-token index, parent index, createdAt, lastActiveAt
+  const RT = 14, TT = 8, SS = 8;
   let rtF = new Int32Array(16 * RT), sttF = new Int32Array(16 * TT), sF = new Int32Array(16 * SS);
   const devF = new Int32Array(nD * 2);
   // scratch, grown on demand
@@ -262,6 +314,10 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     F[o + 7] = optIdx(t.session);
     F[o + 8] = optIdx(t.parent);
     F[o + 9] = t.family === t.id ? 1 : 0;
+    F[o + 10] = t.issuedAt;
+    F[o + 11] = t.familyIssuedAt;
+    F[o + 12] = t.usedAt;
+    F[o + 13] = optIdx(t.previous);
   }
   function encodeStt(F: Int32Array, o: number, t: TransferToken): void {
     F[o] = id(t.user);
@@ -280,6 +336,8 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     F[o + 3] = s.via === 'login' ? 1 : 2;
     F[o + 4] = optIdx(s.transferToken);
     F[o + 5] = optIdx(s.parent);
+    F[o + 6] = s.createdAt;
+    F[o + 7] = s.lastActiveAt;
   }
 
   // The base world (the explorer sets it to the world whose successors it is about to fingerprint) and
@@ -363,7 +421,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     rtKey[i] = BUSY;
     const o = i * RT;
     // (the fields packed as in wordsOnce: fewer words to mix)
-    let h = mix(rtF[o + 1] | (rtF[o + 5] << 16), rtF[o] | (rtF[o + 3] << 2) | (rtF[o + 4] << 4) | ((perm[rtF[o + 2]] + 1) << 5));
+    let h = mix(rtF[o + 1] | (rtF[o + 5] << 16), rtF[o] | (rtF[o + 3] << 2) | (rtF[o + 4] << 5) | ((perm[rtF[o + 2]] + 1) << 6));
     h = mix(h, rtF[o + 9] === 1 ? NONE : rtK(rtF[o + 6]));
     h = mix(h, rtF[o + 7] === NONE ? NONE : sK(rtF[o + 7]));
     h = mix(h, rtF[o + 8] === NONE ? NONE : rtK(rtF[o + 8]));
@@ -429,8 +487,9 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     if (sortR) { for (let i = 0; i < nR; i++) rtKey[i] &= ~FLAGS; sortByKey(nR, rtKey, rtOrder, rtRank); } else { rtOrder[0] = 0; rtRank[0] = 0; }
     if (sortT) { for (let i = 0; i < nT; i++) sttKey[i] &= ~FLAGS; sortByKey(nT, sttKey, sttOrder, sttRank); } else { sttOrder[0] = 0; sttRank[0] = 0; }
     if (sortS) { for (let i = 0; i < nS; i++) sKey[i] &= ~FLAGS; sortByKey(nS, sKey, sOrder, sRank); } else { sOrder[0] = 0; sRank[0] = 0; }
-    // Packed words (PACKING above): 3 per refresh token, 4 per transfer token, 2 per session, 1 per device.
-    const need = 1 + nR * 3 + nT * 4 + nS * 2 + nD;
+    // Packed words (PACKING above): 3 per refresh token, 4 per transfer token, 2 per session, 1 per device,
+    // and the ages the scope can observe (ageCaps).
+    const need = 1 + nR * (3 + rtTimeWords) + nT * 4 + nS * (2 + sTimeWords) + nD;
     if (need > words.length) words = new Int32Array(need * 2);
     const x = words;
     let n = 0;
@@ -438,9 +497,18 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     for (let r = 0; r < nR; r++) {
       const o = rtOrder[r] * RT;
       x[n++] = rtF[o + 1] | (rtF[o + 5] << 16); // user, organization
-      x[n++] = rtF[o] | (rtF[o + 3] << 2) | (rtF[o + 4] << 4) | ((perm[rtF[o + 2]] + 1) << 5); // client, status, online, device
+      x[n++] = rtF[o] | (rtF[o + 3] << 2) | (rtF[o + 4] << 5) | ((perm[rtF[o + 2]] + 1) << 6); // client, status, online, device
       x[n++] = rtRank[rtF[o + 6]] | ((rtF[o + 7] === NONE ? 0 : sRank[rtF[o + 7]] + 1) << 10) // family, session, parent
         | ((rtF[o + 8] === NONE ? 0 : rtRank[rtF[o + 8]] + 1) << 20);
+      if (rtTimeWords > 0) {
+        // capped ages, each only while the token can still be judged by it (1 active, 2 rotated)
+        const c = rtF[o], status = rtF[o + 3];
+        const fam = famB[c], idle = idleB[c], leeway = leewayB[c];
+        if (rtFam) x[n++] = fam !== null && status <= 2 ? judgedAge(clock - rtF[o + 11], fam) : 0;
+        if (rtIdle) x[n++] = idle !== null && status === 1 ? judgedAge(clock - rtF[o + 12], idle) : 0;
+        // a successor's age against the leeway, and whom it succeeded (activeSuccessor)
+        if (rtLeeway) x[n++] = leeway !== null && status === 1 && rtF[o + 13] !== NONE ? (judgedAge(clock - rtF[o + 10], leeway) & 0xffff) | ((rtRank[rtF[o + 13]] + 1) << 16) : 0;
+      }
     }
     for (let r = 0; r < nT; r++) {
       const o = sttOrder[r] * TT;
@@ -454,6 +522,9 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
       x[n++] = sF[o] | ((perm[sF[o + 1]] + 1) << 16); // user, device
       x[n++] = sF[o + 2] | (sF[o + 3] << 2) // status, via, transfer token, parent
         | ((sF[o + 4] === NONE ? 0 : sttRank[sF[o + 4]] + 1) << 4) | ((sF[o + 5] === NONE ? 0 : rtRank[sF[o + 5]] + 1) << 14);
+      // an active session's capped age and idle time
+      if (sAge) x[n++] = sF[o + 2] === 1 ? judgedAge(clock - sF[o + 6], sAge) : 0;
+      if (sIdle) x[n++] = sF[o + 2] === 1 ? judgedAge(clock - sF[o + 7], sIdle) : 0;
     }
     // devices, in renamed order: device perm[i] gets device i's state
     for (let j = 0; j < nD; j++) {
@@ -493,6 +564,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     for (const t of w.refreshTokens) {
       feed(t.client === 'native' ? 1 : 2); feed(id(t.user)); feed(id(t.device)); feed(RT_STATUS[t.status]);
       feed(t.online ? 1 : 0); feed(id(t.organization)); feed(idx(t.family)); feed(t.session === null ? NONE : idx(t.session)); feed(t.parent === null ? NONE : idx(t.parent));
+      feed(t.issuedAt); feed(t.familyIssuedAt); feed(t.usedAt); feed(t.previous === null ? NONE : idx(t.previous));
     }
     for (const t of w.transferTokens) {
       feed(id(t.user)); feed(STT_STATUS[t.status]); feed(id(t.device)); feed(id(t.network)); feed(id(t.organization));
@@ -501,6 +573,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     for (const s of w.sessions) {
       feed(id(s.user)); feed(id(s.device)); feed(S_STATUS[s.status]); feed(s.via === 'login' ? 1 : 2);
       feed(s.transferToken === null ? NONE : idx(s.transferToken)); feed(s.parent === null ? NONE : idx(s.parent));
+      feed(s.createdAt); feed(s.lastActiveAt);
     }
     for (const name of deviceNames) {
       const d = w.devices[name];

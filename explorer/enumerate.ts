@@ -73,7 +73,6 @@ const ENUMERATION_ORDER: readonly (readonly EventType[])[] = [
 export function createEnumerator(setting: Setting, scope: Scope): EventEnumerator {
   const a = scope.alphabet;
   const b = scope.bounds;
-  const ttl = setting.config.transferTokenTtlSeconds;
   const reads = { mask: 0 };
   /** Field `key` of e: a getter reporting its reads under `bit` when watched, else the value itself (if any). */
   const field = (e: Record<string, unknown>, key: string, bit: number, watch: boolean, value: unknown) => {
@@ -114,7 +113,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   const webLogins: Block[] = a.WEB_LOGIN.logins.map((l) => { const x = block(); group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null, null, a.WEB_LOGIN.offlineAccess); return x; });
   const plainAuthorize = block();
   for (const device of a.AUTHORIZE.devices) group(plainAuthorize, { type: 'AUTHORIZE', device }, null, null, offs);
-  const advance: ModelEvent[] = [...new Set(a.ADVANCE_TIME.map((t) => timeStepSeconds(t, ttl)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
+  const advance: ModelEvent[] = [...new Set(a.ADVANCE_TIME.flatMap((t) => timeStepSeconds(t, setting.config)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
   const moves: { device: string; network: string; event: ModelEvent }[] = a.MOVE_DEVICE.map((m) => ({ ...m, event: { type: 'MOVE_DEVICE', device: m.device, network: m.network } }));
 
   const perRt: { mint: ModelEvent; refresh: ModelEvent; revoke: ModelEvent }[] = [];

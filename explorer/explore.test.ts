@@ -10,7 +10,7 @@ import { DEFAULT_POPULATION, type World } from '../machines/world.js';
 import { PROPERTIES, propertyById } from '../properties/index.js';
 import { property, type Property } from '../properties/property.js';
 import { COVERAGE_ITEMS, coverageToJson, emptyCoverage, mergeCoverage } from '../properties/coverage.js';
-import { CONFIGS, setting } from './test-fixtures.js';
+import { CONFIGS, LIFETIMES, setting } from './test-fixtures.js';
 import { explore, type ExploreResult } from './explore.js';
 import { createEnumerator } from './enumerate.js';
 import { sameDevice, sameRefreshToken, sameSession, sameTransferToken, sameWorld } from './visited.js';
@@ -138,11 +138,13 @@ describe('canonical states', () => {
 });
 
 describe('default scope coverage', () => {
-  it('reaches every reason code and every /authorize outcome row over three configurations', () => {
+  it('reaches every reason code, /authorize outcome row, lifecycle transition and branch over four configurations (one with lifetimes and leeway)', () => {
     const cov = emptyCoverage();
-    for (const s of [goldenSetting(), CONFIGS[2][1], CONFIGS[3][1]]) mergeCoverage(cov, explore(s, DEFAULT, { properties: [] }).coverage);
+    for (const s of [goldenSetting(), CONFIGS[2][1], CONFIGS[3][1], LIFETIMES]) mergeCoverage(cov, explore(s, DEFAULT, { properties: [] }).coverage);
     expect(COVERAGE_ITEMS.reasons.filter((x) => !cov.reasons.has(x))).toEqual([]);
     expect(COVERAGE_ITEMS.outcomeRows.filter((x) => !cov.outcomeRows.has(x))).toEqual([]);
+    expect(COVERAGE_ITEMS.transitions.filter((x) => !cov.transitions.has(x))).toEqual([]);
+    expect(COVERAGE_ITEMS.branches.filter((x) => !cov.branches.has(x))).toEqual([]);
   });
 });
 

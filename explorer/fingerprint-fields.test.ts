@@ -6,8 +6,8 @@ import { runEvents, createModel } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { World } from '../machines/world.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
-import { goldenSetting } from './golden.js';
 import { DEFAULT } from './scopes.js';
+import { LIFETIMES } from './test-fixtures.js';
 
 /**
  * Fields the fingerprint abstracts on purpose, each with the reason: worlds that differ only there are
@@ -19,14 +19,18 @@ const ABSTRACTED: Readonly<Record<string, string>> = {
   asn: 'a transfer token\'s asn is its network\'s (the population fixes it): the network is fed',
 };
 
-const setting = goldenSetting();
+// lifetimes and leeway the default scope can reach, so that every time an artifact records is observed
+const setting = LIFETIMES;
 const model = createModel(setting);
 const path: ModelEvent[] = [
+  { type: 'ADVANCE_TIME', seconds: 60 },
   { type: 'NATIVE_LOGIN', user: 'alice', device: 'alice-phone' },
+  { type: 'REFRESH', refreshToken: 'rt1' },
+  { type: 'ADVANCE_TIME', seconds: 30 },
   { type: 'NATIVE_LOGIN', user: 'mallory', device: 'mallory-phone' },
-  { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt1' },
-  { type: 'AUTHORIZE', device: 'alice-phone', transferToken: 'stt1', method: 'cookie' },
   { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt2' },
+  { type: 'AUTHORIZE', device: 'alice-phone', transferToken: 'stt1', method: 'cookie' },
+  { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt3' },
   { type: 'WEB_LOGIN', device: 'mallory-laptop', user: 'mallory' },
 ];
 const world = runEvents(model, path).world;

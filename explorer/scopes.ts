@@ -7,14 +7,40 @@
 //    CONSTRAINT: a transition to a world outside the bounds is not part of the scope and is dropped),
 //    and the depth (number of events from the initial world).
 // A verdict is always "no violation up to depth K in scope S", never "verified".
-import type { Method } from '../machines/config.js';
+import { refreshTokenLifetimes, type Config, type Method } from '../machines/config.js';
 import type { EventType } from '../machines/events.js';
 import { DEFAULT_POPULATION, type Population } from '../machines/world.js';
 
-/** An ADVANCE_TIME amount: seconds, or the configuration's transfer-token TTL (or one second less). */
-export type TimeStep = number | 'ttl' | 'ttl-1';
+/**
+ * An ADVANCE_TIME amount: seconds, or a bound of the configuration explored: the transfer-token TTL (or one
+ * second less), the tenant's session lifetimes, each client's refresh-token lifetimes where they apply, each
+ * client's rotation leeway where set (MODEL.md §8). A bound is a step of its own, so that the verdict is
+ * about the configuration's real lifetimes, however long, and not about shortened ones.
+ */
+export type TimeStep = number | 'ttl' | 'ttl-1' | 'session-lifetime' | 'session-idle' | 'session-end' | 'token-lifetime' | 'token-idle' | 'token-end' | 'leeway';
 
-export const timeStepSeconds = (t: TimeStep, ttl: number): number => (t === 'ttl' ? ttl : t === 'ttl-1' ? Math.max(1, ttl - 1) : t);
+/** The seconds a time step stands for under a configuration (none where the bound does not apply). */
+export function timeStepSeconds(t: TimeStep, c: Config): number[] {
+  const ttl = c.transferTokenTtlSeconds;
+  const clients = [c.native, c.web];
+  const present = (xs: (number | null)[]) => [...new Set(xs.filter((x): x is number => x !== null && x > 0))];
+  switch (t) {
+    case 'ttl': return [ttl];
+    case 'ttl-1': return [Math.max(1, ttl - 1)];
+    case 'session-lifetime': return [c.sessionLifetimeSeconds];
+    case 'session-idle': return [c.idleSessionLifetimeSeconds];
+    // the first bound a session or token meets when nothing happens to it
+    case 'session-end': return [Math.min(c.sessionLifetimeSeconds, c.idleSessionLifetimeSeconds)];
+    case 'token-lifetime': return present(clients.map((x) => refreshTokenLifetimes(x).absolute));
+    case 'token-idle': return present(clients.map((x) => refreshTokenLifetimes(x).idle));
+    case 'token-end': return present(clients.map((x) => {
+      const { absolute, idle } = refreshTokenLifetimes(x);
+      return absolute === null ? idle : idle === null ? absolute : Math.min(absolute, idle);
+    }));
+    case 'leeway': return present(clients.map((x) => x.leeway));
+    default: return [t];
+  }
+}
 
 /** What the explorer tries of each event kind at each world. */
 export interface AlphabetOf {
@@ -144,6 +170,10 @@ export const DEFAULT: Scope = {
   },
   alphabet: {
     ...SMOKE.alphabet,
+    // a whole TTL, and each lifetime and leeway the configuration sets (none where it sets none): the
+    // bounds of MODEL.md §8 are then reached exactly, for the configuration's own values (canonical.ts
+    // keeps each age only while its bound is within reach)
+    ADVANCE_TIME: ['ttl', 'session-end', 'token-end', 'leeway'],
     // moves both ways, so that a device can come back to the network a token was minted on
     MOVE_DEVICE: [
       { device: 'mallory-phone', network: 'home' }, { device: 'mallory-phone', network: 'cafe' },
@@ -172,7 +202,7 @@ export const DEEP: Scope = {
       { user: 'mallory', device: 'mallory-phone' }, { user: 'mallory', device: 'mallory-phone', organization: 'org-a' },
     ],
     // 1 and TTL-1 make ages straddle the TTL: canonical.ts then keeps each age exactly (capped at the TTL)
-    ADVANCE_TIME: [1, 'ttl-1', 'ttl'],
+    ADVANCE_TIME: [1, 'ttl-1', ...DEFAULT.alphabet.ADVANCE_TIME],
     MOVE_DEVICE: [
       ...DEFAULT.alphabet.MOVE_DEVICE,
       { device: 'alice-laptop', network: 'mobile' }, { device: 'alice-laptop', network: 'home' },

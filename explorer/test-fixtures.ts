@@ -22,6 +22,16 @@ export const CONFIGS: [string, Setting][] = [
   ['native may not mint', setting({ web: st({ allowed_authentication_methods: ['cookie', 'query'] }) })],
 ];
 
+/**
+ * MODEL.md §8 within the default scope's reach: 3-minute sessions (2 idle), native tokens rotating and
+ * expiring (4 minutes, 2 idle) with a 30 s leeway, web refresh tokens allowed and online.
+ */
+export const LIFETIMES: Setting = setting({
+  native: { ...st({ can_create_session_transfer_token: true }), refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', infinite_token_lifetime: false, token_lifetime: 240, infinite_idle_token_lifetime: false, idle_token_lifetime: 120, leeway: 30 } },
+  web: st({ allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true }),
+  tenant: { session_lifetime: 3 / 60, idle_session_lifetime: 2 / 60 },
+});
+
 /** The events stay within the scope's alphabet and bounds, step by step. */
 export function inScope(s: Setting, scope: Scope, events: readonly ModelEvent[]): boolean {
   if (events.length > scope.depth) return false;

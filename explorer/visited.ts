@@ -106,12 +106,14 @@ export function sameWorld(a: World, b: World, devices: readonly string[]): boole
 // an artifact and not compared here fails there.
 export const sameRefreshToken = (x: RefreshToken, y: RefreshToken): boolean => x.status === y.status && x.id === y.id
   && x.client === y.client && x.user === y.user && x.device === y.device && x.family === y.family && x.session === y.session
-  && x.parent === y.parent && x.online === y.online && x.organization === y.organization;
+  && x.parent === y.parent && x.online === y.online && x.organization === y.organization
+  && x.issuedAt === y.issuedAt && x.familyIssuedAt === y.familyIssuedAt && x.usedAt === y.usedAt && x.previous === y.previous;
 export const sameTransferToken = (x: TransferToken, y: TransferToken): boolean => x.status === y.status && x.id === y.id
   && x.user === y.user && x.parent === y.parent && x.family === y.family && x.device === y.device && x.network === y.network
   && x.ip === y.ip && x.asn === y.asn && x.organization === y.organization && x.issuedAt === y.issuedAt;
 export const sameSession = (x: Session, y: Session): boolean => x.status === y.status && x.id === y.id && x.user === y.user
-  && x.device === y.device && x.via === y.via && x.transferToken === y.transferToken && x.parent === y.parent;
+  && x.device === y.device && x.via === y.via && x.transferToken === y.transferToken && x.parent === y.parent
+  && x.createdAt === y.createdAt && x.lastActiveAt === y.lastActiveAt;
 export const sameDevice = (x: DeviceState, y: DeviceState): boolean => x.network === y.network && x.session === y.session;
 
 function sameItems<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {

@@ -8,7 +8,7 @@
 // user's browser only through a link, i.e. by the query method: a cookie on the Auth0 domain cannot be
 // set cross-site [BP]. They do not hold another user's device or password: a token minted on a device
 // that is not its user's (a login on someone else's phone) is outside the goals' concern.
-import { property, presentation, redeemed, owner, isAttacker, revokedAParent, endedASessionWithRefreshTokens, type StepView } from './property.js';
+import { property, presentation, redeemed, owner, isAttacker, revokedAParent, endedASessionWithRefreshTokens, ended, type StepView } from './property.js';
 import { orphans } from './revocation.js';
 
 const mintedOnOwnDevice = (v: StepView, token: { user: string; device: string }) => owner(v, token.device) === token.user;
@@ -49,14 +49,14 @@ export const noOrphans = property({
 
 export const logoutEndsWebRefreshTokens = property({
   id: 'logout-ends-web-refresh-tokens', kind: 'goal', relevance: 'state', rules: ['R27', 'R25'],
-  claim: 'No refresh token issued to a transfer-linked session outlives that session.',
+  claim: 'No refresh token issued to a transfer-linked session outlives that session (revoked or expired).',
   premise: (v) => endedASessionWithRefreshTokens(v, true),
   check(v) {
     // fast path: no unrevoked transfer-linked refresh token, nothing to check (no set built)
     if (!v.after.refreshTokens.some((t) => t.parent !== null && t.session !== null && t.status !== 'revoked')) return null;
-    const dead = new Set(v.after.sessions.filter((s) => s.status === 'revoked' && s.parent !== null).map((s) => s.id));
+    const dead = new Map(v.after.sessions.filter((s) => ended(s) && s.parent !== null).map((s) => [s.id, s.status]));
     const alive = v.after.refreshTokens.filter((t) => t.parent !== null && t.session !== null && dead.has(t.session) && t.status !== 'revoked');
-    return alive.length === 0 ? null : alive.map((t) => `${t.id} is still ${t.status} after its session ${t.session} was revoked`).join('; ');
+    return alive.length === 0 ? null : alive.map((t) => `${t.id} is still ${t.status} after its session ${t.session} ${dead.get(t.session!)}`).join('; ');
   },
 });
 

@@ -7,7 +7,7 @@ import { methodAllowed, type ModelEvent, type EventOf } from '../machines/events
 import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
 import type { RuleId } from '../machines/rules.js';
-import { deviceSession, familyRevoked, refreshToken, transferToken, type Session, type TransferToken, type World } from '../machines/world.js';
+import { deviceSession, familyRevoked, refreshToken, transferToken, type RefreshToken, type Session, type TransferToken, type World } from '../machines/world.js';
 
 export interface StepView {
   readonly setting: Setting;
@@ -140,9 +140,9 @@ export function revokedAParent(v: StepView, cascadingOnly: boolean): boolean {
   return false;
 }
 
-/** The step ended a session that had refresh tokens issued to it (transfer-linked ones only, if asked). */
+/** The step ended (revoked or expired, R27) a session that had refresh tokens issued to it (transfer-linked ones only, if asked). */
 export function endedASessionWithRefreshTokens(v: StepView, transferLinkedOnly: boolean): boolean {
-  return v.observation.revoked.sessions.some((id) => {
+  return [...v.observation.revoked.sessions, ...(v.observation.expired?.sessions ?? [])].some((id) => {
     const s = v.before.sessions.find((x) => x.id === id);
     return s !== undefined && (!transferLinkedOnly || s.parent !== null) && v.before.refreshTokens.some((t) => t.session === id);
   });
@@ -256,6 +256,23 @@ export const presentedRefreshToken = (v: StepView) => {
   const e = v.event;
   return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH' || e.type === 'REVOKE_REFRESH_TOKEN' ? refreshToken(v.before, e.refreshToken) : undefined;
 };
+
+/**
+ * MODEL.md §8's leeway, judged from the world before the step: a rotated token is honoured when the family's
+ * active token replaced it (its `previous`) less than `leeway` seconds ago. Returns that successor, or undefined.
+ */
+export function leewaySuccessor(v: StepView, rt: RefreshToken): RefreshToken | undefined {
+  if (rt.status !== 'rotated') return undefined;
+  const leeway = v.setting.config[rt.client].leeway;
+  if (leeway === 0) return undefined;
+  for (const t of v.before.refreshTokens) {
+    if (t.previous === rt.id && t.status === 'active' && t.family === rt.family) return v.before.clock - t.issuedAt < leeway ? t : undefined;
+  }
+  return undefined;
+}
+
+/** A session that has ended: revoked, or expired (R27: "revoking or expiring"). */
+export const ended = (s: Session): boolean => s.status === 'revoked' || s.status === 'expired';
 
 export const owner = (v: StepView, device: string): string => v.setting.devices.get(device)!.owner;
 export const isAttacker = (v: StepView, user: string): boolean => v.setting.users.get(user)?.attacker === true;

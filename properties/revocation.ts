@@ -1,5 +1,5 @@
 // properties/revocation.ts: cascade and online refresh tokens (spec §3.5).
-import { property, presentedRefreshToken, revokedAParent, endedASessionWithRefreshTokens, type StepView } from './property.js';
+import { property, presentedRefreshToken, revokedAParent, endedASessionWithRefreshTokens, ended, type StepView } from './property.js';
 import { familyRevoked, lineage, type World } from '../machines/world.js';
 import type { Setting } from '../machines/setting.js';
 
@@ -39,13 +39,13 @@ export const completeCascade = property({
 });
 
 export const onlineRefreshTokens = property({
-  id: 'online-refresh-tokens', kind: 'rule', relevance: 'state+revoked', rules: ['R27', 'A17', 'A19'],
+  id: 'online-refresh-tokens', kind: 'rule', relevance: 'state+revoked', rules: ['R27', 'A17', 'A19', 'LT1'],
   premise: (v) => endedASessionWithRefreshTokens(v, false),
-  claim: 'An online refresh token never outlives the transfer-linked session it was issued to, and an offline one is not revoked with it.',
+  claim: 'An online refresh token never outlives the transfer-linked session it was issued to, revoked or expired, and an offline one is not revoked with it.',
   check(v) {
-    // a session's end (logout, user mismatch, replacement) revokes its online refresh tokens only
+    // a session's end (logout, user mismatch, replacement, expiry) revokes its online refresh tokens only
     const e = v.event.type;
-    if ((e === 'REVOKE_SESSION' || e === 'AUTHORIZE' || e === 'WEB_LOGIN') && v.observation.revoked.refreshTokens.length > 0) {
+    if ((e === 'REVOKE_SESSION' || e === 'AUTHORIZE' || e === 'WEB_LOGIN' || e === 'ADVANCE_TIME') && v.observation.revoked.refreshTokens.length > 0) {
       for (const id of v.observation.revoked.refreshTokens) {
         const rt = v.before.refreshTokens.find((t) => t.id === id)!;
         if (!rt.online) return `${id} is offline (enforce_online_refresh_tokens was off when it was issued) but was revoked with session ${rt.session}`;
@@ -53,9 +53,9 @@ export const onlineRefreshTokens = property({
     }
     // fast path: no online refresh token still unrevoked, nothing to check (no set built)
     if (!v.after.refreshTokens.some((t) => t.online && t.status !== 'revoked')) return null;
-    const dead = new Set(v.after.sessions.filter((s) => s.status === 'revoked').map((s) => s.id));
+    const dead = new Map(v.after.sessions.filter(ended).map((s) => [s.id, s.status]));
     const alive = v.after.refreshTokens.filter((t) => t.online && t.session !== null && dead.has(t.session) && t.status !== 'revoked');
-    return alive.length === 0 ? null : alive.map((t) => `${t.id} is online but still ${t.status} after its session ${t.session} was revoked`).join('; ');
+    return alive.length === 0 ? null : alive.map((t) => `${t.id} is online but still ${t.status} after its session ${t.session} ${dead.get(t.session!)}`).join('; ');
   },
 });
 

@@ -1,11 +1,16 @@
 // properties/tokens.ts: minting and refreshing (spec §3.1, §3.4, §3.6; rotation per [RTR]).
-import { property, presentedRefreshToken, outcomeText, redeemed, type StepView } from './property.js';
+import { property, presentedRefreshToken, outcomeText, redeemed, leewaySuccessor, type StepView } from './property.js';
 import { lineage } from '../machines/world.js';
 
 const mintedToken = (v: StepView) => v.observation.issued.find((id) => id.startsWith('stt'));
 
-/** Under N1, a rotated token presented for a mint by a client without the flag meets reuse detection first. */
-const reuseFirst = (v: StepView) => v.setting.interpretations.N1 && presentedRefreshToken(v)!.status === 'rotated';
+/** A rotated token presented, not honoured by the leeway (MODEL.md §8): reuse. */
+const reused = (v: StepView) => {
+  const rt = presentedRefreshToken(v)!;
+  return rt.status === 'rotated' && leewaySuccessor(v, rt) === undefined;
+};
+/** Under N1, a reused token presented for a mint by a client without the flag meets reuse detection first. */
+const reuseFirst = (v: StepView) => v.setting.interpretations.N1 && reused(v);
 
 /** A mint by a client without the flag: refused before its refresh token is looked at (mint-needs-flag judges it). */
 const refusedClient = (v: StepView) =>
@@ -13,7 +18,7 @@ const refusedClient = (v: StepView) =>
 
 export const mintNeedsFlag = property({
   id: 'mint-needs-flag', kind: 'rule', relevance: 'mint', rules: ['R2'],
-  claim: 'Only a client with can_create_session_transfer_token mints a transfer token; any other client is refused with client_not_allowed, before its refresh token is looked at (under N1, a rotated one meets reuse detection first).',
+  claim: 'Only a client with can_create_session_transfer_token mints a transfer token; any other client is refused with client_not_allowed, before its refresh token is looked at (under N1, a reused one meets reuse detection first).',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
     const rt = presentedRefreshToken(v)!;
@@ -40,14 +45,14 @@ export const noNestedTransfer = property({
     const from = lineage(v.before, rt);
     if (from === null) return null;
     if (stt !== undefined) return `${stt} was minted from ${rt.id}, issued to session ${rt.session}, which is linked to family ${from}`;
-    if (!may || rt.status !== 'active' || v.observation.reason === 'nested_transfer_forbidden') return null;
+    if (!may || (rt.status !== 'active' && (rt.status !== 'rotated' || reused(v))) || v.observation.reason === 'nested_transfer_forbidden') return null;
     return `${rt.id} came from a transfer (family ${from}); expected rejected (nested_transfer_forbidden), got ${outcomeText(v.observation)}`;
   },
 });
 
 export const rotationReuseDetection = property({
-  id: 'rotation-reuse-detection', kind: 'rule', relevance: 'state+grant', rules: ['R4', 'RTR', 'A15'],
-  claim: 'With rotation on, a grant retires the presented refresh token for a successor of the same family, and presenting a retired one revokes the whole family; without rotation no token is ever retired.',
+  id: 'rotation-reuse-detection', kind: 'rule', relevance: 'state+grant', rules: ['R4', 'RTR', 'A15', 'LV1'],
+  claim: 'With rotation on, a grant retires the presented refresh token for a successor of the same family, and presenting a retired one revokes the whole family, unless it is the immediately previous token within the leeway, which retires the family\'s current token for a new one; without rotation no token is ever retired.',
   check(v) {
     const e = v.event;
     let rotatedAfter: (typeof v.after.refreshTokens)[number] | undefined;
@@ -57,6 +62,15 @@ export const rotationReuseDetection = property({
     const rt = presentedRefreshToken(v)!;
     const o = v.observation;
     if (refusedClient(v)) return null;
+    const honoured = leewaySuccessor(v, rt);
+    if (honoured !== undefined) {
+      // (a refusal before the rotation check: the nesting ban still applies)
+      if (o.outcome === 'rejected' && o.reason === 'nested_transfer_forbidden') return null;
+      const next = o.issued.map((id) => v.after.refreshTokens.find((t) => t.id === id)).find((t) => t !== undefined);
+      const current = v.after.refreshTokens.find((t) => t.id === honoured.id)!;
+      if (o.outcome === 'issued' && current.status === 'rotated' && next?.family === rt.family && next.previous === honoured.id) return null;
+      return `${rt.id} is the token ${honoured.id} replaced ${v.before.clock - honoured.issuedAt} s ago, within the leeway of ${v.setting.config[rt.client].leeway} s: expected issued, ${honoured.id} rotated and a successor of it in family ${rt.family}; got ${outcomeText(o)}, ${honoured.id} ${current.status}, successor ${next?.id ?? 'none'}`;
+    }
     if (rt.status === 'rotated') {
       const alive = v.after.refreshTokens.filter((t) => t.family === rt.family && t.status !== 'revoked').map((t) => t.id);
       if (!(o.outcome === 'rejected' && o.reason === 'refresh_token_reused')) return `${rt.id} was already rotated; expected rejected (refresh_token_reused), got ${outcomeText(o)}`;

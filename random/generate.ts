@@ -6,9 +6,10 @@
 // step; the decoding keeps any shrunk list meaningful. Weights favour the deep situations: redemptions
 // right after a mint, from the minting device, then revocations of the parent.
 import fc from 'fast-check';
+import { refreshTokenLifetimes, type Config } from '../machines/config.js';
 import type { EventType, ModelEvent } from '../machines/events.js';
 import type { Setting } from '../machines/setting.js';
-import type { World } from '../machines/world.js';
+import { indexOfId, type World } from '../machines/world.js';
 
 export type Choice = readonly [number, number, number, number, number, number];
 const CHOICE_MAX = 0xffff;
@@ -65,6 +66,12 @@ const refreshTokenEvent = (type: 'MINT_TRANSFER_TOKEN' | 'REFRESH' | 'REVOKE_REF
   // a retired (rotated) token now and then: reuse detection, on every path that runs it, needs one presented
   const rotated = w.refreshTokens.filter((t) => t.status === 'rotated');
   if (rotated.length > 0 && chance(c[3], 20)) return { type, refreshToken: pickRecent(rotated, c[1]).id };
+  // a mint from a web token whose session is linked to a family, however the link came (A6 links one
+  // late): the nesting ban (R7, R8) is tried on each of them
+  if (type === 'MINT_TRANSFER_TOKEN' && chance(c[3], 45)) {
+    const linked = w.refreshTokens.filter((t) => t.session !== null && t.status === 'active' && w.sessions[indexOfId(t.session)]?.parent != null);
+    if (linked.length > 0) return { type, refreshToken: pickRecent(linked, c[1]).id };
+  }
   const live = w.refreshTokens.filter((t) => t.status !== 'revoked');
   const pool = live.length > 0 && !chance(c[2], 15) ? live : w.refreshTokens;
   return { type, refreshToken: pickRecent(pool, c[1]).id };
@@ -76,6 +83,23 @@ const refreshTokenEvent = (type: 'MINT_TRANSFER_TOKEN' | 'REFRESH' | 'REVOKE_REF
  * Weights favour the deep situations: redemptions right after a mint, from the minting device, then
  * revocations of the parent.
  */
+/**
+ * The amounts time moves by: around the TTL, and each bound of MODEL.md §8 the configuration sets, exactly
+ * and one second short (the session and refresh-token lifetimes, however long, and the leeway), so that
+ * expiry and the leeway's edge come up often whatever the configuration. Cached per configuration.
+ */
+const stepsOf = new WeakMap<Config, number[]>();
+function timeSteps(c: Config): number[] {
+  let steps = stepsOf.get(c);
+  if (steps) return steps;
+  const ttl = c.transferTokenTtlSeconds;
+  const bounds = [c.sessionLifetimeSeconds, c.idleSessionLifetimeSeconds, c.native.leeway, c.web.leeway,
+    ...[c.native, c.web].flatMap((x) => { const l = refreshTokenLifetimes(x); return [l.absolute ?? 0, l.idle ?? 0]; })];
+  steps = [...new Set([ttl, Math.max(1, ttl - 1), 1, Math.max(1, Math.floor(ttl / 2)), ...bounds.filter((b) => b > 0).flatMap((b) => [b, Math.max(1, b - 1)])])];
+  stepsOf.set(c, steps);
+  return steps;
+}
+
 const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
   NATIVE_LOGIN: {
     swarm: false,
@@ -118,9 +142,11 @@ const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
   },
   AUTHORIZE_PLAIN: {
     swarm: true,
+    // SSO into a session restarts its idle timer (LT2): most often in a browser that holds one
     weight: () => 4,
-    decode: (setting, _w, c) => {
-      const e: ModelEvent = { type: 'AUTHORIZE', device: pick(setting.population.devices, c[1]).name };
+    decode: (setting, w, c) => {
+      const holding = setting.population.devices.filter((d) => w.devices[d.name].session !== null);
+      const e: ModelEvent = { type: 'AUTHORIZE', device: pick(holding.length > 0 && chance(c[3], 60) ? holding : setting.population.devices, c[1]).name };
       if (chance(c[2], 40)) e.offlineAccess = true;
       return e;
     },
@@ -147,11 +173,9 @@ const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
   },
   ADVANCE_TIME: {
     swarm: true,
+    // each lifetime the configuration sets is among the amounts (timeSteps), so expiry comes often
     weight: () => 4,
-    decode: (setting, _w, c) => {
-      const ttl = setting.config.transferTokenTtlSeconds;
-      return { type: 'ADVANCE_TIME', seconds: pick([ttl, Math.max(1, ttl - 1), 1, Math.max(1, Math.floor(ttl / 2))], c[1]) };
-    },
+    decode: (setting, _w, c) => ({ type: 'ADVANCE_TIME', seconds: pick(timeSteps(setting.config), c[1]) }),
   },
   MOVE_DEVICE: {
     swarm: true,

@@ -3,10 +3,10 @@
 // implementation (tenant.logic.ts) with one or a few guards or effects replaced; the branch list, the
 // order of checks and the lifecycle machines stay the real ones. Each mutant names the configuration
 // where its defect is observable and the properties expected to catch it (the first is the main one).
-import { resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../config.js';
+import { refreshTokenLifetimes, resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../config.js';
 import type { ModelEvent, EventOf } from '../events.js';
 import type { RuleId } from '../rules.js';
-import { makeSetting } from '../setting.js';
+import { makeSetting, type Setting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
 import {
   EFFECTS, GUARDS, failRedemption, issueTransferTokenFrom, revokeFamily, revokeSession, successorOf, Tx,
@@ -103,6 +103,52 @@ const mintWith = (rotateToken: (tx: Tx, rt: RefreshToken) => void): Effect => (t
   tx.answer('issued');
 };
 
+/** The expiry of one session as tenant.logic.ts does it, optionally without the online rule. */
+function expireSession(tx: Tx, id: string, onlineRule: boolean): void {
+  if (!tx.send('session', id, 'EXPIRE')) return;
+  const s = tx.sessions[indexOfId(id)];
+  if (tx.devices[s.device]?.session === id) tx.setDevice(s.device, { session: null });
+  if (onlineRule) for (const rt of tx.refreshTokens) if (rt.session === id && rt.online) tx.send('refreshToken', rt.id, 'REVOKE');
+}
+
+/** ADVANCE_TIME re-implemented: transfer and refresh tokens as the model does, sessions with the given defect. */
+const clockWith = (sessions: 'never' | 'without-online-rule'): Effect => (tx, e) => {
+  const config = tx.setting.config;
+  tx.clock += ev<'ADVANCE_TIME'>(e).seconds;
+  const ttl = config.transferTokenTtlSeconds;
+  for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt >= ttl) tx.send('transferToken', stt.id, 'EXPIRE');
+  for (const rt of tx.refreshTokens) {
+    if (rt.status !== 'active' && rt.status !== 'rotated') continue;
+    const { absolute, idle } = refreshTokenLifetimes(config[rt.client]);
+    if ((absolute !== null && tx.clock - rt.familyIssuedAt >= absolute) || (idle !== null && rt.status === 'active' && tx.clock - rt.usedAt >= idle)) tx.send('refreshToken', rt.id, 'EXPIRE');
+  }
+  if (sessions === 'without-online-rule') {
+    for (const s of tx.sessions) {
+      if (s.status === 'active' && (tx.clock - s.createdAt >= config.sessionLifetimeSeconds || tx.clock - s.lastActiveAt >= config.idleSessionLifetimeSeconds)) expireSession(tx, s.id, false);
+    }
+  }
+  tx.answer('ok');
+};
+
+/** A rotation whose successor starts its family's absolute lifetime again (LT3 broken). */
+function rotateAfresh(tx: Tx, rt: RefreshToken): void {
+  if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
+  tx.send('refreshToken', rt.id, 'ROTATE');
+  tx.issueRefreshToken({ ...successorOf(rt), familyIssuedAt: undefined });
+}
+
+/** The leeway honouring any rotated token of the family while the family's active token is younger than the leeway. */
+function anyOldTokenWithinLeeway(m: Setting, w: World, rt: RefreshToken): boolean {
+  const leeway = m.config[rt.client].leeway;
+  return rt.status === 'rotated' && w.refreshTokens.some((t) => t.family === rt.family && t.status === 'active' && w.clock - t.issuedAt < leeway);
+}
+/** Rotates the family's active token for a new one (what the leeway's exchange does, found without `previous`). */
+function rotateFamilyHead(tx: Tx, rt: RefreshToken): void {
+  const head = tx.before.refreshTokens.find((t) => t.family === rt.family && t.status === 'active')!;
+  tx.send('refreshToken', head.id, 'ROTATE');
+  tx.issueRefreshToken(successorOf(head));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Configurations (Management API shape).
 
@@ -112,11 +158,93 @@ const BOTH_METHODS = ['cookie', 'query'] as ('cookie' | 'query')[];
 const REDEEMABLE: ConfigInput = { native: NATIVE_MINTS, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } };
 const webWith = (st: Record<string, unknown>, native: ConfigInput['native'] = NATIVE_MINTS): ConfigInput =>
   ({ native, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS, ...st } } });
+/** Sessions of 3 minutes, 2 idle (MODEL.md §8; the tenant gives hours). */
+const SHORT_SESSIONS = { session_lifetime: 3 / 60, idle_session_lifetime: 2 / 60 };
+/** Native refresh tokens rotating, expiring at 180 s (family) and 120 s idle, with a 30 s leeway. */
+const SHORT_TOKENS: ConfigInput = {
+  native: { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', infinite_token_lifetime: false, token_lifetime: 180, infinite_idle_token_lifetime: false, idle_token_lifetime: 120, leeway: 30 } },
+  web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } },
+};
 
 // ---------------------------------------------------------------------------------------------
 // The mutants.
 
 export const MUTANTS: readonly Mutant[] = [
+  // ---- lifetimes and leeway (MODEL.md §8)
+  {
+    id: 'session-never-expires',
+    description: 'The clock never expires a session: the tenant\'s session_lifetime and idle_session_lifetime are ignored.',
+    rules: ['LT1'], catches: ['session-lifetimes'],
+    config: { ...REDEEMABLE, tenant: SHORT_SESSIONS },
+    implementation: replace({}, { advanceClock: clockWith('never') }),
+  },
+  {
+    id: 'idle-not-restarted',
+    description: 'A login into an existing session (SSO, or the same user signing in again) does not restart its idle timer.',
+    rules: ['LT2'], catches: ['session-lifetimes'],
+    config: { ...REDEEMABLE, tenant: SHORT_SESSIONS },
+    implementation: replace({}, {
+      reuseSession: (tx, e) => {
+        const a = ev<'AUTHORIZE'>(e);
+        const s = deviceSession(tx.before, a.device)!;
+        tx.loggedIn(s, false);
+        if (a.transferToken !== undefined) tx.obs.transferTokenIgnored = true;
+        issueWebRefreshToken(tx, s, a.offlineAccess);
+      },
+      reauthenticate: (tx, e) => {
+        const { device, offlineAccess } = ev<'WEB_LOGIN'>(e);
+        const s = deviceSession(tx.before, device)!;
+        tx.loggedIn(s, false);
+        issueWebRefreshToken(tx, s, offlineAccess);
+      },
+    }),
+  },
+  {
+    id: 'expiry-keeps-online-tokens',
+    description: 'Expiring a transfer-linked session leaves its online refresh tokens active (R27 says revoking or expiring).',
+    rules: ['R27', 'LT1'], catches: ['online-refresh-tokens'],
+    config: { ...webWith({ allow_refresh_token: true, enforce_device_binding: 'none' }), tenant: SHORT_SESSIONS },
+    implementation: replace({}, { advanceClock: clockWith('without-online-rule') }),
+  },
+  {
+    id: 'rotation-extends-lifetime',
+    description: 'A rotation\'s successor counts the absolute lifetime from its own issue, so rotating keeps a family alive forever.',
+    rules: ['LT3'], catches: ['refresh-token-lifetimes'],
+    config: SHORT_TOKENS,
+    implementation: replace({}, {
+      refresh: (tx, e) => { rotateAfresh(tx, presentedRefreshToken(tx.before, e)); tx.answer('issued'); },
+      mintTransferToken: mintWith(rotateAfresh),
+    }),
+  },
+  {
+    id: 'expired-refresh-token-accepted',
+    description: 'An expired refresh token is exchanged like an active one.',
+    rules: ['LT5'], catches: ['refresh-token-lifetimes'],
+    config: SHORT_TOKENS,
+    implementation: replace({ 'refresh token expired?': () => false }),
+  },
+  {
+    id: 'leeway-ignored',
+    description: 'The rotation leeway is ignored: the immediately previous token presented within it triggers reuse detection.',
+    rules: ['LV1'], catches: ['rotation-reuse-detection'],
+    config: SHORT_TOKENS,
+    implementation: replace({ 'refresh token reused?': (_m, w, e) => presentedRefreshToken(w, e).status === 'rotated' }),
+  },
+  {
+    id: 'leeway-any-old-token',
+    description: 'Within the leeway of the last rotation, any retired token of the family is honoured, not only the immediately previous one.',
+    rules: ['LV1', 'RTR'], catches: ['rotation-reuse-detection'],
+    config: SHORT_TOKENS,
+    implementation: replace({ 'refresh token reused?': (m, w, e) => presentedRefreshToken(w, e).status === 'rotated' && !anyOldTokenWithinLeeway(m, w, presentedRefreshToken(w, e)) }, {
+      refreshWithinLeeway: (tx, e) => { rotateFamilyHead(tx, presentedRefreshToken(tx.before, e)); tx.answer('issued'); },
+      mintWithinLeeway: (tx, e) => {
+        const rt = presentedRefreshToken(tx.before, e);
+        issueTransferTokenFrom(tx, rt);
+        rotateFamilyHead(tx, rt);
+        tx.answer('issued');
+      },
+    }),
+  },
   // ---- minting (R2, R7/R8, rotation, A18)
   {
     id: 'mint-without-flag',
