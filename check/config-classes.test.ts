@@ -1,7 +1,7 @@
 // Exploring once per class of configurations is sound: for configurations whose result is reused from an
 // equivalent one, exploring them directly gives the same states, transitions, counterexamples and coverage.
 import { describe, expect, it } from 'vitest';
-import { configurationSpace, DEFAULT_INTERPRETATIONS, resolveConfig } from '../machines/config.js';
+import { CLIENT_KEYS, CONFIG_KEYS, configurationSpace, DEFAULT_INTERPRETATIONS, resolveConfig } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { PROPERTIES } from '../properties/index.js';
@@ -22,10 +22,14 @@ describe('configuration classes', () => {
     expect(reads.mask).toBe(0);
     expect(t.web.enforceDeviceBinding).toBe('asn');
     expect(t.native.rotationType).toBe('non-rotating');
-    expect(signature(c, reads.mask)).toBe('*|*|*|*|*|*|non-rotating|*|*|*|asn|*|*|*|*');
+    // native fields, then web fields (the table's order), then the configuration's own
+    const expected = [...CLIENT_KEYS, ...CLIENT_KEYS, ...CONFIG_KEYS].map(() => '*');
+    expected[CLIENT_KEYS.indexOf('rotationType')] = 'non-rotating';
+    expected[CLIENT_KEYS.length + CLIENT_KEYS.indexOf('enforceDeviceBinding')] = 'asn';
+    expect(signature(c, reads.mask)).toBe(expected.join('|'));
     // serialised, it is the plain configuration (and serialising reads nothing)
     expect(JSON.parse(JSON.stringify(t))).toEqual(JSON.parse(JSON.stringify(c)));
-    expect(signature(c, reads.mask)).toBe('*|*|*|*|*|*|non-rotating|*|*|*|asn|*|*|*|*');
+    expect(signature(c, reads.mask)).toBe(expected.join('|'));
     const classes = new ConfigClasses<string>();
     classes.add(c, reads.mask, 'result');
     expect(classes.find(resolveConfig({ web: { session_transfer: { enforce_device_binding: 'asn', allow_refresh_token: true } } }))).toBe('result');

@@ -194,7 +194,7 @@ async function givenReport(g: GivenConfiguration, result: ConfigResult, opts: Ch
     (configs) => checkConfigurations(configs.map((config, index) => ({ index, config })), opts, { workers }));
   return {
     clients: g.clients, tenant: g.tenant, fixes,
-    tenantNote: g.tenant ? 'read from the export and shown here; session lifetimes are not modelled yet, so they do not change these verdicts' : null,
+    tenantNote: g.tenant ? 'read from the export: these session lifetimes are the ones checked' : null,
   };
 }
 

@@ -182,10 +182,12 @@ describe('what was defaulted is said', () => {
     expect(defaultedFields({ session_transfer: { can_create_session_transfer_token: true, allowed_authentication_methods: null } }).map((d) => d.field)).toEqual([
       'session_transfer.enforce_cascade_revocation', 'session_transfer.allowed_authentication_methods', 'session_transfer.enforce_device_binding',
       'session_transfer.allow_refresh_token', 'session_transfer.enforce_online_refresh_tokens', 'refresh_token.rotation_type',
+      'refresh_token.expiration_type', 'refresh_token.token_lifetime', 'refresh_token.infinite_token_lifetime',
+      'refresh_token.idle_token_lifetime', 'refresh_token.infinite_idle_token_lifetime', 'refresh_token.leeway',
     ]);
     const g = loadClients(file('only-native.json', NATIVE), undefined);
     expect(g.clients[1]).toMatchObject({ role: 'web', file: null });
-    expect(g.clients[1].defaulted).toHaveLength(7);
+    expect(g.clients[1].defaulted).toHaveLength(13);
   });
 });
 

@@ -161,7 +161,8 @@ function fromClients(native: FoundClient | undefined, web: FoundClient | undefin
     : NO_CLIENT);
   const tenantSource = [nSource, wSource].find((s) => s?.tenant);
   return {
-    config: resolveConfig({ native: native?.input, web: web?.input }),
+    // the tenant's session lifetimes found beside the clients decide verdicts too (MODEL.md §2)
+    config: resolveConfig({ native: native?.input, web: web?.input, ...(tenantSource ? { tenant: tenantSource.tenant! } : {}) }),
     clients: [from('native', native, nSource), from('web', web, wSource)],
     tenant: tenantSource ? { ...tenantSource.tenant!, file: tenantSource.file } : null,
   };

@@ -10,8 +10,11 @@ import { parseKeywordFlags } from './clients.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const at = (p: string) => join(ROOT, 'examples', 'inputs', p);
-const NATIVE = { canCreateSessionTransferToken: true, enforceCascadeRevocation: true, allowedAuthenticationMethods: [], enforceDeviceBinding: 'ip', allowRefreshToken: false, enforceOnlineRefreshTokens: true, rotationType: 'rotating' };
-const WEB = { canCreateSessionTransferToken: false, enforceCascadeRevocation: true, allowedAuthenticationMethods: ['cookie'], enforceDeviceBinding: 'ip', allowRefreshToken: true, enforceOnlineRefreshTokens: true, rotationType: 'non-rotating' };
+// the refresh-token lifetimes the fixtures give (MODEL.md §2): the native app's rotating tokens expire
+const NATIVE_LIFETIMES = { expirationType: 'expiring', tokenLifetime: 2592000, infiniteTokenLifetime: false, idleTokenLifetime: 1296000, infiniteIdleTokenLifetime: false, leeway: 0 };
+const WEB_LIFETIMES = { expirationType: 'non-expiring', tokenLifetime: 31557600, infiniteTokenLifetime: true, idleTokenLifetime: 2592000, infiniteIdleTokenLifetime: true, leeway: 0 };
+const NATIVE = { ...NATIVE_LIFETIMES, canCreateSessionTransferToken: true, enforceCascadeRevocation: true, allowedAuthenticationMethods: [], enforceDeviceBinding: 'ip', allowRefreshToken: false, enforceOnlineRefreshTokens: true, rotationType: 'rotating' };
+const WEB = { ...WEB_LIFETIMES, canCreateSessionTransferToken: false, enforceCascadeRevocation: true, allowedAuthenticationMethods: ['cookie'], enforceDeviceBinding: 'ip', allowRefreshToken: true, enforceOnlineRefreshTokens: true, rotationType: 'non-rotating' };
 const KEYWORDS = parseKeywordFlags(['WEB_N2W_METHODS=["cookie"]', 'PORTAL_DOMAIN=account.acme.example']);
 
 describe('examples/inputs: every format reads to the same tenant', () => {
@@ -26,6 +29,8 @@ describe('examples/inputs: every format reads to the same tenant', () => {
     expect(g.clients.map((c) => [c.role, c.name, c.format])).toEqual([['native', 'Acme Mobile', format], ['web', 'Acme Account Portal', format]]);
     expect(g.clients[1].where).toBe(webWhere);
     expect(g.tenant).toMatchObject({ session_lifetime: 168, idle_session_lifetime: 72 });
+    // and they are what is checked
+    expect([g.config.sessionLifetimeSeconds, g.config.idleSessionLifetimeSeconds]).toEqual([168 * 3600, 72 * 3600]);
   });
 
   it('the plan judges the planned values: the web app gains query', () => {

@@ -26,10 +26,12 @@ export interface StepView {
  *  - 'state': a world invariant, reading only `after` and `setting`: the same verdict for every
  *    transition into a world (the explorer checks it on the first, a shortest one);
  *  - 'state+grant', 'state+revoked': both; omitted: every transition;
+ *  - 'clock+login': ADVANCE_TIME, AUTHORIZE and WEB_LOGIN (what expires sessions and logs in to them);
+ *  - 'clock+grant+issued': ADVANCE_TIME, MINT_TRANSFER_TOKEN, REFRESH, and any step that issued something;
  *  - a list of /authorize facts (AUTHORIZE_FACTS): AUTHORIZE where one of them holds. Each is the
  *    negation of an early `return null` of a check, so the list reads off its first lines.
  */
-export type Relevance = 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | readonly AuthorizeFact[];
+export type Relevance = 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | 'clock+login' | 'clock+grant+issued' | readonly AuthorizeFact[];
 
 /**
  * Facts of an /authorize step: of the transfer-token presentation (Presentation below) and of the answer
@@ -93,6 +95,8 @@ export function triggered(r: Relevance, v: StepView): boolean {
     case 'issued': return o.issued.length > 0;
     case 'revoked': case 'state+revoked': return o.revoked.sessions.length > 0 || o.revoked.refreshTokens.length > 0;
     case 'state': return false;
+    case 'clock+login': return e.type === 'ADVANCE_TIME' || e.type === 'AUTHORIZE' || e.type === 'WEB_LOGIN';
+    case 'clock+grant+issued': return e.type === 'ADVANCE_TIME' || e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH' || o.issued.length > 0;
   }
 }
 

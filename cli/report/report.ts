@@ -107,7 +107,7 @@ export interface GoalFix {
 export interface GivenReport {
   clients: JudgedClient[];
   tenant: GivenConfiguration['tenant'];
-  /** the tenant settings are read but not modelled yet: said wherever they are shown */
+  /** where the tenant settings came from, said wherever they are shown */
   tenantNote: string | null;
   fixes: GoalFix[];
 }
@@ -293,6 +293,10 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
   const reached = coverageToJson(cov);
   const notes: string[] = [];
   if (opts.interpretations.A10 === 'ignored') notes.push('method_not_allowed and AUTHORIZE/promptMethodNotAllowed exist only under A10 = invalid; this run uses A10 = ignored (run with -i A10=invalid to reach them).');
+  // (read off the configurations checked: an expired or leeway-honoured refresh token needs a client that sets them)
+  const sets = (f: (c: Config) => boolean) => results.some((r) => f(r.config));
+  if (!sets((c) => [c.native, c.web].some((x) => x.expirationType === 'expiring' && (!x.infiniteTokenLifetime || !x.infiniteIdleTokenLifetime)))) notes.push('refresh_token_expired, a refresh token\'s expired state and its branches exist only where a client\'s refresh tokens expire (refresh_token.expiration_type expiring with a finite lifetime); no configuration checked sets one.');
+  if (!sets((c) => [c.native, c.web].some((x) => x.leeway > 0))) notes.push('MINT_TRANSFER_TOKEN/mintWithinLeeway and REFRESH/refreshWithinLeeway exist only where a rotating client sets refresh_token.leeway; no configuration checked sets one.');
 
   return {
     report: {
