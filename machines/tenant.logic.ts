@@ -307,6 +307,36 @@ function maybeIssueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | 
   });
 }
 
+/** A mint (a transfer token from the presented refresh token) or a refresh, then the rotation given. */
+function exchange(mint: boolean, rotate: (tx: Tx, rt: RefreshToken) => void): Effect {
+  return (tx, e) => {
+    const rt = presentedRefreshToken(tx.before, e);
+    if (mint) issueTransferTokenFrom(tx, rt);
+    rotate(tx, rt);
+    tx.answer('issued');
+  };
+}
+
+/** The clock's expiry of transfer tokens (R9, A14) and refresh tokens (LT3, LT4; no cascade, A16), at tx.clock. */
+export function expireTokens(tx: Tx): void {
+  const config = tx.setting.config;
+  const ttl = config.transferTokenTtlSeconds;
+  for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt >= ttl) tx.send('transferToken', stt.id, 'EXPIRE');
+  for (const rt of tx.refreshTokens) {
+    if (rt.status !== 'active' && rt.status !== 'rotated') continue;
+    const { absolute, idle } = refreshTokenLifetimes(config[rt.client]);
+    if ((absolute !== null && tx.clock - rt.familyIssuedAt >= absolute)
+      || (idle !== null && rt.status === 'active' && tx.clock - rt.usedAt >= idle)) tx.send('refreshToken', rt.id, 'EXPIRE');
+  }
+}
+
+/** The active sessions whose absolute or idle lifetime tx.clock has reached (LT1). */
+export function sessionsDue(tx: Tx): Session[] {
+  const config = tx.setting.config;
+  return tx.sessions.filter((s) => s.status === 'active' && (tx.clock - s.createdAt >= config.sessionLifetimeSeconds
+    || tx.clock - s.lastActiveAt >= config.idleSessionLifetimeSeconds));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Guards: questions about the world before the step. Each takes (setting, world, event).
 
@@ -393,27 +423,11 @@ export const EFFECTS = {
     revokeFamily(tx, presentedRefreshToken(tx.before, e).family);
     tx.answer('rejected', 'refresh_token_reused');
   },
-  mintTransferToken: (tx, e) => {
-    const rt = presentedRefreshToken(tx.before, e);
-    issueTransferTokenFrom(tx, rt);
-    rotateIfOn(tx, rt);
-    tx.answer('issued');
-  },
-  refresh: (tx, e) => {
-    rotateIfOn(tx, presentedRefreshToken(tx.before, e));
-    tx.answer('issued');
-  },
+  mintTransferToken: exchange(true, rotateIfOn),
+  refresh: exchange(false, rotateIfOn),
   // the transfer token records the presented token as its parent, and the rotation moves the family on
-  mintWithinLeeway: (tx, e) => {
-    const rt = presentedRefreshToken(tx.before, e);
-    issueTransferTokenFrom(tx, rt);
-    rotateWithinLeeway(tx, rt);
-    tx.answer('issued');
-  },
-  refreshWithinLeeway: (tx, e) => {
-    rotateWithinLeeway(tx, presentedRefreshToken(tx.before, e));
-    tx.answer('issued');
-  },
+  mintWithinLeeway: exchange(true, rotateWithinLeeway),
+  refreshWithinLeeway: exchange(false, rotateWithinLeeway),
 
   revokeRefreshTokenFamily: (tx, e) => {
     revokeFamily(tx, presentedRefreshToken(tx.before, e).family);
@@ -484,19 +498,8 @@ export const EFFECTS = {
   // refresh tokens (LT3, LT4; no cascade, A16), sessions (LT1, with the online rule, R27).
   advanceClock: (tx, e) => {
     tx.clock += ev<'ADVANCE_TIME'>(e).seconds;
-    const config = tx.setting.config;
-    const ttl = config.transferTokenTtlSeconds;
-    for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt >= ttl) tx.send('transferToken', stt.id, 'EXPIRE');
-    for (const rt of tx.refreshTokens) {
-      if (rt.status !== 'active' && rt.status !== 'rotated') continue;
-      const { absolute, idle } = refreshTokenLifetimes(config[rt.client]);
-      if ((absolute !== null && tx.clock - rt.familyIssuedAt >= absolute)
-        || (idle !== null && rt.status === 'active' && tx.clock - rt.usedAt >= idle)) tx.send('refreshToken', rt.id, 'EXPIRE');
-    }
-    for (const s of tx.sessions) {
-      if (s.status === 'active' && (tx.clock - s.createdAt >= config.sessionLifetimeSeconds
-        || tx.clock - s.lastActiveAt >= config.idleSessionLifetimeSeconds)) expireSession(tx, s.id);
-    }
+    expireTokens(tx);
+    for (const s of sessionsDue(tx)) expireSession(tx, s.id);
     tx.answer('ok');
   },
   moveDevice: (tx, e) => {

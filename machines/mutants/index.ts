@@ -3,13 +3,13 @@
 // implementation (tenant.logic.ts) with one or a few guards or effects replaced; the branch list, the
 // order of checks and the lifecycle machines stay the real ones. Each mutant names the configuration
 // where its defect is observable and the properties expected to catch it (the first is the main one).
-import { refreshTokenLifetimes, resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../config.js';
+import { resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../config.js';
 import type { ModelEvent, EventOf } from '../events.js';
 import type { RuleId } from '../rules.js';
 import { makeSetting, type Setting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
 import {
-  EFFECTS, GUARDS, failRedemption, issueTransferTokenFrom, revokeFamily, revokeSession, successorOf, Tx,
+  EFFECTS, GUARDS, expireTokens, failRedemption, issueTransferTokenFrom, revokeFamily, revokeSession, sessionsDue, successorOf, Tx,
   type Effect, type EffectName, type Guard, type GuardName, type TenantImplementation,
 } from '../tenant.logic.js';
 import {
@@ -103,28 +103,14 @@ const mintWith = (rotateToken: (tx: Tx, rt: RefreshToken) => void): Effect => (t
   tx.answer('issued');
 };
 
-/** The expiry of one session as tenant.logic.ts does it, optionally without the online rule. */
-function expireSession(tx: Tx, id: string, onlineRule: boolean): void {
-  if (!tx.send('session', id, 'EXPIRE')) return;
-  const s = tx.sessions[indexOfId(id)];
-  if (tx.devices[s.device]?.session === id) tx.setDevice(s.device, { session: null });
-  if (onlineRule) for (const rt of tx.refreshTokens) if (rt.session === id && rt.online) tx.send('refreshToken', rt.id, 'REVOKE');
-}
-
-/** ADVANCE_TIME re-implemented: transfer and refresh tokens as the model does, sessions with the given defect. */
+/** ADVANCE_TIME with the sessions' part defective: they never expire, or expire without the online rule (R27). */
 const clockWith = (sessions: 'never' | 'without-online-rule'): Effect => (tx, e) => {
-  const config = tx.setting.config;
   tx.clock += ev<'ADVANCE_TIME'>(e).seconds;
-  const ttl = config.transferTokenTtlSeconds;
-  for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt >= ttl) tx.send('transferToken', stt.id, 'EXPIRE');
-  for (const rt of tx.refreshTokens) {
-    if (rt.status !== 'active' && rt.status !== 'rotated') continue;
-    const { absolute, idle } = refreshTokenLifetimes(config[rt.client]);
-    if ((absolute !== null && tx.clock - rt.familyIssuedAt >= absolute) || (idle !== null && rt.status === 'active' && tx.clock - rt.usedAt >= idle)) tx.send('refreshToken', rt.id, 'EXPIRE');
-  }
+  expireTokens(tx);
   if (sessions === 'without-online-rule') {
-    for (const s of tx.sessions) {
-      if (s.status === 'active' && (tx.clock - s.createdAt >= config.sessionLifetimeSeconds || tx.clock - s.lastActiveAt >= config.idleSessionLifetimeSeconds)) expireSession(tx, s.id, false);
+    for (const s of sessionsDue(tx)) {
+      if (!tx.send('session', s.id, 'EXPIRE')) continue;
+      if (tx.devices[s.device]?.session === s.id) tx.setDevice(s.device, { session: null });
     }
   }
   tx.answer('ok');
