@@ -170,7 +170,8 @@ const MAX_ARTIFACTS = 1022;
 const RT_STATUS: Record<string, number> = { active: 1, rotated: 2, revoked: 3, expired: 4 };
 const STT_STATUS: Record<string, number> = { issued: 1, consumed: 2, rejected: 3, expired: 4, revoked: 5 };
 const S_STATUS: Record<string, number> = { active: 1, revoked: 2, expired: 3 };
-const MAX_AGE = 0xffff;
+// (0xffff is FAR's 16 bits in the leeway's word: an age kept there stays below it)
+const MAX_AGE = 0xfffe;
 
 /**
  * How an age is judged against one bound L (seconds): `age >= L` (or the leeway's `age < L`). An age at or

@@ -13,11 +13,11 @@ import { DEFAULT_POPULATION, type Population } from '../machines/world.js';
 
 /**
  * An ADVANCE_TIME amount: seconds, or a bound of the configuration explored: the transfer-token TTL (or one
- * second less), the tenant's session lifetimes, each client's refresh-token lifetimes where they apply, each
- * client's rotation leeway where set (MODEL.md §8). A bound is a step of its own, so that the verdict is
+ * second less), the first of the tenant's two session lifetimes, the first of each client's refresh-token
+ * lifetimes where they apply, each client's rotation leeway where set (MODEL.md §2). A bound is a step of its own, so that the verdict is
  * about the configuration's real lifetimes, however long, and not about shortened ones.
  */
-export type TimeStep = number | 'ttl' | 'ttl-1' | 'session-lifetime' | 'session-idle' | 'session-end' | 'token-lifetime' | 'token-idle' | 'token-end' | 'leeway';
+export type TimeStep = number | 'ttl' | 'ttl-1' | 'session-end' | 'token-end' | 'leeway';
 
 /** The seconds a time step stands for under a configuration (none where the bound does not apply). */
 export function timeStepSeconds(t: TimeStep, c: Config): number[] {
@@ -27,12 +27,8 @@ export function timeStepSeconds(t: TimeStep, c: Config): number[] {
   switch (t) {
     case 'ttl': return [ttl];
     case 'ttl-1': return [Math.max(1, ttl - 1)];
-    case 'session-lifetime': return [c.sessionLifetimeSeconds];
-    case 'session-idle': return [c.idleSessionLifetimeSeconds];
     // the first bound a session or token meets when nothing happens to it
     case 'session-end': return [Math.min(c.sessionLifetimeSeconds, c.idleSessionLifetimeSeconds)];
-    case 'token-lifetime': return present(clients.map((x) => refreshTokenLifetimes(x).absolute));
-    case 'token-idle': return present(clients.map((x) => refreshTokenLifetimes(x).idle));
     case 'token-end': return present(clients.map((x) => {
       const { absolute, idle } = refreshTokenLifetimes(x);
       return absolute === null ? idle : idle === null ? absolute : Math.min(absolute, idle);
