@@ -141,9 +141,12 @@ for (const k of FAMILY_DIMENSIONS) if (!DIMENSIONS.some((d) => d.key === k)) thr
 /** Every field of a configuration but FAMILY_DIMENSIONS, as a key (a field outside the space splits families too). */
 function outsideFamily(c: Config): string {
   const varied = new Set(FAMILY_DIMENSIONS);
+  // MODEL.md §8: further web apps vary in the web app's family fields too; their client_ids do not
+  const moreWeb = c.moreWeb.map((w) => [w.clientId, ...CLIENT_KEYS.map((k) => (varied.has(dimensionKey('web', k)) ? null : w.settings[k]))]);
   return JSON.stringify([
     ...APPS.flatMap((app) => CLIENT_KEYS.map((k) => (varied.has(dimensionKey(app, k)) ? null : c[app][k]))),
     ...CONFIG_KEYS.map((k) => c[k]),
+    c.webClientId, moreWeb,
   ]);
 }
 

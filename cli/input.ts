@@ -105,8 +105,11 @@ export function loadConfigFile(file: string, keywords: Keywords = new Map()): Gi
     if (OWN_CONFIG_KEYS.some((k) => k in d) && !('clients' in d) && !('format_version' in d)) {
       const input = parseWith(configSchema, d, file);
       if (!input.native && !input.web) throw new InputError(`${file}: neither native nor web: expected at least one client, e.g. { "native": { "session_transfer": { ... } }, "web": { ... } }`);
-      const from = (role: 'native' | 'web') => judged(role, input[role], input[role] ? { ...NO_CLIENT, file, where: role, format: 'configuration file' } : NO_CLIENT);
-      return { config: resolveConfig(input), clients: [from('native'), from('web')], tenant: input.tenant ? { ...input.tenant, file } : null };
+      const from = (role: 'native' | 'web', c: ClientInput | undefined, where: string) =>
+        judged(role, c, c ? { ...NO_CLIENT, name: c.name ?? null, clientId: c.client_id ?? null, file, where, format: 'configuration file' } : NO_CLIENT);
+      // MODEL.md §8: several web apps, each judged and shown
+      const webs = Array.isArray(input.web) ? input.web.map((w, i) => from('web', w, `web[${i}]`)) : [from('web', input.web, 'web')];
+      return { config: resolveConfig(input), clients: [from('native', input.native, 'native'), ...webs], tenant: input.tenant ? { ...input.tenant, file } : null };
     }
   }
   return fromSource(sourceFromDocument(doc, file, syntax), file);

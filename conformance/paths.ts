@@ -11,7 +11,7 @@
 // (c) `coveringPaths`: event sequences from elsewhere (the explorer's shortest covering paths).
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { AnyStateMachine } from 'xstate';
-import { refreshTokenLifetimes } from '../machines/config.js';
+import { refreshTokenLifetimes, settingsOf } from '../machines/config.js';
 import { LIFECYCLE_MACHINES, type ArtifactKind } from '../machines/lifecycle.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
@@ -98,7 +98,7 @@ const rt = (b: PathBuilder, t: Target) => refreshToken(b.world, t.id)!;
 /** Seconds until a refresh token reaches a lifetime of its client (LT3 from its family's start, LT4 idle, active only). */
 function refreshTokenLeft(b: PathBuilder, t: Target): number {
   const r = rt(b, t);
-  const { absolute, idle } = refreshTokenLifetimes(b.setting.config[r.client]);
+  const { absolute, idle } = refreshTokenLifetimes(settingsOf(b.setting.config, r));
   const clock = b.world.clock;
   const left = [absolute === null ? Infinity : absolute - (clock - r.familyIssuedAt), idle === null || r.status !== 'active' ? Infinity : idle - (clock - r.usedAt)];
   const s = Math.min(...left);
@@ -161,7 +161,7 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
         name: 'its predecessor presented within the leeway',
         run: (b, t) => {
           const previous = rt(b, t).previous;
-          if (previous === null || b.setting.config[rt(b, t).client].leeway === 0) throw new Unreachable('no predecessor or no leeway');
+          if (previous === null || settingsOf(b.setting.config, rt(b, t)).leeway === 0) throw new Unreachable('no predecessor or no leeway');
           b.do({ type: 'REFRESH', refreshToken: previous });
         },
       },
@@ -189,7 +189,7 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
       {
         name: 'reuse detected at the end of the leeway',
         run: (b, t) => {
-          const leeway = b.setting.config[rt(b, t).client].leeway;
+          const leeway = settingsOf(b.setting.config, rt(b, t)).leeway;
           if (rt(b, t).status !== 'rotated' || leeway === 0) throw new Unreachable('no rotated token or no leeway');
           advance(b, leeway);
           b.do({ type: 'REFRESH', refreshToken: t.id });
@@ -313,7 +313,7 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
 /** The last step of every translated path: the target used once more. */
 export const PROBE: Readonly<Record<ArtifactKind, (b: PathBuilder, t: Target) => ModelEvent | null>> = {
   // a mint where the token's client may mint (it exercises the nesting ban too), a refresh otherwise
-  refreshToken: (b, t) => ({ type: b.setting.config[rt(b, t).client].canCreateSessionTransferToken ? 'MINT_TRANSFER_TOKEN' : 'REFRESH', refreshToken: t.id }),
+  refreshToken: (b, t) => ({ type: settingsOf(b.setting.config, rt(b, t)).canCreateSessionTransferToken ? 'MINT_TRANSFER_TOKEN' : 'REFRESH', refreshToken: t.id }),
   transferToken: (b, t) => ({ type: 'AUTHORIZE', device: stt(b, t).device, transferToken: t.id, method: b.method }),
   session: (b, t) => ({ type: 'AUTHORIZE', device: sess(b, t).device }),
 };

@@ -46,7 +46,7 @@
 // two collide (birthday bound) is about n^2 / 2^65: 1e6 states -> 2.7e-8; 1e7 states -> 2.7e-6;
 // 1e8 -> 2.7e-4. A collision would merge two states and could hide the worlds behind the second one;
 // at the counts the scopes reach (expected.json, under 1e7) that is below one in 300,000.
-import { refreshTokenLifetimes } from '../machines/config.js';
+import { NATIVE_CLIENT_ID, refreshTokenLifetimes, webApps, type ClientSettings } from '../machines/config.js';
 import type { Setting } from '../machines/setting.js';
 import type { DeviceState, Population, RefreshToken, Session, TransferToken, World } from '../machines/world.js';
 import { timeStepSeconds, type Scope } from './scopes.js';
@@ -166,6 +166,8 @@ const NONE = -1;
 // world hashes a fraction of the words it would unpacked.
 const MAX_NAME = 0xffff;
 const MAX_DEVICES = 2046;
+/** the native app and the web apps (a refresh token's client: 2 bits, and 8 more above its device) */
+const MAX_CLIENTS = 1023;
 const MAX_ARTIFACTS = 1022;
 const RT_STATUS: Record<string, number> = { active: 1, rotated: 2, revoked: 3, expired: 4 };
 const STT_STATUS: Record<string, number> = { issued: 1, consumed: 2, rejected: 3, expired: 4, revoked: 5 };
@@ -192,15 +194,16 @@ export function ageBounds(setting: Setting, scope: Scope, depth = scope.depth) {
     if (bound === null || bound <= 0 || bound > horizon) return null;
     return { bound, far: bound - depth * Math.max(0, ...steps.filter((x) => x < bound)) };
   };
-  const client = (c: 'native' | 'web') => {
-    const { absolute, idle } = refreshTokenLifetimes(config[c]);
+  const client = (c: ClientSettings) => {
+    const { absolute, idle } = refreshTokenLifetimes(c);
     // (the rotation type is not read: it is a dimension of the space, and a family explored together must
     // agree on what the fingerprint reads; tokens with a predecessor exist only under rotation anyway)
-    return { family: observed(absolute), idle: observed(idle), leeway: observed(config[c].leeway) };
+    return { family: observed(absolute), idle: observed(idle), leeway: observed(c.leeway) };
   };
-  const out = { native: client('native'), web: client('web'), session: observed(config.sessionLifetimeSeconds), sessionIdle: observed(config.idleSessionLifetimeSeconds) };
+  // per client, in clientIndex's order (native, then each web app)
+  const out = { clients: [config.native, ...webApps(config).map((a) => a.settings)].map(client), session: observed(config.sessionLifetimeSeconds), sessionIdle: observed(config.idleSessionLifetimeSeconds) };
   // the leeway's age shares a word with a rank (the other ages have a word each)
-  for (const b of [out.native.leeway, out.web.leeway]) {
+  for (const b of out.clients.map((x) => x.leeway)) {
     if (b && b.bound > MAX_AGE) throw new Error(`explorer: a leeway of ${b.bound} s within the scope's reach; the packed fingerprint (PACKING) keeps it up to ${MAX_AGE} s`);
   }
   return out;
@@ -210,8 +213,10 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   const canonical = opts.canonical ?? true;
   const ttl = setting.config.transferTokenTtlSeconds;
   const bounds = ageBounds(setting, scope, opts.depth);
-  // per client (row value 1 native, 2 web): the bounds its refresh tokens' ages are judged against
-  const famB = [null, bounds.native.family, bounds.web.family], idleB = [null, bounds.native.idle, bounds.web.idle], leewayB = [null, bounds.native.leeway, bounds.web.leeway];
+  // per client (row value 1 native, 2 the first web app, 3 the second, ...): the bounds its refresh tokens' ages are judged against
+  const famB = [null, ...bounds.clients.map((b) => b.family)], idleB = [null, ...bounds.clients.map((b) => b.idle)], leewayB = [null, ...bounds.clients.map((b) => b.leeway)];
+  const clientIndex = new Map([[NATIVE_CLIENT_ID, 1], ...webApps(setting.config).map((a, i) => [a.clientId, i + 2] as const)]);
+  if (clientIndex.size > MAX_CLIENTS) throw new Error(`explorer: more than ${MAX_CLIENTS} clients; the packed fingerprint (PACKING) cannot tell them apart`);
   const rtFam = famB.some((b) => b !== null), rtIdle = idleB.some((b) => b !== null), rtLeeway = leewayB.some((b) => b !== null);
   const sAge = bounds.session, sIdle = bounds.sessionIdle;
   const rtTimeWords = (rtFam ? 1 : 0) + (rtIdle ? 1 : 0) + (rtLeeway ? 1 : 0), sTimeWords = (sAge ? 1 : 0) + (sIdle ? 1 : 0);
@@ -305,7 +310,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   const devIdx = (name: string): number => deviceIndex.get(name)!;
 
   function encodeRt(F: Int32Array, o: number, t: RefreshToken): void {
-    F[o] = t.client === 'native' ? 1 : 2;
+    F[o] = clientIndex.get(t.clientId)!;
     F[o + 1] = id(t.user);
     F[o + 2] = devIdx(t.device);
     F[o + 3] = RT_STATUS[t.status];
@@ -498,7 +503,8 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     for (let r = 0; r < nR; r++) {
       const o = rtOrder[r] * RT;
       x[n++] = rtF[o + 1] | (rtF[o + 5] << 16); // user, organization
-      x[n++] = rtF[o] | (rtF[o + 3] << 2) | (rtF[o + 4] << 5) | ((perm[rtF[o + 2]] + 1) << 6); // client, status, online, device
+      // client (its low 2 bits, the rest above the device), status, online, device
+      x[n++] = (rtF[o] & 3) | (rtF[o + 3] << 2) | (rtF[o + 4] << 5) | ((perm[rtF[o + 2]] + 1) << 6) | ((rtF[o] >>> 2) << 17);
       x[n++] = rtRank[rtF[o + 6]] | ((rtF[o + 7] === NONE ? 0 : sRank[rtF[o + 7]] + 1) << 10) // family, session, parent
         | ((rtF[o + 8] === NONE ? 0 : rtRank[rtF[o + 8]] + 1) << 20);
       if (rtTimeWords > 0) {
@@ -563,7 +569,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     h1 = 0x12345678; h2 = 0x9abcdef0 | 0;
     feed(w.clock); feed(w.refreshTokens.length); feed(w.transferTokens.length); feed(w.sessions.length);
     for (const t of w.refreshTokens) {
-      feed(t.client === 'native' ? 1 : 2); feed(id(t.user)); feed(id(t.device)); feed(RT_STATUS[t.status]);
+      feed(clientIndex.get(t.clientId)!); feed(id(t.user)); feed(id(t.device)); feed(RT_STATUS[t.status]);
       feed(t.online ? 1 : 0); feed(id(t.organization)); feed(idx(t.family)); feed(t.session === null ? NONE : idx(t.session)); feed(t.parent === null ? NONE : idx(t.parent));
       feed(t.issuedAt); feed(t.familyIssuedAt); feed(t.usedAt); feed(t.previous === null ? NONE : idx(t.previous));
     }

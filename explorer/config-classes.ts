@@ -6,15 +6,36 @@
 // fields, and so give the same states, transitions, counterexamples (their messages quote only fields
 // read) and coverage. `n2w check` and `n2w explore --all-configs` explore one configuration per class and
 // reuse its result for the others; a test compares reuse with exploring directly.
-import { CLIENT_KEYS, CONFIG_KEYS, type ClientSettings, type Config } from '../machines/config.js';
+import { CLIENT_KEYS, CONFIG_KEYS, type ClientSettings, type Config, type WebApp } from '../machines/config.js';
 
-// Every field of the configuration table has a bit: the native app's fields, then the web app's, then
-// the configuration's own (machines/config.ts): a field added there is tracked here without an edit.
-/** Bit of a client field. */
-const bit = (client: 'native' | 'web', i: number) => 1 << ((client === 'native' ? 0 : CLIENT_KEYS.length) + i);
+// Every field of the configuration table has a bit per tracked client (the native app's fields, then the
+// first web app's, then the second's), then the configuration's own (machines/config.ts): a field added
+// there is tracked here without an edit. The refresh-token lifetimes are read together
+// (refreshTokenLifetimes), so they share one bit per client, which keeps three clients within 31 bits;
+// a third web app and beyond share one bit for all their fields (such configurations are rare and
+// seldom of one class).
+export const LIFETIME_FIELDS: readonly (keyof ClientSettings)[] = ['expirationType', 'tokenLifetime', 'infiniteTokenLifetime', 'idleTokenLifetime', 'infiniteIdleTokenLifetime'];
+/** The bit slot of each client field (CLIENT_KEYS' order): its own, or the lifetimes' shared one. */
+const SLOT: readonly number[] = (() => {
+  const out: number[] = [];
+  let next = 0, lifetimes = -1;
+  for (const k of CLIENT_KEYS) {
+    if (LIFETIME_FIELDS.includes(k)) out.push(lifetimes < 0 ? (lifetimes = next++) : lifetimes);
+    else out.push(next++);
+  }
+  return out;
+})();
+const SLOTS = Math.max(...SLOT) + 1;
+/** Clients with a bit per slot: the native app, the first web app, the second web app. */
+const TRACKED_CLIENTS = 3;
+/** Bit of a client field; client 0 is the native app, 1 the first web app, 2 the second. */
+const bit = (client: number, i: number) => 1 << (client * SLOTS + SLOT[i]);
 /** Bit of one of the configuration's own fields. */
-const configBit = (i: number) => 1 << (2 * CLIENT_KEYS.length + i);
-if (2 * CLIENT_KEYS.length + CONFIG_KEYS.length > 31) throw new Error('config-classes: more configuration fields than bits in a read mask');
+const configBit = (i: number) => 1 << (TRACKED_CLIENTS * SLOTS + i);
+/** Every field of a third web app and beyond. */
+const LATER_WEB_BIT = 1 << (TRACKED_CLIENTS * SLOTS + CONFIG_KEYS.length);
+if (TRACKED_CLIENTS * SLOTS + CONFIG_KEYS.length + 1 > 31) throw new Error('config-classes: more configuration fields than bits in a read mask');
+const clientBit = (client: number, i: number) => (client < TRACKED_CLIENTS ? bit(client, i) : LATER_WEB_BIT);
 
 /** Where the reads of a tracked configuration are recorded. */
 export interface Reads { mask: number }
@@ -24,6 +45,7 @@ export interface Reads { mask: number }
  * shared prototypes (below), so every tracked configuration reads through the same functions and the
  * read sites stay monomorphic (per-object getter closures, or redefining a field as a value after its
  * first read, make every read site polymorphic or put the object in dictionary mode).
+ * (The web apps' client_ids are not tracked: a signature always includes them.)
  */
 export function trackedConfig(c: Config, reads: Reads): Config {
   return Object.freeze(new TrackedConfig(c, reads)) as unknown as Config;
@@ -32,16 +54,16 @@ export function trackedConfig(c: Config, reads: Reads): Config {
 class TrackedClient {
   readonly #values: ClientSettings;
   readonly #reads: Reads;
-  readonly #shift: number;
-  constructor(values: ClientSettings, reads: Reads, client: 'native' | 'web') {
+  readonly #client: number;
+  constructor(values: ClientSettings, reads: Reads, client: number) {
     this.#values = values;
     this.#reads = reads;
-    this.#shift = client === 'native' ? 0 : CLIENT_KEYS.length;
+    this.#client = client;
   }
   static {
     CLIENT_KEYS.forEach((f, i) => Object.defineProperty(TrackedClient.prototype, f, {
       enumerable: true,
-      get(this: TrackedClient) { this.#reads.mask |= 1 << (this.#shift + i); return this.#values[f]; },
+      get(this: TrackedClient) { this.#reads.mask |= clientBit(this.#client, i); return this.#values[f]; },
     }));
   }
   // (JSON and spreads see the fields as a plain client's)
@@ -51,11 +73,15 @@ class TrackedClient {
 class TrackedConfig {
   readonly native: ClientSettings;
   readonly web: ClientSettings;
+  readonly webClientId: string;
+  readonly moreWeb: readonly WebApp[];
   readonly #values: Config;
   readonly #reads: Reads;
   constructor(c: Config, reads: Reads) {
-    this.native = Object.freeze(new TrackedClient(c.native, reads, 'native')) as unknown as ClientSettings;
-    this.web = Object.freeze(new TrackedClient(c.web, reads, 'web')) as unknown as ClientSettings;
+    this.native = Object.freeze(new TrackedClient(c.native, reads, 0)) as unknown as ClientSettings;
+    this.web = Object.freeze(new TrackedClient(c.web, reads, 1)) as unknown as ClientSettings;
+    this.webClientId = c.webClientId;
+    this.moreWeb = Object.freeze(c.moreWeb.map((a, i) => Object.freeze({ ...a, settings: Object.freeze(new TrackedClient(a.settings, reads, i + 2)) as unknown as ClientSettings })));
     this.#values = c;
     this.#reads = reads;
   }
@@ -66,26 +92,32 @@ class TrackedConfig {
     }));
   }
   toJSON(): Config {
-    return { ...Object.fromEntries(CONFIG_KEYS.map((f) => [f, this.#values[f]])), native: this.native, web: this.web } as Config;
+    return { ...Object.fromEntries(CONFIG_KEYS.map((f) => [f, this.#values[f]])), native: this.native, web: this.web, webClientId: this.webClientId, moreWeb: this.moreWeb } as Config;
   }
 }
 
-/** The values `c` takes on the fields of `mask`, as a string key. */
+/** Each client's settings, in bit order (native, first web app, further web apps). */
+const clientsOf = (c: Config): ClientSettings[] => [c.native, c.web, ...c.moreWeb.map((a) => a.settings)];
+
+/** The values `c` takes on the fields of `mask`, as a string key (with its web apps' client_ids, always). */
 export function signature(c: Config, mask: number): string {
-  const parts: string[] = [];
-  for (const name of ['native', 'web'] as const) {
-    CLIENT_KEYS.forEach((f, i) => { if (mask & bit(name, i)) parts.push(String(c[name][f])); else parts.push('*'); });
-  }
+  const parts: string[] = [c.webClientId, ...c.moreWeb.map((a) => a.clientId), '/'];
+  clientsOf(c).forEach((s, client) => {
+    CLIENT_KEYS.forEach((f, i) => { parts.push(mask & clientBit(client, i) ? String(s[f]) : '*'); });
+  });
   CONFIG_KEYS.forEach((f, i) => parts.push(mask & configBit(i) ? String(c[f]) : '*'));
   return parts.join('|');
 }
 
 /** The bits of the fields on which two configurations differ (compared as `signature` compares them). */
 export function differingFields(a: Config, b: Config): number {
+  const ca = clientsOf(a), cb = clientsOf(b);
+  // web apps named differently, or more of them in one: every bit, so that no step is shared
+  if (ca.length !== cb.length || signature(a, 0) !== signature(b, 0)) return 0x7fffffff;
   let m = 0;
-  for (const name of ['native', 'web'] as const) {
-    CLIENT_KEYS.forEach((f, i) => { if (String(a[name][f]) !== String(b[name][f])) m |= bit(name, i); });
-  }
+  ca.forEach((s, client) => {
+    CLIENT_KEYS.forEach((f, i) => { if (String(s[f]) !== String(cb[client][f])) m |= clientBit(client, i); });
+  });
   CONFIG_KEYS.forEach((f, i) => { if (String(a[f]) !== String(b[f])) m |= configBit(i); });
   return m;
 }

@@ -1,7 +1,7 @@
 // explorer/enumerate.ts: the scope's events at a world, in a fixed order. Event objects are cached and shared
 // (the model never mutates them); watched fields are getters that report their reads (twins.ts).
 import { EVENT_TYPES, keepMethodForAllowance, type EventType, type ModelEvent } from '../machines/events.js';
-import type { Method } from '../machines/config.js';
+import { webApps, type Method } from '../machines/config.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type World } from '../machines/world.js';
 import { timeStepSeconds, type Scope } from './scopes.js';
@@ -91,7 +91,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
    * Appends a group: the fixed part with every method and organization given (null: the event has no
    * such field) and every offline_access value, keys in the schema's order.
    */
-  const group = (into: Block, fixed: ModelEvent, ms: readonly Method[] | null, organizations: readonly (string | null)[] | null, offs: readonly boolean[]) => {
+  const group = (into: Block, fixed: ModelEvent, ms: readonly Method[] | null, organizations: readonly (string | null)[] | null, offs: readonly boolean[], client: { client?: string } = {}) => {
     const start = into.events.length;
     (ms ?? [undefined]).forEach((method, m) => (organizations ?? [null]).forEach((org, o) => offs.forEach((off, f) => {
       const e = { ...fixed } as Record<string, unknown>;
@@ -101,6 +101,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
       }
       if (organizations !== null) field(e, 'organization', WATCHED.organization, organizations.length > 1, org ?? undefined);
       field(e, 'offlineAccess', WATCHED.offlineAccess, offs.length > 1, off ? true : undefined);
+      if (client.client !== undefined) e.client = client.client;
       into.events.push(e as ModelEvent);
       into.variant.push(f | (o << 8) | (m << 16));
       into.groupOffset.push(into.events.length - 1 - start);
@@ -110,9 +111,17 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   const nativeLogins: ModelEvent[] = a.NATIVE_LOGIN.map((n) => (n.organization
     ? { type: 'NATIVE_LOGIN', user: n.user, device: n.device, organization: n.organization }
     : { type: 'NATIVE_LOGIN', user: n.user, device: n.device }));
-  const webLogins: Block[] = a.WEB_LOGIN.logins.map((l) => { const x = block(); group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null, null, a.WEB_LOGIN.offlineAccess); return x; });
+  // MODEL.md §8: browsers call /authorize and sign in for every web app (the first named by no client
+  // field, so a one-app configuration's events are as they were); the client is no watched field, so
+  // events for two apps are never twins
+  const clients: ({ client?: string })[] = webApps(setting.config).map((w, i) => (i === 0 ? {} : { client: w.clientId }));
+  const webLogins: Block[] = a.WEB_LOGIN.logins.map((l) => {
+    const x = block();
+    for (const c of clients) group(x, { type: 'WEB_LOGIN', device: l.device, user: l.user }, null, null, a.WEB_LOGIN.offlineAccess, c);
+    return x;
+  });
   const plainAuthorize = block();
-  for (const device of a.AUTHORIZE.devices) group(plainAuthorize, { type: 'AUTHORIZE', device }, null, null, offs);
+  for (const device of a.AUTHORIZE.devices) for (const c of clients) group(plainAuthorize, { type: 'AUTHORIZE', device }, null, null, offs, c);
   const advance: ModelEvent[] = [...new Set(a.ADVANCE_TIME.flatMap((t) => timeStepSeconds(t, setting.config)))].map((seconds) => ({ type: 'ADVANCE_TIME', seconds }));
   const moves: { device: string; network: string; event: ModelEvent }[] = a.MOVE_DEVICE.map((m) => ({ ...m, event: { type: 'MOVE_DEVICE', device: m.device, network: m.network } }));
 
@@ -126,7 +135,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   const sttEvents = (i: number) => {
     if (perStt[i]) return perStt[i];
     const x = block();
-    for (const device of a.AUTHORIZE.devices) group(x, { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}` }, methods, orgs, offs);
+    for (const device of a.AUTHORIZE.devices) for (const c of clients) group(x, { type: 'AUTHORIZE', device, transferToken: `stt${i + 1}` }, methods, orgs, offs, c);
     return (perStt[i] = x);
   };
   const perSession: ModelEvent[] = [];

@@ -8,6 +8,7 @@ import type { World } from '../machines/world.js';
 import { createCanonicalizer, type Fingerprint } from './canonical.js';
 import { DEFAULT } from './scopes.js';
 import { LIFETIMES } from './test-fixtures.js';
+import { NATIVE_CLIENT_ID } from '../machines/config.js';
 
 /**
  * Fields the fingerprint abstracts on purpose, each with the reason: worlds that differ only there are
@@ -17,6 +18,7 @@ const ABSTRACTED: Readonly<Record<string, string>> = {
   id: 'ids are renamed canonically: only the structure they name is kept',
   ip: 'a transfer token\'s ip is its network\'s (the population fixes it): the network is fed',
   asn: 'a transfer token\'s asn is its network\'s (the population fixes it): the network is fed',
+  client: 'a refresh token\'s kind follows its clientId (native exactly for NATIVE_CLIENT_ID): the clientId is fed',
 };
 
 // lifetimes and leeway the default scope can reach, so that every time an artifact records is observed
@@ -98,6 +100,11 @@ describe('every artifact field reaches the fingerprint', () => {
       const n = setting.population.networks.find((x) => x.name === t.network)!;
       expect([t.ip, t.asn]).toEqual([n.ip, n.asn]);
     }
-    expect(Object.keys(ABSTRACTED).every((f) => Object.keys(world.transferTokens[0]).includes(f))).toBe(true);
+    expect(['ip', 'asn'].every((f) => Object.keys(world.transferTokens[0]).includes(f))).toBe(true);
+  });
+
+  it('the abstracted fields are what they claim: a refresh token is native exactly when its clientId is the native app\'s', () => {
+    expect(world.refreshTokens.some((t) => t.client === 'native')).toBe(true);
+    for (const t of world.refreshTokens) expect(t.client === 'native').toBe(t.clientId === NATIVE_CLIENT_ID);
   });
 });

@@ -105,7 +105,7 @@ export function sameWorld(a: World, b: World, devices: readonly string[]): boole
 // explore.test.ts checks that each tells apart artifacts differing in any one field, so a field added to
 // an artifact and not compared here fails there.
 export const sameRefreshToken = (x: RefreshToken, y: RefreshToken): boolean => x.status === y.status && x.id === y.id
-  && x.client === y.client && x.user === y.user && x.device === y.device && x.family === y.family && x.session === y.session
+  && x.client === y.client && x.clientId === y.clientId && x.user === y.user && x.device === y.device && x.family === y.family && x.session === y.session
   && x.parent === y.parent && x.online === y.online && x.organization === y.organization
   && x.issuedAt === y.issuedAt && x.familyIssuedAt === y.familyIssuedAt && x.usedAt === y.usedAt && x.previous === y.previous;
 export const sameTransferToken = (x: TransferToken, y: TransferToken): boolean => x.status === y.status && x.id === y.id

@@ -24,6 +24,8 @@ const DEFAULT_CLIENT: ClientSettings = {
 };
 /** the tenant's defaults: 7 days absolute, 3 days idle (given in hours, kept in seconds) */
 const DEFAULT_TENANT = { sessionLifetimeSeconds: 604800, idleSessionLifetimeSeconds: 259200 };
+/** MODEL.md §8: one web app, named web-app */
+const ONE_WEB_APP = { webClientId: 'web-app', moreWeb: [] };
 
 // What `GET /api/v2/clients/{id}` returns for a native and a regular web app (trimmed, but with the
 // fields a real export carries that the model does not read).
@@ -70,13 +72,13 @@ const REAL_WEB_CLIENT = {
 
 describe('resolveConfig: Auth0\'s documented defaults (spec §2, R2, R12, R14, R25, R26, R27)', () => {
   it('an empty config resolves to the documented defaults for both clients and a 60 s TTL', () => {
-    expect(resolveConfig({})).toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60, ...DEFAULT_TENANT });
+    expect(resolveConfig({})).toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60, ...DEFAULT_TENANT, ...ONE_WEB_APP });
     expect(resolveConfig()).toEqual(resolveConfig({}));
   });
 
   it('null session_transfer and refresh_token objects resolve to the defaults', () => {
     expect(resolveConfig({ native: { session_transfer: null, refresh_token: null }, web: { session_transfer: {} } }))
-      .toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60, ...DEFAULT_TENANT });
+      .toEqual({ native: DEFAULT_CLIENT, web: DEFAULT_CLIENT, transferTokenTtlSeconds: 60, ...DEFAULT_TENANT, ...ONE_WEB_APP });
   });
 
   it('allowed_authentication_methods null resolves to [] (R14)', () => {
@@ -91,7 +93,7 @@ describe('resolveConfig: Auth0\'s documented defaults (spec §2, R2, R12, R14, R
 
   it('only the fields given change: one flag set, the rest default', () => {
     const c = resolveConfig({ native: { session_transfer: { can_create_session_transfer_token: true } }, transfer_token_ttl_seconds: 30 });
-    expect(c).toEqual({ native: { ...DEFAULT_CLIENT, canCreateSessionTransferToken: true }, web: DEFAULT_CLIENT, ...DEFAULT_TENANT, transferTokenTtlSeconds: 30 });
+    expect(c).toEqual({ native: { ...DEFAULT_CLIENT, canCreateSessionTransferToken: true }, web: DEFAULT_CLIENT, ...DEFAULT_TENANT, ...ONE_WEB_APP, transferTokenTtlSeconds: 30 });
   });
 
   it('a real client export parses: unknown fields are ignored and the known ones are read', () => {
@@ -107,9 +109,10 @@ describe('resolveConfig: Auth0\'s documented defaults (spec §2, R2, R12, R14, R
         ...DEFAULT_CLIENT, allowedAuthenticationMethods: ['cookie', 'query'], enforceDeviceBinding: 'asn',
         allowRefreshToken: true, enforceOnlineRefreshTokens: false,
       },
-      transferTokenTtlSeconds: 60, ...DEFAULT_TENANT,
+      transferTokenTtlSeconds: 60, ...DEFAULT_TENANT, webClientId: REAL_WEB_CLIENT.client_id, moreWeb: [],
     });
-    expect(parsed.data.native).not.toHaveProperty('client_id');
+    // only what the model reads is kept: the two objects, and the client_id and name that name a web app (MODEL.md §8)
+    expect(Object.keys(parsed.data.native!).sort()).toEqual(['client_id', 'name', 'refresh_token', 'session_transfer'].filter((k) => k in REAL_NATIVE_CLIENT));
     expect(parsed.data.web).not.toHaveProperty('callbacks');
   });
 

@@ -40,14 +40,51 @@ export function refreshTokenLifetimes(s: ClientSettings): { absolute: number | n
   };
 }
 
+/** MODEL.md §8: a web app after the first, which shares the browser's Auth0 session with every other. */
+export interface WebApp {
+  readonly clientId: string;
+  readonly name: string | null;
+  readonly settings: ClientSettings;
+}
+
+/** The native app's client_id (MODEL.md §8 names only the web apps'; the reference server uses this one). */
+export const NATIVE_CLIENT_ID = 'native-app';
+/** MODEL.md §8: the i-th web app's client_id when its JSON names none (0-based): web-app, web-app-2, ... */
+export const defaultWebClientId = (i: number): string => (i === 0 ? 'web-app' : `web-app-${i + 1}`);
+
 export interface Config {
   readonly native: ClientSettings;
+  /** the first web app (the one an event naming no client addresses) */
   readonly web: ClientSettings;
+  /** its client_id: `web-app` unless its JSON names one */
+  readonly webClientId: string;
+  /** MODEL.md §8: the second web app onwards (none: the tenant has one web app) */
+  readonly moreWeb: readonly WebApp[];
   /** R9/A14: a transfer token is valid while its age is under this many seconds. */
   readonly transferTokenTtlSeconds: number;
   /** MODEL.md §8: the tenant's session lifetimes, in seconds (the JSON gives hours) */
   readonly sessionLifetimeSeconds: number;
   readonly idleSessionLifetimeSeconds: number;
+}
+
+/** Every web app of a configuration, the first included, in order. */
+export function webApps(c: Config): WebApp[] {
+  return [{ clientId: c.webClientId, name: null, settings: c.web }, ...c.moreWeb];
+}
+
+/** The settings of the web app with this client_id (absent: the first, MODEL.md §8); undefined if none has it. */
+export function webSettings(c: Config, clientId: string | undefined): ClientSettings | undefined {
+  if (clientId === undefined || clientId === c.webClientId) return c.web;
+  for (const a of c.moreWeb) if (a.clientId === clientId) return a.settings;
+  return undefined;
+}
+
+/** The settings of the client a refresh token belongs to (MODEL.md §8: refresh tokens are per client). */
+export function settingsOf(c: Config, rt: { readonly client: 'native' | 'web'; readonly clientId: string }): ClientSettings {
+  if (rt.client === 'native') return c.native;
+  const s = webSettings(c, rt.clientId);
+  if (!s) throw new Error(`refresh token of unknown web client "${rt.clientId}"`);
+  return s;
 }
 
 /** The fields a reader knows at a place; an unknown key there is an error with a "did you mean". */
@@ -240,13 +277,18 @@ export const clientSchema = z.looseObject({
     const near = nearest(key, ['session_transfer', 'refresh_token']);
     if (near) ctx.addIssue({ code: 'custom', path: [key], message: `unknown field "${key}"; did you mean "${near}"? (as written, every ${near} field would take its default)` });
   }
-}).transform(({ session_transfer, refresh_token }): ClientInput => ({
-  // only what the model reads is kept (the shapes above are the table's, checked field by field)
+}).transform(({ session_transfer, refresh_token, client_id, name }): ClientInput => ({
+  // only what the model reads is kept (the shapes above are the table's, checked field by field); a web
+  // app's client_id names it in events (MODEL.md §8), its name shows in reports
+  ...(typeof client_id === 'string' && client_id !== '' ? { client_id } : {}),
+  ...(typeof name === 'string' && name !== '' ? { name } : {}),
   ...(session_transfer !== undefined ? { session_transfer: session_transfer as ClientInput['session_transfer'] } : {}),
   ...(refresh_token !== undefined ? { refresh_token: refresh_token as ClientInput['refresh_token'] } : {}),
 }));
 /** A client as the model keeps it: the two objects it reads, each with the table's fields (others accepted and dropped). */
 export interface ClientInput {
+  client_id?: string;
+  name?: string;
   session_transfer?: (ObjectInput<'session_transfer'> & { delegation?: { allow_delegated_access?: boolean; enforce_device_binding?: 'ip' } | null }) | null;
   refresh_token?: (ObjectInput<'refresh_token'> & Omit<z.infer<typeof refreshTokenSchema>, keyof ObjectInput<'refresh_token'>>) | null;
 }
@@ -267,13 +309,38 @@ export const tenantSchema = z.looseObject({
 export type TenantInput = z.infer<typeof tenantSchema>;
 
 /** MODEL.md §2's configuration file: our own format, so a misspelt top-level field is an error too. */
+// MODEL.md §8: `web` is one client or a list of them. Told apart by shape, not by a union, so that an error
+// names the field (web.session_transfer..., web[1].session_transfer...) instead of "no union member matched".
+const webList = z.array(clientSchema).min(1, 'expected at least one web client');
+const webSchema = z.unknown().transform((v, ctx): ClientInput | ClientInput[] => {
+  const r = Array.isArray(v) ? webList.safeParse(v) : clientSchema.safeParse(v);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: issue.path } as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
+});
+
+// the web apps' client_ids, given or defaulted, differ
 export const configSchema = strictKnown({
   native: clientSchema.optional(),
-  web: clientSchema.optional(),
+  web: webSchema.optional(),
   transfer_token_ttl_seconds: z.number().int().positive().optional(),
   tenant: tenantSchema.optional(),
-}, 'the configuration');
+}, 'the configuration').superRefine((c, ctx) => {
+  const seen = new Map<string, number>();
+  webInputs(c.web).forEach((w, i) => {
+    const id = w?.client_id ?? defaultWebClientId(i);
+    const path = Array.isArray(c.web) ? ['web', i, 'client_id'] : ['web', 'client_id'];
+    if (id === NATIVE_CLIENT_ID) ctx.addIssue({ code: 'custom', path, message: `"${id}" is the native app's client_id; expected another` });
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `"${id}" is the client_id of web[${seen.get(id)}] too; expected each web app's to differ` });
+    seen.set(id, i);
+  });
+});
 export type ConfigInput = z.infer<typeof configSchema>;
+
+/** The web clients a configuration file gives, in order (none given: one with every default). */
+function webInputs(web: ClientInput | readonly ClientInput[] | undefined): readonly (ClientInput | undefined)[] {
+  return web === undefined ? [undefined] : Array.isArray(web) ? web : [web as ClientInput];
+}
 
 /** The client fields the model reads, as JSON paths, with the default each takes when absent (spec §2). */
 export const READ_FIELDS: readonly (readonly [string, unknown])[] = CLIENT_KEYS.map((k) => [clientField(k).path, clientField(k).default]);
@@ -310,9 +377,12 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     const v = configValue(input, k);
     return v === undefined ? CONFIG_FIELDS[k].default : Math.round(v * CONFIG_FIELDS[k].unit);
   };
+  const web = webInputs(input.web).map((w, i): WebApp => ({ clientId: w?.client_id ?? defaultWebClientId(i), name: w?.name ?? null, settings: resolveClient(w) }));
   return {
     native: resolveClient(input.native),
-    web: resolveClient(input.web),
+    web: web[0].settings,
+    webClientId: web[0].clientId,
+    moreWeb: web.slice(1),
     transferTokenTtlSeconds: field('transferTokenTtlSeconds'),
     sessionLifetimeSeconds: field('sessionLifetimeSeconds'),
     idleSessionLifetimeSeconds: field('idleSessionLifetimeSeconds'),
@@ -330,7 +400,11 @@ export function configToInput(c: Config): ConfigInput {
     }
     return out as ClientInput;
   };
-  const out: Record<string, unknown> = { native: client(c.native), web: client(c.web) };
+  // one web app: an object, as MODEL.md §2 writes it; several: the list of §8, each with its client_id
+  const first = { ...(c.webClientId !== defaultWebClientId(0) || c.moreWeb.length > 0 ? { client_id: c.webClientId } : {}), ...client(c.web) };
+  const web = c.moreWeb.length === 0 ? first
+    : [first, ...c.moreWeb.map((a) => ({ client_id: a.clientId, ...(a.name !== null ? { name: a.name } : {}), ...client(a.settings) }))];
+  const out: Record<string, unknown> = { native: client(c.native), web };
   for (const k of CONFIG_KEYS) {
     const [a, b] = CONFIG_FIELDS[k].path.split('.');
     const v = c[k] / CONFIG_FIELDS[k].unit;
@@ -426,17 +500,64 @@ export function configurationSpace(ttl = CONFIG_FIELDS.transferTokenTtlSeconds.d
 const spaceFields = (app: App) => DIMENSIONS.filter((d) => d.app === app).map((d) => d.field);
 const configFieldParts = (c: Config, part: 'label' | 'text') => CONFIG_KEYS.flatMap((k) => (c[k] === CONFIG_FIELDS[k].default ? [] : [CONFIG_FIELDS[k][part](c[k])]));
 /** An app's fields outside the space that differ from their default (lifetimes, leeway): shown after the space's. */
-const offSpaceFields = (c: Config, a: App) => CLIENT_KEYS.filter((k) => !clientField(k).space[a] && !sameValue(c[a][k], clientField(k).default));
+const offSpaceFields = (s: ClientSettings, a: App) => CLIENT_KEYS.filter((k) => !clientField(k).space[a] && !sameValue(s[k], clientField(k).default));
 const sameValue = (x: unknown, y: unknown) => (Array.isArray(x) && Array.isArray(y) ? x.join() === y.join() : x === y);
 
-/** A short, file-name-safe label: `n-mint-casc-norot_w-nomint-query-ip-nort-online`. */
+/** The fields shown for a client: the space's for its kind, then those off the space that differ from their default. */
+const shownFields = (s: ClientSettings, a: App) => [...spaceFields(a), ...offSpaceFields(s, a)];
+
+/** A short, file-name-safe label: `n-mint-casc-norot_w-nomint-query-ip-nort-online` (then `_w2-...` per further web app). */
 export function configLabel(c: Config): string {
-  const app = (a: App) => [...spaceFields(a), ...offSpaceFields(c, a)].map((k) => clientField(k).label(c[a][k])).join('-');
-  return [`n-${app('native')}`, `w-${app('web')}`, ...configFieldParts(c, 'label')].join('_');
+  const app = (s: ClientSettings, a: App) => shownFields(s, a).map((k) => clientField(k).label(s[k])).join('-');
+  const more = c.moreWeb.map((w, i) => `w${i + 2}-${app(w.settings, 'web')}`);
+  return [`n-${app(c.native, 'native')}`, `w-${app(c.web, 'web')}`, ...more, ...configFieldParts(c, 'label')].join('_');
 }
 
-/** One line for people: `native: can_create true, cascade true, non-rotating; web: ...`. */
+/** One line for people: `native: can_create true, cascade true, non-rotating; web: ...` (web apps after the first by client_id). */
 export function describeConfig(c: Config): string {
-  const app = (a: App) => `${a}: ${[...spaceFields(a), ...offSpaceFields(c, a)].map((k) => clientField(k).text(c[a][k])).join(', ')}`;
-  return [app('native'), app('web'), ...configFieldParts(c, 'text')].join('; ');
+  const app = (who: string, s: ClientSettings, a: App) => `${who}: ${shownFields(s, a).map((k) => clientField(k).text(s[k])).join(', ')}`;
+  const first = c.moreWeb.length > 0 ? `web (${c.webClientId})` : 'web';
+  return [app('native', c.native, 'native'), app(first, c.web, 'web'), ...c.moreWeb.map((w) => app(w.clientId, w.settings, 'web')), ...configFieldParts(c, 'text')].join('; ');
 }
+
+// ---------------------------------------------------------------------------------------------
+// MODEL.md §8: what a second web app changes. The first web app keeps the strictest settings of the space
+// that still redeem (cookie only, ip binding, no refresh tokens, online, no minting); the native app may
+// mint, with the cascade on, either rotation; the second web app takes every value of the web app's
+// dimensions. A goal that holds with the first app alone and fails here is undone by the second app.
+
+/** The first web app of the two-app check: the space's strictest web settings under which a transfer still redeems. */
+export const STRICT_WEB_INPUT: ClientInput = {
+  session_transfer: {
+    can_create_session_transfer_token: false, allowed_authentication_methods: ['cookie'], enforce_device_binding: 'ip',
+    allow_refresh_token: false, enforce_online_refresh_tokens: true,
+  },
+};
+/** The second web app's client_id in the two-app check. */
+export const SECOND_WEB_CLIENT_ID = defaultWebClientId(1);
+
+/** A dimension key of the two-app check: `native.*`, or the second web app's field, `web-app-2.*`. */
+export type TwoAppDimensionKey = `native.${string}` | `${typeof SECOND_WEB_CLIENT_ID}.${string}`;
+export interface TwoAppDimension { readonly key: TwoAppDimensionKey; readonly values: readonly DimensionValue[]; readonly of: (c: Config) => DimensionValue }
+
+/** The dimensions the two-app check varies: the native rotation, and each of the web app's dimensions for the second app. */
+export const TWO_APP_DIMENSIONS: readonly TwoAppDimension[] = [
+  ...DIMENSIONS.filter((d) => d.key === 'native.rotation_type').map((d) => ({ key: d.key as TwoAppDimensionKey, values: d.values, of: (c: Config) => asDimension(clientField(d.field), c.native[d.field]) })),
+  ...DIMENSIONS.filter((d) => d.app === 'web').map((d) => ({
+    key: `${SECOND_WEB_CLIENT_ID}.${jsonKey(d.field)}` as TwoAppDimensionKey, values: d.values,
+    of: (c: Config) => asDimension(clientField(d.field), c.moreWeb[0].settings[d.field]),
+  })),
+];
+
+/** The configurations of the two-app check (192: 2 rotations x the second app's 96 web settings), in a fixed order. */
+export function twoAppSpace(): Config[] {
+  const base = resolveConfig({ native: { session_transfer: { can_create_session_transfer_token: true, enforce_cascade_revocation: true } }, web: STRICT_WEB_INPUT });
+  const webSpace = configurationSpace().filter((c) => DIMENSIONS.every((d) => d.app === 'web' || dimensionValues(c)[d.key] === dimensionValues(base)[d.key]));
+  return ROTATIONS.flatMap((rotationType) => webSpace.map((w): Config => ({
+    ...base, native: { ...base.native, rotationType },
+    moreWeb: [{ clientId: SECOND_WEB_CLIENT_ID, name: null, settings: w.web }],
+  })));
+}
+
+/** The single-app configuration a two-app one extends (its second web app removed). */
+export const withoutSecondApp = (c: Config): Config => ({ ...c, moreWeb: [] });

@@ -10,8 +10,8 @@ import { DEFAULT_POPULATION, initialWorld } from './world.js';
 const UNKNOWN: { [T in ModelEvent['type']]: Extract<ModelEvent, { type: T }> } = {
   NATIVE_LOGIN: { type: 'NATIVE_LOGIN', user: 'nobody', device: 'nowhere' },
   MINT_TRANSFER_TOKEN: { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt9' },
-  AUTHORIZE: { type: 'AUTHORIZE', device: 'nowhere', transferToken: 'stt9' },
-  WEB_LOGIN: { type: 'WEB_LOGIN', device: 'nowhere', user: 'nobody' },
+  AUTHORIZE: { type: 'AUTHORIZE', device: 'nowhere', transferToken: 'stt9', client: 'web-app-9' },
+  WEB_LOGIN: { type: 'WEB_LOGIN', device: 'nowhere', user: 'nobody', client: 'web-app-9' },
   REFRESH: { type: 'REFRESH', refreshToken: 'rt9' },
   REVOKE_REFRESH_TOKEN: { type: 'REVOKE_REFRESH_TOKEN', refreshToken: 'rt9' },
   REVOKE_SESSION: { type: 'REVOKE_SESSION', session: 's9' },

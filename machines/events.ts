@@ -1,6 +1,6 @@
 // machines/events.ts: the input alphabet (MODEL.md §3) as one event union, with its zod schema.
 import { z } from 'zod';
-import { METHODS, type Method } from './config.js';
+import { METHODS, webSettings, type Method } from './config.js';
 import type { Setting } from './setting.js';
 
 const name = z.string().min(1);
@@ -11,9 +11,9 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('MINT_TRANSFER_TOKEN'), refreshToken: name }),
   z.strictObject({
     type: z.literal('AUTHORIZE'), device: name, transferToken: name.optional(), method: z.enum(METHODS).optional(),
-    organization: org, offlineAccess: z.boolean().optional(),
+    organization: org, offlineAccess: z.boolean().optional(), client: name.optional(),
   }),
-  z.strictObject({ type: z.literal('WEB_LOGIN'), device: name, user: name, offlineAccess: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('WEB_LOGIN'), device: name, user: name, offlineAccess: z.boolean().optional(), client: name.optional() }),
   z.strictObject({ type: z.literal('REFRESH'), refreshToken: name }),
   z.strictObject({ type: z.literal('REVOKE_REFRESH_TOKEN'), refreshToken: name }),
   z.strictObject({ type: z.literal('REVOKE_SESSION'), session: name }),
@@ -27,7 +27,7 @@ export type EventOf<T extends EventType> = Extract<ModelEvent, { type: T }>;
 export const EVENT_TYPES: readonly EventType[] = eventSchema.options.map((o) => o.shape.type.value);
 
 /** A field of an event that names something: of the population (user, device, network) or of the world. */
-export type Reference = 'user' | 'device' | 'network' | 'refreshToken' | 'transferToken' | 'session';
+export type Reference = 'user' | 'device' | 'network' | 'client' | 'refreshToken' | 'transferToken' | 'session';
 
 /**
  * What the model knows of each event kind, in one place; keyed by EventType, so a kind added to the schema
@@ -48,14 +48,14 @@ export const EVENT_KINDS: { readonly [T in EventType]: EventKind<T> } = {
   },
   MINT_TRANSFER_TOKEN: { references: ['refreshToken'], describe: (e) => `the holder of ${e.refreshToken} mints a transfer token` },
   AUTHORIZE: {
-    references: ['device', 'transferToken'],
+    references: ['device', 'client', 'transferToken'],
     describe: (e) => (e.transferToken
-      ? `${e.device} calls /authorize with ${e.transferToken} by ${e.method ?? 'cookie'}${e.organization ? ` for organization ${e.organization}` : ''}${e.offlineAccess ? ', asking offline_access' : ''}`
-      : `${e.device} calls /authorize without a transfer token${e.offlineAccess ? ', asking offline_access' : ''}`),
+      ? `${e.device} calls /authorize${forClient(e)} with ${e.transferToken} by ${e.method ?? 'cookie'}${e.organization ? ` for organization ${e.organization}` : ''}${e.offlineAccess ? ', asking offline_access' : ''}`
+      : `${e.device} calls /authorize${forClient(e)} without a transfer token${e.offlineAccess ? ', asking offline_access' : ''}`),
   },
   WEB_LOGIN: {
-    references: ['user', 'device'],
-    describe: (e) => `${e.user} signs in interactively in ${e.device}'s browser${e.offlineAccess ? ', asking offline_access' : ''}`,
+    references: ['user', 'device', 'client'],
+    describe: (e) => `${e.user} signs in interactively in ${e.device}'s browser${forClient(e)}${e.offlineAccess ? ', asking offline_access' : ''}`,
   },
   REFRESH: { references: ['refreshToken'], describe: (e) => `${e.refreshToken} is used in a refresh-token grant` },
   REVOKE_REFRESH_TOKEN: { references: ['refreshToken'], describe: (e) => `${e.refreshToken} is revoked (/oauth/revoke)` },
@@ -63,6 +63,9 @@ export const EVENT_KINDS: { readonly [T in EventType]: EventKind<T> } = {
   ADVANCE_TIME: { references: [], describe: (e) => `${e.seconds} s pass` },
   MOVE_DEVICE: { references: ['device', 'network'], describe: (e) => `${e.device} moves to network ${e.network}` },
 };
+
+/** MODEL.md §8: the web app an event addresses, when it names one (absent: the first). */
+const forClient = (e: { client?: string }) => (e.client !== undefined ? ` of ${e.client}` : '');
 
 const kindOf = <T extends EventType>(e: EventOf<T>) => EVENT_KINDS[e.type as T] as EventKind<T>;
 
@@ -96,8 +99,13 @@ export function keepMethodForAllowance(e: object, method: Method | undefined): v
   Object.defineProperty(e, UNREPORTED_METHOD, { value: method, enumerable: false });
 }
 
-/** The web app allows the method this /authorize event sends its token by (default cookie). */
+/** The redeeming web app allows the method this /authorize event sends its token by (default cookie). */
 export function methodAllowed(m: Setting, e: EventOf<'AUTHORIZE'>): boolean {
   const method = UNREPORTED_METHOD in e ? (e as { [UNREPORTED_METHOD]?: Method })[UNREPORTED_METHOD] : e.method;
-  return m.config.web.allowedAuthenticationMethods.includes(method ?? 'cookie');
+  return eventClient(m, e).allowedAuthenticationMethods.includes(method ?? 'cookie');
+}
+
+/** MODEL.md §8: the settings of the web app an AUTHORIZE or WEB_LOGIN event addresses (checked to exist before the step). */
+export function eventClient(m: Setting, e: { readonly client?: string }) {
+  return webSettings(m.config, e.client)!;
 }

@@ -7,6 +7,7 @@
 import { referencesOf, type ModelEvent, type EventType, type Reference } from './events.js';
 import type { Observation } from './observation.js';
 import type { Setting } from './setting.js';
+import { webApps, webSettings } from './config.js';
 import { initialWorld, refreshToken, session, transferToken, type World } from './world.js';
 import { createTenantMachine, type Branch } from './tenant.machine.js';
 import { Tx, TENANT_IMPLEMENTATION, type Effect, type Guard, type TenantImplementation } from './tenant.logic.js';
@@ -93,6 +94,8 @@ export function referenceError(setting: Setting, world: World, event: ModelEvent
     user: (v) => known('user', v, setting.users, 'user'),
     device: (v) => known('device', v, setting.devices, 'device'),
     network: (v) => known('network', v, setting.networks, 'network'),
+    client: (v) => (webSettings(setting.config, v) ? null
+      : { field: 'client', message: `unknown web client "${v}"; expected one of ${webApps(setting.config).map((a) => a.clientId).join(', ')}` }),
     refreshToken: (v) => artifact('refreshToken', v, idPattern('rt', v) && refreshToken(world, v) !== undefined, 'refresh token', world.refreshTokens.length, 'rt'),
     transferToken: (v) => artifact('transferToken', v, idPattern('stt', v) && transferToken(world, v) !== undefined, 'transfer token', world.transferTokens.length, 'stt'),
     session: (v) => artifact('session', v, idPattern('s', v) && session(world, v) !== undefined, 'session', world.sessions.length, 's'),

@@ -3,10 +3,10 @@
 // questions about the world; effects change it through a Tx, which routes every status change to the
 // artifact's lifecycle machine (lifecycle.ts) and records it in the step's observation.
 import { LIFECYCLE, type ArtifactKind } from './lifecycle.js';
-import { methodAllowed, type ModelEvent, type EventOf } from './events.js';
+import { eventClient, methodAllowed, type ModelEvent, type EventOf } from './events.js';
 import { emptyObservation, type Observation, type Reason } from './observation.js';
 import type { Setting } from './setting.js';
-import { refreshTokenLifetimes } from './config.js';
+import { NATIVE_CLIENT_ID, refreshTokenLifetimes, settingsOf, type ClientSettings } from './config.js';
 import {
   activeSuccessor, deviceSession, familyRevoked, indexOfId, lineage, refreshToken, transferToken,
   type DeviceState, type RefreshToken, type Session, type TransferToken, type World,
@@ -24,7 +24,7 @@ const LIST = { refreshToken: 'refreshTokens', transferToken: 'transferTokens', s
 // literal. The type checker rejects a literal that misses a field.
 type Fields<T> = Omit<T, 'id' | 'status'>;
 const refreshTokenAs = (id: string, t: Omit<Fields<RefreshToken>, 'family' | 'usedAt'>, status: RefreshToken['status'], family: string, usedAt: number): RefreshToken => ({
-  id, client: t.client, user: t.user, device: t.device, session: t.session, parent: t.parent, online: t.online,
+  id, client: t.client, clientId: t.clientId, user: t.user, device: t.device, session: t.session, parent: t.parent, online: t.online,
   organization: t.organization, issuedAt: t.issuedAt, familyIssuedAt: t.familyIssuedAt, previous: t.previous, status, family, usedAt,
 });
 const transferTokenAs = (id: string, t: Fields<TransferToken>, status: TransferToken['status']): TransferToken => ({
@@ -231,13 +231,13 @@ function endSession(tx: Tx, id: string): void {
 
 /** Revokes a refresh-token family, its pending transfer tokens (A2), then the cascade (R26, A5). */
 export function revokeFamily(tx: Tx, family: string): void {
-  const client = tx.refreshTokens[indexOfId(family)].client;
+  const root = tx.refreshTokens[indexOfId(family)];
   for (const rt of tx.refreshTokens) if (rt.family === family) tx.send('refreshToken', rt.id, 'REVOKE');
   for (const stt of tx.transferTokens) if (stt.family === family) tx.send('transferToken', stt.id, 'REVOKE');
   // the flag is read only when the family has transfer-linked children: a configuration's flags are
   // read where they matter (explorer/config-classes.ts explores once per class of configurations)
   const children = tx.sessions.some((s) => s.parent === family) || tx.refreshTokens.some((rt) => rt.parent === family);
-  if (!children || !tx.setting.config[client].enforceCascadeRevocation) return;
+  if (!children || !settingsOf(tx.setting.config, root).enforceCascadeRevocation) return;
   // the tokens are found by lineage before the sessions' revocation changes anything
   const tokens = tx.refreshTokens.filter((rt) => lineage(tx, rt) === family).map((rt) => rt.id);
   for (const s of tx.sessions) if (s.parent === family) revokeSession(tx, s.id);
@@ -258,7 +258,7 @@ export function issueTransferTokenFrom(tx: Tx, rt: RefreshToken): void {
  * exchange restarts the token's idle timer (LT4).
  */
 function rotateIfOn(tx: Tx, rt: RefreshToken): void {
-  if (tx.setting.config[rt.client].rotationType !== 'rotating') { tx.touchRefreshToken(rt.id); return; }
+  if (settingsOf(tx.setting.config, rt).rotationType !== 'rotating') { tx.touchRefreshToken(rt.id); return; }
   tx.send('refreshToken', rt.id, 'ROTATE');
   tx.issueRefreshToken(successorOf(rt));
 }
@@ -266,7 +266,7 @@ function rotateIfOn(tx: Tx, rt: RefreshToken): void {
 /** What a rotation's successor inherits: everything but its own times, and `previous` names the retired token. */
 export function successorOf(rt: RefreshToken): Parameters<Tx['issueRefreshToken']>[0] {
   return {
-    client: rt.client, user: rt.user, device: rt.device, session: rt.session, parent: rt.parent, online: rt.online,
+    client: rt.client, clientId: rt.clientId, user: rt.user, device: rt.device, session: rt.session, parent: rt.parent, online: rt.online,
     organization: rt.organization, family: rt.family, familyIssuedAt: rt.familyIssuedAt, previous: rt.id,
   };
 }
@@ -284,7 +284,7 @@ function reused(m: Setting, w: World, rt: RefreshToken): boolean {
   return rt.status === 'rotated' && !withinLeeway(m, w, rt);
 }
 function withinLeeway(m: Setting, w: World, rt: RefreshToken): boolean {
-  const leeway = m.config[rt.client].leeway;
+  const leeway = settingsOf(m.config, rt).leeway;
   if (leeway === 0) return false;
   const successor = activeSuccessor(w, rt);
   return successor !== undefined && w.clock - successor.issuedAt < leeway;
@@ -295,14 +295,15 @@ function withinLeeway(m: Setting, w: World, rt: RefreshToken): boolean {
  * transfer token (even into a same-user session that A6 leaves unlinked) and A26 every token issued off a
  * transfer-linked session. A token takes its session's lineage: under A6 = false a same-user session stays
  * unlinked, and so does the token (the README's Interpretations; the reference server reads it the same
- * way). Transfer-linked tokens carry the web app's online flag (A17).
+ * way). Transfer-linked tokens carry the web app's online flag (A17). MODEL.md §8: the token belongs to
+ * the web app the login was for, and that app's flags decide.
  */
-function maybeIssueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, redeemed: TransferToken | null): void {
-  if (!offlineAccess) return;
-  const web = tx.setting.config.web;
+function maybeIssueWebRefreshToken(tx: Tx, s: Session, e: { readonly offlineAccess?: boolean; readonly client?: string }, redeemed: TransferToken | null): void {
+  if (!e.offlineAccess) return;
+  const web: ClientSettings = eventClient(tx.setting, e);
   if ((s.parent !== null || redeemed !== null) && !web.allowRefreshToken) return;
   tx.issueRefreshToken({
-    client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent,
+    client: 'web', clientId: e.client ?? tx.setting.config.webClientId, user: s.user, device: s.device, session: s.id, parent: s.parent,
     online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
   });
 }
@@ -324,7 +325,7 @@ export function expireTokens(tx: Tx): void {
   for (const stt of tx.transferTokens) if (stt.status === 'issued' && tx.clock - stt.issuedAt >= ttl) tx.send('transferToken', stt.id, 'EXPIRE');
   for (const rt of tx.refreshTokens) {
     if (rt.status !== 'active' && rt.status !== 'rotated') continue;
-    const { absolute, idle } = refreshTokenLifetimes(config[rt.client]);
+    const { absolute, idle } = refreshTokenLifetimes(settingsOf(config, rt));
     if ((absolute !== null && tx.clock - rt.familyIssuedAt >= absolute)
       || (idle !== null && rt.status === 'active' && tx.clock - rt.usedAt >= idle)) tx.send('refreshToken', rt.id, 'EXPIRE');
   }
@@ -361,7 +362,7 @@ export const GUARDS = {
   // N1: with the switch on, a reused token is refused by reuse detection (below) even from such a client
   'client may not mint?': (m, w, e) => {
     const rt = presentedRefreshToken(w, e);
-    return !m.config[rt.client].canCreateSessionTransferToken && !(m.interpretations.N1 && reused(m, w, rt));
+    return !settingsOf(m.config, rt).canCreateSessionTransferToken && !(m.interpretations.N1 && reused(m, w, rt));
   },
   'refresh token came from a transfer?': (_m, w, e) => lineage(w, presentedRefreshToken(w, e)) !== null,
   'session revoked?': (_m, w, e) => w.sessions[indexOfId(ev<'REVOKE_SESSION'>(e).session)].status === 'revoked',
@@ -379,7 +380,7 @@ export const GUARDS = {
   'device binding fails?': (m, w, e) => {
     const stt = presentedTransferToken(w, e);
     const here = m.networks.get(w.devices[ev<'AUTHORIZE'>(e).device].network)!;
-    const binding = m.config.web.enforceDeviceBinding;
+    const binding = eventClient(m, ev<'AUTHORIZE'>(e)).enforceDeviceBinding;
     return (binding === 'ip' && here.ip !== stt.ip) || (binding === 'asn' && here.asn !== stt.asn);
   },
   'organization mismatch?': (_m, w, e) => (ev<'AUTHORIZE'>(e).organization ?? null) !== presentedTransferToken(w, e).organization,
@@ -411,7 +412,7 @@ const reject = (reason: Reason): Effect => (tx) => tx.answer('rejected', reason)
 export const EFFECTS = {
   issueNativeRefreshToken: (tx, e) => {
     const { user, device, organization } = ev<'NATIVE_LOGIN'>(e);
-    tx.issueRefreshToken({ client: 'native', user, device, session: null, parent: null, online: false, organization: organization ?? null });
+    tx.issueRefreshToken({ client: 'native', clientId: NATIVE_CLIENT_ID, user, device, session: null, parent: null, online: false, organization: organization ?? null });
     tx.answer('issued');
   },
 
@@ -445,7 +446,7 @@ export const EFFECTS = {
     const s = tx.touchSession(deviceSession(tx.before, a.device)!.id);
     tx.loggedIn(s, false);
     if (a.transferToken !== undefined) tx.obs.transferTokenIgnored = true;
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, null);
+    maybeIssueWebRefreshToken(tx, s, a, null);
   },
   promptNoSession: prompt('no_session'),
   promptMethodNotAllowed: prompt('method_not_allowed'),
@@ -467,7 +468,7 @@ export const EFFECTS = {
     }
     s = tx.touchSession(s.id);
     tx.loggedIn(s, false);
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, stt);
+    maybeIssueWebRefreshToken(tx, s, a, stt);
   },
   createSessionFromTransfer: (tx, e) => {
     const a = ev<'AUTHORIZE'>(e);
@@ -475,23 +476,23 @@ export const EFFECTS = {
     tx.send('transferToken', stt.id, 'REDEEM');
     const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
     tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, a.offlineAccess, stt);
+    maybeIssueWebRefreshToken(tx, s, a, stt);
   },
 
   reauthenticate: (tx, e) => {
-    const { device, offlineAccess } = ev<'WEB_LOGIN'>(e);
-    const s = tx.touchSession(deviceSession(tx.before, device)!.id);
+    const w = ev<'WEB_LOGIN'>(e);
+    const s = tx.touchSession(deviceSession(tx.before, w.device)!.id);
     tx.loggedIn(s, false);
-    maybeIssueWebRefreshToken(tx, s, offlineAccess, null);
+    maybeIssueWebRefreshToken(tx, s, w, null);
   },
   /** an ordinary login replaces another user's session in the browser (A3, A7) */
   interactiveLogin: (tx, e) => {
-    const { device, user, offlineAccess } = ev<'WEB_LOGIN'>(e);
-    const old = deviceSession(tx.before, device);
+    const w = ev<'WEB_LOGIN'>(e);
+    const old = deviceSession(tx.before, w.device);
     if (old) revokeSession(tx, old.id);
-    const s = tx.createSession({ user, device, via: 'login', transferToken: null, parent: null });
+    const s = tx.createSession({ user: w.user, device: w.device, via: 'login', transferToken: null, parent: null });
     tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, offlineAccess, null);
+    maybeIssueWebRefreshToken(tx, s, w, null);
   },
 
   // Time is the only thing that expires artifacts (MODEL.md §8), in this order: transfer tokens (R9, A14),

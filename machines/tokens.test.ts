@@ -186,7 +186,7 @@ describe('R25: web refresh token gate (allow_refresh_token x offline_access)', (
     const online = run(enabled({ web: { allow_refresh_token: true } }),
       [E.nativeLogin('alice', 'alice-phone'), E.mint('rt1'), E.authorize('alice-laptop', 'stt1', { offlineAccess: true })]);
     expect(online.world.refreshTokens[1]).toEqual({
-      id: 'rt2', client: 'web', user: 'alice', device: 'alice-laptop', status: 'active', family: 'rt2', session: 's1', parent: 'rt1',
+      id: 'rt2', client: 'web', clientId: 'web-app', user: 'alice', device: 'alice-laptop', status: 'active', family: 'rt2', session: 's1', parent: 'rt1',
       online: true, organization: null, issuedAt: 0, familyIssuedAt: 0, usedAt: 0, previous: null,
     });
     const offline = run(enabled({ web: { allow_refresh_token: true, enforce_online_refresh_tokens: false } }),

@@ -63,6 +63,8 @@ export type SessionStatus = 'active' | 'revoked' | 'expired';
 export interface RefreshToken {
   readonly id: string;
   readonly client: 'native' | 'web';
+  /** MODEL.md §8: the client it belongs to (NATIVE_CLIENT_ID, or a web app's client_id) */
+  readonly clientId: string;
   readonly user: string;
   /** the device whose app (native) or browser (web) holds it */
   readonly device: string;

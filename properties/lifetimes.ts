@@ -1,7 +1,7 @@
 // properties/lifetimes.ts: lifetimes and expiry (MODEL.md §8; LT1..LT5, A16). Judged from the public world
 // summary's times (createdAt, lastActiveAt; issuedAt, familyIssuedAt, usedAt, previous) and the observation:
 // each step must set those times as the rules say, and the clock must expire exactly what they bound.
-import { refreshTokenLifetimes } from '../machines/config.js';
+import { refreshTokenLifetimes, settingsOf } from '../machines/config.js';
 import type { RefreshToken, Session } from '../machines/world.js';
 import { property, presentedRefreshToken, outcomeText, type StepView } from './property.js';
 
@@ -39,7 +39,7 @@ export const sessionLifetimes = property({
 
 /** A token's bound reached at `now` (null: none): the family's absolute lifetime (active or rotated), its own idle one (active). */
 function tokenBound(v: StepView, t: RefreshToken, now: number): string | null {
-  const { absolute, idle } = refreshTokenLifetimes(v.setting.config[t.client]);
+  const { absolute, idle } = refreshTokenLifetimes(settingsOf(v.setting.config, t));
   if (absolute !== null && now - t.familyIssuedAt >= absolute) return `its family's age ${now - t.familyIssuedAt} s reached token_lifetime ${absolute} s`;
   if (idle !== null && t.status === 'active' && now - t.usedAt >= idle) return `${now - t.usedAt} s since its last exchange reached idle_token_lifetime ${idle} s`;
   return null;

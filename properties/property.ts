@@ -3,7 +3,8 @@
 // world summary before and after. It never reads a machine's private context, so the same property can
 // judge a real server's answers. Inputs the reviewer gave (configuration, interpretations, population)
 // are public too.
-import { methodAllowed, type ModelEvent, type EventOf } from '../machines/events.js';
+import { settingsOf } from '../machines/config.js';
+import { eventClient, methodAllowed, type ModelEvent, type EventOf } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import type { Setting } from '../machines/setting.js';
 import type { RuleId } from '../machines/rules.js';
@@ -137,7 +138,7 @@ export function revokedAParent(v: StepView, cascadingOnly: boolean): boolean {
     const family = rt.family;
     if (cascadingOnly) {
       const root = v.before.refreshTokens.find((t) => t.id === family);
-      if (!root || !v.setting.config[root.client].enforceCascadeRevocation) continue;
+      if (!root || !settingsOf(v.setting.config, root).enforceCascadeRevocation) continue;
     }
     if (v.after.sessions.some((s) => s.parent === family) || v.after.refreshTokens.some((t) => t.parent === family)) return true;
   }
@@ -224,7 +225,8 @@ class PresentationFacts implements Presentation {
   /** Read lazily: a configuration's binding is read only when a check needs it (explorer/config-classes.ts). */
   get bindingHolds(): boolean {
     if (this.binding === undefined) {
-      const b = this.v.setting.config.web.enforceDeviceBinding;
+      // MODEL.md §8: the redeeming web app's binding
+      const b = eventClient(this.v.setting, this.event).enforceDeviceBinding;
       this.binding = b === 'none' || (b === 'ip' ? this.here.ip === this.token.ip : this.here.asn === this.token.asn);
     }
     return this.binding;
@@ -267,7 +269,7 @@ export const presentedRefreshToken = (v: StepView) => {
  */
 export function leewaySuccessor(v: StepView, rt: RefreshToken): RefreshToken | undefined {
   if (rt.status !== 'rotated') return undefined;
-  const leeway = v.setting.config[rt.client].leeway;
+  const leeway = settingsOf(v.setting.config, rt).leeway;
   if (leeway === 0) return undefined;
   for (const t of v.before.refreshTokens) {
     if (t.previous === rt.id && t.status === 'active' && t.family === rt.family) return v.before.clock - t.issuedAt < leeway ? t : undefined;

@@ -1,4 +1,5 @@
 // properties/redemption.ts: what /authorize does with a transfer token (spec §3.3, A9 order of checks).
+import { eventClient } from '../machines/events.js';
 import { property, presentation, redeemed, sessionAfter, outcomeText, transferTokenAfter } from './property.js';
 import { deviceSession } from '../machines/world.js';
 
@@ -45,7 +46,7 @@ export const deviceBinding = property({
     const refused = v.observation.reason === 'device_binding_failed';
     if (!refused && !redeemed(v)) return null;
     if (refused ? !p.bindingHolds : p.bindingHolds) return null;
-    const binding = v.setting.config.web.enforceDeviceBinding;
+    const binding = eventClient(v.setting, p.event).enforceDeviceBinding;
     const here = v.before.devices[p.event.device].network;
     return !p.bindingHolds
       ? `${p.token.id} minted on ${p.token.network} was redeemed on ${here} although enforce_device_binding is ${binding}; expected device_binding_failed`

@@ -1,4 +1,5 @@
 // properties/revocation.ts: cascade and online refresh tokens (spec §3.5).
+import { settingsOf } from '../machines/config.js';
 import { property, presentedRefreshToken, revokedAParent, endedASessionWithRefreshTokens, ended, type StepView } from './property.js';
 import { familyRevoked, lineage, type World } from '../machines/world.js';
 import type { Setting } from '../machines/setting.js';
@@ -17,7 +18,7 @@ export function orphans(w: World, onlyCascading?: Setting): string[] {
   const consider = (family: string) => {
     if (revoked.has(family) || !familyRevoked(w, family)) return;
     const root = w.refreshTokens.find((t) => t.id === family)!;
-    if (!onlyCascading || onlyCascading.config[root.client].enforceCascadeRevocation) revoked.add(family);
+    if (!onlyCascading || settingsOf(onlyCascading.config, root).enforceCascadeRevocation) revoked.add(family);
   };
   for (const s of w.sessions) if (s.parent !== null) consider(s.parent);
   for (const t of w.refreshTokens) { const from = lineage(w, t); if (from !== null) consider(from); }
@@ -77,7 +78,7 @@ export const flagsTouchOnlyTransferArtifacts = property({
   check(v) {
     const t = target(v);
     const o = v.observation;
-    const cascadeOff = t.family !== null && !v.setting.config[v.before.refreshTokens.find((r) => r.id === t.family)!.client].enforceCascadeRevocation;
+    const cascadeOff = t.family !== null && !settingsOf(v.setting.config, v.before.refreshTokens.find((r) => r.id === t.family)!).enforceCascadeRevocation;
     for (const id of o.revoked.sessions) {
       const s = v.before.sessions.find((x) => x.id === id)!;
       if (t.sessions.includes(id)) continue;

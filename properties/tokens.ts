@@ -1,4 +1,6 @@
 // properties/tokens.ts: minting and refreshing (spec §3.1, §3.4, §3.6; rotation per [RTR]).
+import { settingsOf } from '../machines/config.js';
+import { eventClient } from '../machines/events.js';
 import { property, presentedRefreshToken, outcomeText, redeemed, leewaySuccessor, type StepView } from './property.js';
 import { lineage } from '../machines/world.js';
 
@@ -14,7 +16,7 @@ const reuseFirst = (v: StepView) => v.setting.interpretations.N1 && reused(v);
 
 /** A mint by a client without the flag: refused before its refresh token is looked at (mint-needs-flag judges it). */
 const refusedClient = (v: StepView) =>
-  v.event.type === 'MINT_TRANSFER_TOKEN' && !v.setting.config[presentedRefreshToken(v)!.client].canCreateSessionTransferToken && !reuseFirst(v);
+  v.event.type === 'MINT_TRANSFER_TOKEN' && !settingsOf(v.setting.config, presentedRefreshToken(v)!).canCreateSessionTransferToken && !reuseFirst(v);
 
 export const mintNeedsFlag = property({
   id: 'mint-needs-flag', kind: 'rule', relevance: 'mint', rules: ['R2'],
@@ -22,7 +24,7 @@ export const mintNeedsFlag = property({
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
     const rt = presentedRefreshToken(v)!;
-    const may = v.setting.config[rt.client].canCreateSessionTransferToken;
+    const may = settingsOf(v.setting.config, rt).canCreateSessionTransferToken;
     const stt = mintedToken(v);
     // (plain if-chains, no closures or arrays: properties run on every transition of the explorer)
     if (may) return null;
@@ -40,7 +42,7 @@ export const noNestedTransfer = property({
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
     const rt = presentedRefreshToken(v)!;
     const stt = mintedToken(v);
-    const may = v.setting.config[rt.client].canCreateSessionTransferToken;
+    const may = settingsOf(v.setting.config, rt).canCreateSessionTransferToken;
     // judged by the session the token was issued to, whenever its link came (A6 links a session later)
     const from = lineage(v.before, rt);
     if (from === null) return null;
@@ -56,7 +58,7 @@ export const rotationReuseDetection = property({
   check(v) {
     const e = v.event;
     let rotatedAfter: (typeof v.after.refreshTokens)[number] | undefined;
-    for (const t of v.after.refreshTokens) if (t.status === 'rotated' && v.setting.config[t.client].rotationType !== 'rotating') { rotatedAfter = t; break; }
+    for (const t of v.after.refreshTokens) if (t.status === 'rotated' && settingsOf(v.setting.config, t).rotationType !== 'rotating') { rotatedAfter = t; break; }
     if (rotatedAfter) return `${rotatedAfter.id} is rotated although the ${rotatedAfter.client} client's rotation_type is non-rotating`;
     if (e.type !== 'MINT_TRANSFER_TOKEN' && e.type !== 'REFRESH') return null;
     const rt = presentedRefreshToken(v)!;
@@ -69,7 +71,7 @@ export const rotationReuseDetection = property({
       const next = o.issued.map((id) => v.after.refreshTokens.find((t) => t.id === id)).find((t) => t !== undefined);
       const current = v.after.refreshTokens.find((t) => t.id === honoured.id)!;
       if (o.outcome === 'issued' && current.status === 'rotated' && next?.family === rt.family && next.previous === honoured.id) return null;
-      return `${rt.id} is the token ${honoured.id} replaced ${v.before.clock - honoured.issuedAt} s ago, within the leeway of ${v.setting.config[rt.client].leeway} s: expected issued, ${honoured.id} rotated and a successor of it in family ${rt.family}; got ${outcomeText(o)}, ${honoured.id} ${current.status}, successor ${next?.id ?? 'none'}`;
+      return `${rt.id} is the token ${honoured.id} replaced ${v.before.clock - honoured.issuedAt} s ago, within the leeway of ${settingsOf(v.setting.config, rt).leeway} s: expected issued, ${honoured.id} rotated and a successor of it in family ${rt.family}; got ${outcomeText(o)}, ${honoured.id} ${current.status}, successor ${next?.id ?? 'none'}`;
     }
     if (rt.status === 'rotated') {
       const alive = v.after.refreshTokens.filter((t) => t.family === rt.family && t.status !== 'revoked').map((t) => t.id);
@@ -77,7 +79,7 @@ export const rotationReuseDetection = property({
       return alive.length === 0 ? null : `reuse of ${rt.id} detected, but ${alive.join(', ')} of family ${rt.family} still live`;
     }
     const succeeded = o.outcome === 'issued';
-    if (!succeeded || v.setting.config[rt.client].rotationType !== 'rotating') return null;
+    if (!succeeded || settingsOf(v.setting.config, rt).rotationType !== 'rotating') return null;
     const successor = o.issued.map((id) => v.after.refreshTokens.find((t) => t.id === id)).find((t) => t !== undefined);
     const now = v.after.refreshTokens.find((t) => t.id === rt.id)!;
     if (now.status === 'rotated' && successor?.family === rt.family) return null;
@@ -100,15 +102,18 @@ export const revokedRefreshTokenRefused = property({
 
 export const webRefreshTokenGate = property({
   id: 'web-refresh-token-gate', kind: 'rule', relevance: 'issued', rules: ['R25', 'A26', 'A17'],
-  claim: 'A login that redeems a transfer token, or any login into a transfer-linked session, issues a refresh token only when the web app has allow_refresh_token and offline_access was asked for; a transfer-linked one carries the web app\'s online flag.',
+  claim: 'A login that redeems a transfer token, or any login into a transfer-linked session, issues a refresh token only when the web app it is for has allow_refresh_token and offline_access was asked for; a transfer-linked one carries that app\'s online flag; every web refresh token belongs to the app the login was for.',
   check(v) {
     // logins issue; a refresh grant's rotation successor continues a family already issued (see lineage-kept)
     if (v.event.type !== 'AUTHORIZE' && v.event.type !== 'WEB_LOGIN') return null;
-    const web = v.setting.config.web;
+    // MODEL.md §8: the app the login is for decides, and gets the token
+    const forApp = v.event.client ?? v.setting.config.webClientId;
+    const web = eventClient(v.setting, v.event);
     const asked = v.event.offlineAccess === true;
     const transferLogin = redeemed(v);
     for (const id of v.observation.issued) {
       const rt = v.after.refreshTokens.find((t) => t.id === id);
+      if (rt?.client === 'web' && rt.clientId !== forApp) return `${rt.id} was issued to ${rt.clientId} by a login for ${forApp}`;
       if (!rt || rt.client !== 'web' || (rt.parent === null && !transferLogin)) continue;
       const why = transferLogin ? `by a login that redeemed ${(v.event as { transferToken?: string }).transferToken}` : `to transfer session ${rt.session}`;
       if (!web.allowRefreshToken || !asked) return `${rt.id} was issued ${why} with allow_refresh_token ${web.allowRefreshToken} and offline_access ${asked ? '' : 'not '}asked for`;

@@ -6,8 +6,8 @@
 // step; the decoding keeps any shrunk list meaningful. Weights favour the deep situations: redemptions
 // right after a mint, from the minting device, then revocations of the parent.
 import fc from 'fast-check';
-import { refreshTokenLifetimes, type Config } from '../machines/config.js';
-import type { EventType, ModelEvent } from '../machines/events.js';
+import { refreshTokenLifetimes, webApps, type Config } from '../machines/config.js';
+import { eventClient, type EventType, type ModelEvent } from '../machines/events.js';
 import type { Setting } from '../machines/setting.js';
 import { indexOfId, type World } from '../machines/world.js';
 
@@ -93,11 +93,21 @@ function timeSteps(c: Config): number[] {
   let steps = stepsOf.get(c);
   if (steps) return steps;
   const ttl = c.transferTokenTtlSeconds;
-  const bounds = [c.sessionLifetimeSeconds, c.idleSessionLifetimeSeconds, c.native.leeway, c.web.leeway,
-    ...[c.native, c.web].flatMap((x) => { const l = refreshTokenLifetimes(x); return [l.absolute ?? 0, l.idle ?? 0]; })];
+  const clients = [c.native, ...webApps(c).map((a) => a.settings)];
+  const bounds = [c.sessionLifetimeSeconds, c.idleSessionLifetimeSeconds, ...clients.map((x) => x.leeway),
+    ...clients.flatMap((x) => { const l = refreshTokenLifetimes(x); return [l.absolute ?? 0, l.idle ?? 0]; })];
   steps = [...new Set([ttl, Math.max(1, ttl - 1), 1, Math.max(1, Math.floor(ttl / 2)), ...bounds.filter((b) => b > 0).flatMap((b) => [b, Math.max(1, b - 1)])])];
   stepsOf.set(c, steps);
   return steps;
+}
+
+/**
+ * MODEL.md §8: the web app an /authorize or web login is for: with one web app none is named (so a
+ * one-app configuration draws as before); with several, half the draws name a later one.
+ */
+function clientOf(setting: Setting, n: number): { client?: string } {
+  const more = setting.config.moreWeb;
+  return more.length === 0 || n % 2 === 0 ? {} : { client: pick(more, n >> 1).clientId };
 }
 
 const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
@@ -130,13 +140,14 @@ const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
       ];
       const pool = pools[c[2] % pools.length];
       const device = pick(pool.length > 0 ? pool : devices, c[2] >> 2).name;
-      const allowed = setting.config.web.allowedAuthenticationMethods;
+      const client = clientOf(setting, c[5] >> 8);
+      const allowed = eventClient(setting, client).allowedAuthenticationMethods;
       const method = allowed.length > 0 && !chance(c[3], 15) ? pick(allowed, c[3] >> 7) : pick(['cookie', 'query'] as const, c[3] >> 7);
       // mostly the token's own organization; sometimes the other side of A24's asymmetry
       const organization = chance(c[4], 10) ? (stt.organization === null ? 'org-a' : null) : stt.organization;
       return {
         type: 'AUTHORIZE', device, transferToken: stt.id, method,
-        ...(organization !== null ? { organization } : {}), ...(chance(c[4] >> 7, 40) ? { offlineAccess: true } : {}),
+        ...(organization !== null ? { organization } : {}), ...(chance(c[4] >> 7, 40) ? { offlineAccess: true } : {}), ...client,
       };
     },
   },
@@ -148,17 +159,18 @@ const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
       const holding = setting.population.devices.filter((d) => w.devices[d.name].session !== null);
       const e: ModelEvent = { type: 'AUTHORIZE', device: pick(holding.length > 0 && chance(c[3], 60) ? holding : setting.population.devices, c[1]).name };
       if (chance(c[2], 40)) e.offlineAccess = true;
-      return e;
+      return { ...e, ...clientOf(setting, c[5]) };
     },
   },
   WEB_LOGIN: {
     swarm: true,
     // a web login's refresh token is how a web app with can_create mints
-    weight: (f) => (f.setting.config.web.canCreateSessionTransferToken ? 10 : 4),
+    weight: (f) => (f.setting.config.web.canCreateSessionTransferToken || f.setting.config.moreWeb.some((a) => a.settings.canCreateSessionTransferToken) ? 10 : 4),
     decode: (setting, _w, c) => {
       const device = pick(setting.population.devices, c[1]);
       const user = chance(c[2], 75) ? device.owner : pick(setting.population.users, c[2] >> 7).name;
-      return chance(c[3], 60) ? { type: 'WEB_LOGIN', device: device.name, user, offlineAccess: true } : { type: 'WEB_LOGIN', device: device.name, user };
+      const client = clientOf(setting, c[5]);
+      return chance(c[3], 60) ? { type: 'WEB_LOGIN', device: device.name, user, offlineAccess: true, ...client } : { type: 'WEB_LOGIN', device: device.name, user, ...client };
     },
   },
   REFRESH: { swarm: true, weight: (f) => (f.rts > 0 ? 5 : 0), decode: refreshTokenEvent('REFRESH') },

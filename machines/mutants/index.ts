@@ -3,8 +3,8 @@
 // implementation (tenant.logic.ts) with one or a few guards or effects replaced; the branch list, the
 // order of checks and the lifecycle machines stay the real ones. Each mutant names the configuration
 // where its defect is observable and the properties expected to catch it (the first is the main one).
-import { resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../config.js';
-import type { ModelEvent, EventOf } from '../events.js';
+import { resolveConfig, resolveInterpretations, settingsOf, type ConfigInput, type Interpretations } from '../config.js';
+import { eventClient, type ModelEvent, type EventOf } from '../events.js';
 import type { RuleId } from '../rules.js';
 import { makeSetting, type Setting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
@@ -50,12 +50,12 @@ const presentedTransferToken = (w: World, e: ModelEvent): TransferToken => trans
 interface IssueDefects { gated?: boolean; offline?: boolean }
 
 /** A web refresh token when offline_access is asked, with the given defects. */
-function issueWebRefreshToken(tx: Tx, s: Session, offlineAccess: boolean | undefined, defects: IssueDefects = {}): void {
-  if (!offlineAccess) return;
-  const web = tx.setting.config.web;
+function issueWebRefreshToken(tx: Tx, s: Session, e: { readonly offlineAccess?: boolean; readonly client?: string }, defects: IssueDefects = {}): void {
+  if (!e.offlineAccess) return;
+  const web = eventClient(tx.setting, e);
   if ((defects.gated ?? true) && s.parent !== null && !web.allowRefreshToken) return;
   tx.issueRefreshToken({
-    client: 'web', user: s.user, device: s.device, session: s.id, parent: s.parent,
+    client: 'web', clientId: e.client ?? tx.setting.config.webClientId, user: s.user, device: s.device, session: s.id, parent: s.parent,
     online: !defects.offline && s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
   });
 }
@@ -67,7 +67,7 @@ const createFromTransfer = (opts: { redeem?: boolean } & IssueDefects = {}): Eff
   if (opts.redeem ?? true) tx.send('transferToken', stt.id, 'REDEEM');
   const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
   tx.loggedIn(s, true);
-  issueWebRefreshToken(tx, s, a.offlineAccess, opts);
+  issueWebRefreshToken(tx, s, a, opts);
 };
 
 
@@ -80,17 +80,17 @@ function revokeSessionOnly(tx: Tx, id: string): void {
 
 /** Revokes a family and its pending transfer tokens; `cascade` says how far the cascade goes. */
 function revokeFamilyWith(tx: Tx, family: string, cascade: { sessions: boolean; refreshTokens: boolean; ignoreFlag?: boolean }): void {
-  const client = tx.refreshTokens[indexOfId(family)].client;
+  const root = tx.refreshTokens[indexOfId(family)];
   for (const rt of tx.refreshTokens) if (rt.family === family) tx.send('refreshToken', rt.id, 'REVOKE');
   for (const stt of tx.transferTokens) if (stt.family === family) tx.send('transferToken', stt.id, 'REVOKE');
-  if (!cascade.ignoreFlag && !tx.setting.config[client].enforceCascadeRevocation) return;
+  if (!cascade.ignoreFlag && !settingsOf(tx.setting.config, root).enforceCascadeRevocation) return;
   if (cascade.sessions) for (const s of tx.sessions) if (s.parent === family) revokeSession(tx, s.id);
   if (cascade.refreshTokens) for (const rt of tx.refreshTokens) if (rt.parent === family) tx.send('refreshToken', rt.id, 'REVOKE');
 }
 
 /** With rotation on, retires the presented token; `successor: false` issues none (R4). */
 function rotate(tx: Tx, rt: RefreshToken, successor: boolean): void {
-  if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
+  if (settingsOf(tx.setting.config, rt).rotationType !== 'rotating') return;
   tx.send('refreshToken', rt.id, 'ROTATE');
   if (!successor) return;
   tx.issueRefreshToken(successorOf(rt));
@@ -118,14 +118,14 @@ const clockWith = (sessions: 'never' | 'without-online-rule'): Effect => (tx, e)
 
 /** A rotation whose successor starts its family's absolute lifetime again (LT3 broken). */
 function rotateAfresh(tx: Tx, rt: RefreshToken): void {
-  if (tx.setting.config[rt.client].rotationType !== 'rotating') return;
+  if (settingsOf(tx.setting.config, rt).rotationType !== 'rotating') return;
   tx.send('refreshToken', rt.id, 'ROTATE');
   tx.issueRefreshToken({ ...successorOf(rt), familyIssuedAt: undefined });
 }
 
 /** The leeway honouring any rotated token of the family while the family's active token is younger than the leeway. */
 function anyOldTokenWithinLeeway(m: Setting, w: World, rt: RefreshToken): boolean {
-  const leeway = m.config[rt.client].leeway;
+  const leeway = settingsOf(m.config, rt).leeway;
   return rt.status === 'rotated' && w.refreshTokens.some((t) => t.family === rt.family && t.status === 'active' && w.clock - t.issuedAt < leeway);
 }
 /** Rotates the family's active token for a new one (what the leeway's exchange does, found without `previous`). */
@@ -175,13 +175,13 @@ export const MUTANTS: readonly Mutant[] = [
         const s = deviceSession(tx.before, a.device)!;
         tx.loggedIn(s, false);
         if (a.transferToken !== undefined) tx.obs.transferTokenIgnored = true;
-        issueWebRefreshToken(tx, s, a.offlineAccess);
+        issueWebRefreshToken(tx, s, a);
       },
       reauthenticate: (tx, e) => {
-        const { device, offlineAccess } = ev<'WEB_LOGIN'>(e);
-        const s = deviceSession(tx.before, device)!;
+        const w = ev<'WEB_LOGIN'>(e);
+        const s = deviceSession(tx.before, w.device)!;
         tx.loggedIn(s, false);
-        issueWebRefreshToken(tx, s, offlineAccess);
+        issueWebRefreshToken(tx, s, w);
       },
     }),
   },
@@ -390,7 +390,7 @@ export const MUTANTS: readonly Mutant[] = [
       'device binding fails?': (m, w, e) => {
         const stt = presentedTransferToken(w, e);
         const here = m.networks.get(w.devices[ev<'AUTHORIZE'>(e).device].network)!;
-        return m.config.web.enforceDeviceBinding !== 'none' && here.ip !== stt.ip;
+        return eventClient(m, ev<'AUTHORIZE'>(e)).enforceDeviceBinding !== 'none' && here.ip !== stt.ip;
       },
     }),
   },
@@ -595,7 +595,7 @@ export const MUTANTS: readonly Mutant[] = [
     config: { native: { session_transfer: { can_create_session_transfer_token: false }, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
     interpretations: { N1: true },
     implementation: replace({
-      'client may not mint?': (m, w, e) => !m.config[presentedRefreshToken(w, e).client].canCreateSessionTransferToken,
+      'client may not mint?': (m, w, e) => !settingsOf(m.config, presentedRefreshToken(w, e)).canCreateSessionTransferToken,
     }),
   },
   {
@@ -663,7 +663,7 @@ export const MUTANTS: readonly Mutant[] = [
     implementation: replace({}, {
       refresh: (tx, e) => {
         const rt = presentedRefreshToken(tx.before, e);
-        if (tx.setting.config[rt.client].rotationType === 'rotating') {
+        if (settingsOf(tx.setting.config, rt).rotationType === 'rotating') {
           tx.send('refreshToken', rt.id, 'ROTATE');
           tx.issueRefreshToken({ ...successorOf(rt), parent: null, online: false });
         }
