@@ -12,7 +12,7 @@ export const CONFORMANCE_DEFAULT_CONFIG: ConfigInput = {
   web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'] } },
 };
 
-export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax' | 'lifetimes', ConfigInput>> = {
+export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax' | 'lifetimes' | 'two-apps', ConfigInput>> = {
   /** native can_create true, web methods cookie+query, everything else Auth0's defaults */
   default: CONFORMANCE_DEFAULT_CONFIG,
   /** rotation on, query only, IP binding, web refresh tokens allowed and online, cascade on */
@@ -48,6 +48,25 @@ export const CONFORMANCE_CONFIGS: Readonly<Record<'default' | 'strict' | 'lax' |
     },
     web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, enforce_online_refresh_tokens: true } },
   },
+  /**
+   * MODEL.md §8: two web apps sharing the browser's session. web-app: cookie and query, ip binding, refresh
+   * tokens allowed and online, may not mint. web-app-2: may mint, query only, asn binding, refresh tokens
+   * allowed and offline, rotating
+   */
+  'two-apps': {
+    native: { session_transfer: { can_create_session_transfer_token: true } },
+    web: [
+      { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, enforce_online_refresh_tokens: true } },
+      {
+        client_id: 'web-app-2',
+        session_transfer: {
+          can_create_session_transfer_token: true, allowed_authentication_methods: ['query'], enforce_device_binding: 'asn',
+          allow_refresh_token: true, enforce_online_refresh_tokens: false,
+        },
+        refresh_token: { rotation_type: 'rotating' },
+      },
+    ],
+  },
 };
 
 /** The seeded faults of reference-server/ and the configuration that exposes each. */
@@ -65,4 +84,6 @@ export const FAULT_CONFIGS: Readonly<Record<string, keyof typeof CONFORMANCE_CON
   // an online web refresh token on a transfer-born session that can expire; a rotating family with a leeway
   'expiry-keeps-online-tokens': 'lifetimes',
   'leeway-any-old-token': 'lifetimes',
+  // a second web app that may mint, whose refresh token comes off a transfer-born session
+  'second-app-nests': 'two-apps',
 };

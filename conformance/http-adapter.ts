@@ -13,18 +13,22 @@
 //   NATIVE_LOGIN          POST /oauth/token grant_type=password (native client), from the device's network
 //   MINT_TRANSFER_TOKEN   POST /oauth/token grant_type=refresh_token audience=urn:{domain}:session_transfer,
 //                         by the client that holds the token, from the holder device's network
-//   REFRESH               POST /oauth/token grant_type=refresh_token
-//   REVOKE_REFRESH_TOKEN  POST /oauth/revoke
-//   AUTHORIZE             GET /authorize in the device's browser; the transfer token as the cookie
+//   REFRESH               POST /oauth/token grant_type=refresh_token, by the client that holds the token
+//   REVOKE_REFRESH_TOKEN  POST /oauth/revoke, by the client that holds the token
+//   AUTHORIZE             GET /authorize for the event's web app (`client`, MODEL.md §8; absent: the
+//                         first), in the device's browser; the transfer token as the cookie
 //                         auth0_session_transfer_token or the parameter session_transfer_token (the cookie is
 //                         dropped from the jar after the request: it is sent with this one request); with
 //                         offlineAccess, a code is exchanged at POST /oauth/token
-//   WEB_LOGIN             POST /login in the device's browser, then the code exchange with offlineAccess
+//   WEB_LOGIN             POST /login for the event's web app in the device's browser, then the code
+//                         exchange with offlineAccess
+//                         (a web refresh token belongs to the web app whose code it came from, and so do
+//                         its rotation successors: that app's client_id refreshes, mints and revokes it)
 //   REVOKE_SESSION        POST /api/v2/sessions/{id}/revoke (or GET /v2/logout in the browser holding it,
 //                         when the server's session id is not known)
 //   ADVANCE_TIME          POST /test/clock {seconds}; its x-n2w-effects says what expired and what was revoked
 //   MOVE_DEVICE           nothing is sent: the adapter's network for that device changes
-import { configToInput } from '../machines/config.js';
+import { configToInput, NATIVE_CLIENT_ID } from '../machines/config.js';
 import type { ModelEvent, EventOf } from '../machines/events.js';
 import { emptyObservation, type Observation, type Outcome } from '../machines/observation.js';
 import { indexOfId, type Population } from '../machines/world.js';
@@ -34,7 +38,10 @@ export interface HttpAdapterOptions {
   /** e.g. http://127.0.0.1:8080 */
   baseUrl: string;
   nativeClientId?: string;
+  /** the server's client_id for the model's first web app (default: the configuration's, `web-app` unless it names one) */
   webClientId?: string;
+  /** MODEL.md §8: the server's client_id per model web client_id, for any web app (default: the same id) */
+  webClientIds?: Record<string, string>;
   /** the tenant's domain; the mint audience is `urn:{domain}:session_transfer` unless `audience` is given */
   domain?: string;
   audience?: string;
@@ -98,7 +105,8 @@ interface Reply {
   location?: string;
 }
 
-interface RtEntry { value: string; serverId?: string; client: 'native' | 'web'; device: string; user?: string }
+/** `clientId`: the server's client_id of the client the token belongs to */
+interface RtEntry { value: string; serverId?: string; client: 'native' | 'web'; clientId: string; device: string; user?: string }
 interface SttEntry { value: string; serverId?: string; user?: string }
 interface SessionEntry { cookie?: string; serverId?: string; user?: string; device: string }
 
@@ -114,7 +122,7 @@ class StepRecord {
 }
 
 export class HttpAdapter implements Adapter {
-  readonly options: Required<Pick<HttpAdapterOptions, 'nativeClientId' | 'webClientId' | 'domain' | 'redirectUri' | 'defaultPassword' | 'timeoutMs'>> & HttpAdapterOptions;
+  readonly options: Required<Pick<HttpAdapterOptions, 'nativeClientId' | 'domain' | 'redirectUri' | 'defaultPassword' | 'timeoutMs'>> & HttpAdapterOptions;
   private population: Population = { users: [], networks: [], devices: [] };
   private jars = new Map<string, Map<string, string>>();
   private network = new Map<string, string>();
@@ -123,10 +131,12 @@ export class HttpAdapter implements Adapter {
   private sessions: SessionEntry[] = [];
   private byServerId = new Map<string, string>();
   private byCookie = new Map<string, string>();
+  /** the model's client_id of the first web app (the one an event naming no client is for) */
+  private firstWebClient = 'web-app';
 
   constructor(options: HttpAdapterOptions) {
     this.options = {
-      nativeClientId: 'native-app', webClientId: 'web-app', domain: 'n2w.test', redirectUri: 'http://web.example/callback',
+      nativeClientId: NATIVE_CLIENT_ID, domain: 'n2w.test', redirectUri: 'http://web.example/callback',
       defaultPassword: 'password', timeoutMs: 10_000, ...options, baseUrl: options.baseUrl.replace(/\/+$/, ''),
     };
   }
@@ -135,6 +145,7 @@ export class HttpAdapter implements Adapter {
 
   async reset(setup: AdapterSetup): Promise<void> {
     this.population = setup.population;
+    this.firstWebClient = setup.config.webClientId;
     this.jars = new Map(setup.population.devices.map((d) => [d.name, new Map()]));
     this.network = new Map(setup.population.devices.map((d) => [d.name, d.network]));
     this.rts = [];
@@ -199,16 +210,15 @@ export class HttpAdapter implements Adapter {
     }, false);
     this.readEffects(rec, r);
     if (r.status === 200 && typeof r.json.refresh_token === 'string') {
-      this.registerRt(rec, r.json.refresh_token, r.effects?.issued?.refreshTokens?.[0], { client: 'native', device: e.device, user: e.user });
+      this.registerRt(rec, r.json.refresh_token, r.effects?.issued?.refreshTokens?.[0], { client: 'native', clientId: this.options.nativeClientId, device: e.device, user: e.user });
       this.answer(rec, 'issued', r);
     } else this.fail(rec, r);
   }
 
   private async grant(rec: StepRecord, rtId: string, mint: boolean): Promise<void> {
     const rt = this.rt(rtId);
-    const clientId = rt.client === 'native' ? this.options.nativeClientId : this.options.webClientId;
     const r = await this.form(rec, rt.device, '/oauth/token', {
-      grant_type: 'refresh_token', client_id: clientId, refresh_token: rt.value,
+      grant_type: 'refresh_token', client_id: rt.clientId, refresh_token: rt.value,
       audience: mint ? (this.options.audience ?? `urn:${this.options.domain}:session_transfer`) : undefined,
     }, false);
     this.readEffects(rec, r);
@@ -219,7 +229,7 @@ export class HttpAdapter implements Adapter {
       this.registerStt(rec, r.json.access_token, fx?.transferTokens?.[0], rt.user);
     }
     if (typeof r.json.refresh_token === 'string' && r.json.refresh_token !== rt.value) {
-      this.registerRt(rec, r.json.refresh_token, fx?.refreshTokens?.[0], { client: rt.client, device: rt.device, user: rt.user });
+      this.registerRt(rec, r.json.refresh_token, fx?.refreshTokens?.[0], { client: rt.client, clientId: rt.clientId, device: rt.device, user: rt.user });
     }
     this.answer(rec, 'issued', r);
   }
@@ -227,7 +237,7 @@ export class HttpAdapter implements Adapter {
   private async revokeRefreshToken(rec: StepRecord, rtId: string): Promise<void> {
     const rt = this.rt(rtId);
     const r = await this.form(rec, rt.device, '/oauth/revoke', {
-      client_id: rt.client === 'native' ? this.options.nativeClientId : this.options.webClientId, token: rt.value,
+      client_id: rt.clientId, token: rt.value,
     }, false);
     this.readEffects(rec, r);
     if (r.status !== 200) return this.fail(rec, r);
@@ -236,8 +246,9 @@ export class HttpAdapter implements Adapter {
 
   private async authorize(rec: StepRecord, e: EventOf<'AUTHORIZE'>): Promise<void> {
     const jar = this.device(e.device);
+    const clientId = this.webClientId(e.client);
     const q = new URLSearchParams({
-      client_id: this.options.webClientId, redirect_uri: this.options.redirectUri, response_type: 'code',
+      client_id: clientId, redirect_uri: this.options.redirectUri, response_type: 'code',
       scope: e.offlineAccess ? 'openid profile offline_access' : 'openid profile', state: `n2w-${rec.obs.step}`,
     });
     if (e.organization !== undefined) q.set('organization', e.organization);
@@ -254,23 +265,26 @@ export class HttpAdapter implements Adapter {
       jar.delete(STT_COOKIE);
     }
     this.readEffects(rec, r);
-    await this.afterLoginRedirect(rec, r, e.device, before, e.offlineAccess, undefined);
+    await this.afterLoginRedirect(rec, r, e.device, before, e.offlineAccess, undefined, clientId);
   }
 
   private async webLogin(rec: StepRecord, e: EventOf<'WEB_LOGIN'>): Promise<void> {
     const jar = this.device(e.device);
     const before = jar.get(SESSION_COOKIE);
+    const clientId = this.webClientId(e.client);
     const r = await this.form(rec, e.device, '/login', {
-      username: this.username(e.user), password: this.password(e.user), client_id: this.options.webClientId,
+      username: this.username(e.user), password: this.password(e.user), client_id: clientId,
       redirect_uri: this.options.redirectUri, response_type: 'code',
       scope: e.offlineAccess ? 'openid profile offline_access' : 'openid profile', state: `n2w-${rec.obs.step}`,
     }, true);
     this.readEffects(rec, r);
-    await this.afterLoginRedirect(rec, r, e.device, before, e.offlineAccess, e.user);
+    await this.afterLoginRedirect(rec, r, e.device, before, e.offlineAccess, e.user, clientId);
   }
 
   /** A /authorize or /login answer: a code (logged in), the login page or an error redirect (prompt). */
-  private async afterLoginRedirect(rec: StepRecord, r: Reply, device: string, cookieBefore: string | undefined, offline: boolean | undefined, loginUser: string | undefined): Promise<void> {
+  private async afterLoginRedirect(
+    rec: StepRecord, r: Reply, device: string, cookieBefore: string | undefined, offline: boolean | undefined, loginUser: string | undefined, clientId: string,
+  ): Promise<void> {
     const where = r.location ? new URL(r.location, this.options.baseUrl + '/') : undefined;
     const code = where?.searchParams.get('code') ?? undefined;
     if (r.status >= 300 && r.status < 400 && code) {
@@ -294,7 +308,7 @@ export class HttpAdapter implements Adapter {
       Object.assign(rec.obs, { outcome: 'logged_in' as Outcome, session: sessionId, sessionCreated: created, ...(user !== undefined ? { user } : {}) });
       if (user === undefined) rec.unobserved.add('user');
       if (sessionId === undefined) rec.unobserved.add('session');
-      if (offline) await this.exchangeCode(rec, code, device, entry?.user ?? user);
+      if (offline) await this.exchangeCode(rec, code, device, entry?.user ?? user, clientId);
       return;
     }
     if (r.status >= 300 && r.status < 400 && where && (where.pathname.endsWith('/login') || where.searchParams.get('error') === 'login_required')) {
@@ -307,9 +321,10 @@ export class HttpAdapter implements Adapter {
     this.fail(rec, r);
   }
 
-  private async exchangeCode(rec: StepRecord, code: string, device: string, user: string | undefined): Promise<void> {
+  /** The code is exchanged by the web app it was issued to, which the refresh token then belongs to. */
+  private async exchangeCode(rec: StepRecord, code: string, device: string, user: string | undefined, clientId: string): Promise<void> {
     const r = await this.form(rec, device, '/oauth/token', {
-      grant_type: 'authorization_code', client_id: this.options.webClientId, code, redirect_uri: this.options.redirectUri,
+      grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: this.options.redirectUri,
     }, false);
     this.readEffects(rec, r);
     if (r.status !== 200) {
@@ -317,7 +332,7 @@ export class HttpAdapter implements Adapter {
       return;
     }
     if (typeof r.json.refresh_token === 'string') {
-      this.registerRt(rec, r.json.refresh_token, r.effects?.issued?.refreshTokens?.[0], { client: 'web', device, user });
+      this.registerRt(rec, r.json.refresh_token, r.effects?.issued?.refreshTokens?.[0], { client: 'web', clientId, device, user });
     }
   }
 
@@ -419,6 +434,17 @@ export class HttpAdapter implements Adapter {
   }
 
   // ------------------------------------------------------------------------------------------ plumbing
+
+  /**
+   * The server's client_id for a model web app (MODEL.md §8: an event's `client`, absent for the first):
+   * `webClientIds` maps any, `webClientId` the first; otherwise the model's own id, which the reset sends.
+   */
+  private webClientId(modelClient: string | undefined): string {
+    const id = modelClient ?? this.firstWebClient;
+    const mapped = this.options.webClientIds?.[id];
+    if (mapped !== undefined) return mapped;
+    return id === this.firstWebClient && this.options.webClientId !== undefined ? this.options.webClientId : id;
+  }
 
   private username(user: string): string { return this.options.usernames?.[user] ?? user; }
   private password(user: string): string { return this.options.passwords?.[user] ?? this.options.defaultPassword; }

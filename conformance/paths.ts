@@ -11,7 +11,7 @@
 // (c) `coveringPaths`: event sequences from elsewhere (the explorer's shortest covering paths).
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { AnyStateMachine } from 'xstate';
-import { refreshTokenLifetimes, settingsOf } from '../machines/config.js';
+import { refreshTokenLifetimes, settingsOf, webSettings } from '../machines/config.js';
 import { LIFECYCLE_MACHINES, type ArtifactKind } from '../machines/lifecycle.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
@@ -73,7 +73,15 @@ export class PathBuilder {
     if (!id) throw new Unreachable(`no ${prefix} issued`);
     return id;
   }
-  get method(): 'cookie' | 'query' { return this.setting.config.web.allowedAuthenticationMethods[0] ?? 'cookie'; }
+  get method(): 'cookie' | 'query' { return this.methodOf(undefined); }
+  /** the first method a web app allows (MODEL.md §8: `client` absent is the first web app) */
+  methodOf(client: string | undefined): 'cookie' | 'query' { return webSettings(this.setting.config, client)?.allowedAuthenticationMethods[0] ?? 'cookie'; }
+  /** MODEL.md §8: the second web app's client_id; unreachable when the configuration has one web app */
+  get secondApp(): string {
+    const app = this.setting.config.moreWeb[0];
+    if (!app) throw new Unreachable('one web app');
+    return app.clientId;
+  }
   /** a fresh native login of `user` on `device`, then a mint: the transfer token's id */
   mintFrom(user: string, device: string): string {
     const rt = this.issued(this.do({ type: 'NATIVE_LOGIN', user, device }), 'rt');
@@ -134,6 +142,29 @@ export const CREATE: Readonly<Record<ArtifactKind, readonly (Omit<Variant, 'run'
         return b.issued(b.do({ type: 'AUTHORIZE', device: PHONE, transferToken: t, method: b.method, offlineAccess: true }), 'rt');
       },
     },
+    // MODEL.md §8: the token belongs to the second web app, which judges the redemption and gates the token
+    {
+      name: 'web login at the second web app with offline_access',
+      run: (b) => b.issued(b.do({ type: 'WEB_LOGIN', user: ALICE, device: LAPTOP, offlineAccess: true, client: b.secondApp }), 'rt'),
+    },
+    {
+      name: 'transfer login at the second web app with offline_access',
+      run: (b) => {
+        const client = b.secondApp;
+        const t = b.mintFrom(ALICE, PHONE);
+        return b.issued(b.do({ type: 'AUTHORIZE', device: PHONE, transferToken: t, method: b.methodOf(client), offlineAccess: true, client }), 'rt');
+      },
+    },
+    {
+      // one session for every web app: SSO at the second app on a transfer login at the first, asking offline_access
+      name: 'transfer login, then SSO at the second web app with offline_access',
+      run: (b) => {
+        const client = b.secondApp;
+        const t = b.mintFrom(ALICE, PHONE);
+        if (!b.do({ type: 'AUTHORIZE', device: PHONE, transferToken: t, method: b.method }).session) throw new Unreachable('no session');
+        return b.issued(b.do({ type: 'AUTHORIZE', device: PHONE, offlineAccess: true, client }), 'rt');
+      },
+    },
   ],
   transferToken: [{ name: 'native login, mint', run: (b) => b.mintFrom(ALICE, PHONE) }],
   session: [
@@ -144,6 +175,28 @@ export const CREATE: Readonly<Record<ArtifactKind, readonly (Omit<Variant, 'run'
         const t = b.mintFrom(ALICE, PHONE);
         const o = b.do({ type: 'AUTHORIZE', device: PHONE, transferToken: t, method: b.method });
         if (!o.session) throw new Unreachable('no session');
+        return o.session;
+      },
+    },
+    {
+      name: 'transfer login at the second web app',
+      run: (b) => {
+        const client = b.secondApp;
+        const t = b.mintFrom(ALICE, PHONE);
+        const o = b.do({ type: 'AUTHORIZE', device: PHONE, transferToken: t, method: b.methodOf(client), client });
+        if (!o.session) throw new Unreachable('no session');
+        return o.session;
+      },
+    },
+    {
+      // a refresh token of each web app off one transfer-linked session: its end revokes each by its own online flag
+      name: 'transfer login with offline_access, then SSO at the second web app with offline_access',
+      run: (b) => {
+        const client = b.secondApp;
+        const t = b.mintFrom(ALICE, PHONE);
+        const o = b.do({ type: 'AUTHORIZE', device: PHONE, transferToken: t, method: b.method, offlineAccess: true });
+        if (!o.session) throw new Unreachable('no session');
+        b.do({ type: 'AUTHORIZE', device: PHONE, offlineAccess: true, client });
         return o.session;
       },
     },
@@ -233,6 +286,22 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
         },
       })),
       {
+        name: 'redeemed at the second web app on the minting device',
+        run: (b, t) => {
+          const client = b.secondApp;
+          b.do({ type: 'AUTHORIZE', device: stt(b, t).device, transferToken: t.id, method: b.methodOf(client), client });
+        },
+      },
+      {
+        // judged by the second app's binding: from the same ASN on another IP (passes asn and none, fails ip)
+        name: 'redeemed at the second web app from another network of its ASN',
+        run: (b, t) => {
+          const client = b.secondApp;
+          b.do({ type: 'MOVE_DEVICE', device: stt(b, t).device, network: 'cafe' });
+          b.do({ type: 'AUTHORIZE', device: stt(b, t).device, transferToken: t.id, method: b.methodOf(client), client });
+        },
+      },
+      {
         name: 'redeemed into a same-user session',
         run: (b, t) => {
           const d = stt(b, t).device;
@@ -247,6 +316,14 @@ export const TRANSLATION: Readonly<Record<ArtifactKind, Readonly<Record<string, 
         run: (b, t) => {
           b.do({ type: 'MOVE_DEVICE', device: stt(b, t).device, network: 'mobile' });
           b.do({ type: 'AUTHORIZE', device: stt(b, t).device, transferToken: t.id, method: b.method });
+        },
+      },
+      {
+        name: 'device binding failed at the second web app',
+        run: (b, t) => {
+          const client = b.secondApp;
+          b.do({ type: 'MOVE_DEVICE', device: stt(b, t).device, network: 'mobile' });
+          b.do({ type: 'AUTHORIZE', device: stt(b, t).device, transferToken: t.id, method: b.methodOf(client), client });
         },
       },
       { name: 'organization mismatch', run: (b, t) => { b.do({ type: 'AUTHORIZE', device: stt(b, t).device, transferToken: t.id, method: b.method, organization: 'org-a' }); } },

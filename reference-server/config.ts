@@ -84,7 +84,8 @@ export interface ServerConfig {
   transfer_token_ttl_seconds: number;
   tenant: TenantSettings;
   native: ClientSettings;
-  web: ClientSettings;
+  /** MODEL.md §8: the web apps, at least one, in order (the first is the one a request naming none means); client_ids distinct */
+  web: ClientSettings[];
   users: UserSettings[];
   networks: NetworkSettings[];
   interpretations: Interpretations;
@@ -101,6 +102,7 @@ export const FAULTS = [
   'revoked-parent-still-redeems',
   'expiry-keeps-online-tokens',
   'leeway-any-old-token',
+  'second-app-nests',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -331,9 +333,26 @@ export function mergeInterpretations(base: Interpretations, input: unknown, path
   return out;
 }
 
-/** A client with Auth0's defaults; the two of the default world differ only in these three fields. */
+/** A client with Auth0's defaults; the clients of the default world differ only in these three fields. */
 function defaultClient(client_id: string, name: string, app_type: ClientSettings['app_type']): ClientSettings {
   return { client_id, name, app_type, callbacks: null, session_transfer: { ...DEFAULT_SESSION_TRANSFER }, refresh_token: { ...DEFAULT_REFRESH_TOKEN } };
+}
+
+/** MODEL.md §8: the i-th web app (0-based) when its JSON names nothing: `web-app`, then `web-app-2`, `web-app-3`, ... */
+export const defaultWebClientId = (i: number): string => (i === 0 ? 'web-app' : `web-app-${i + 1}`);
+function defaultWebClient(i: number): ClientSettings {
+  return defaultClient(defaultWebClientId(i), i === 0 ? 'Web App' : `Web App ${i + 1}`, 'regular_web');
+}
+
+/**
+ * `web` as one client (an object: the tenant has one web app) or a list of them (MODEL.md §8). Each takes
+ * Auth0's defaults and the client_id of its place; an object starts from the base's first web app.
+ */
+function webClientsOf(input: unknown, base: ClientSettings[]): ClientSettings[] {
+  if (input === undefined) return base;
+  if (!Array.isArray(input)) return [clientOf(input, 'config.web', base[0] ?? defaultWebClient(0))];
+  if (input.length === 0) throw new ConfigError('config.web', 'expected at least one web client');
+  return input.map((w, i) => clientOf(w, `config.web[${i}]`, i === 0 && base[0] ? base[0] : defaultWebClient(i)));
 }
 
 export function defaultConfig(): ServerConfig {
@@ -342,7 +361,7 @@ export function defaultConfig(): ServerConfig {
     transfer_token_ttl_seconds: 60,
     tenant: { ...DEFAULT_TENANT },
     native: defaultClient('native-app', 'Native App', 'native'),
-    web: defaultClient('web-app', 'Web App', 'regular_web'),
+    web: [defaultWebClient(0)],
     users: DEFAULT_USERS.map((u) => ({ ...u })),
     networks: DEFAULT_NETWORKS.map((n) => ({ ...n })),
     interpretations: { ...DEFAULT_INTERPRETATIONS },
@@ -350,7 +369,8 @@ export function defaultConfig(): ServerConfig {
 }
 
 /**
- * Parse a configuration document. Accepts MODEL.md §2's shape ({native, web, transfer_token_ttl_seconds}),
+ * Parse a configuration document. Accepts MODEL.md §2's shape ({native, web, transfer_token_ttl_seconds}, `web`
+ * one client or, MODEL.md §8, a list of them),
  * optionally with `tenant` (§8's session lifetimes), `interpretations`, `domain` and a `world` ({users, networks}); or a whole MODEL.md §7
  * scenario ({config, interpretations, world, steps}), whose steps are ignored.
  */
@@ -370,8 +390,14 @@ export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()
   if ('transfer_token_ttl_seconds' in doc) out.transfer_token_ttl_seconds = int(doc.transfer_token_ttl_seconds, 'config.transfer_token_ttl_seconds', 1);
   out.tenant = mergeTenant(base.tenant, doc.tenant, 'config.tenant');
   out.native = clientOf(doc.native, 'config.native', base.native);
-  out.web = clientOf(doc.web, 'config.web', base.web);
-  if (out.native.client_id === out.web.client_id) throw new ConfigError('config.web.client_id', 'must differ from config.native.client_id');
+  out.web = webClientsOf(doc.web, base.web);
+  const seen = new Map<string, number>();
+  out.web.forEach((w, i) => {
+    const path = Array.isArray(doc.web) ? `config.web[${i}].client_id` : 'config.web.client_id';
+    if (w.client_id === out.native.client_id) throw new ConfigError(path, 'must differ from config.native.client_id');
+    if (seen.has(w.client_id)) throw new ConfigError(path, `${JSON.stringify(w.client_id)} is the client_id of config.web[${seen.get(w.client_id)}] too`);
+    seen.set(w.client_id, i);
+  });
   out.interpretations = mergeInterpretations(base.interpretations, doc.interpretations, 'config.interpretations');
   if ('world' in doc && doc.world !== undefined) {
     const w = doc.world;

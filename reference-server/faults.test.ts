@@ -151,8 +151,25 @@ describe('seeded faults: each changes the behaviour it names', () => {
     expect(faulty).toEqual([200, null]);
   });
 
+  it('second-app-nests: a second web app\'s refresh token of a transfer-born session mints a transfer token', async () => {
+    const twoApps = n2wConfig({
+      moreWeb: [{ session_transfer: { can_create_session_transfer_token: true, allowed_authentication_methods: ['query'], allow_refresh_token: true } }],
+    });
+    const { clean, faulty } = await both(
+      'second-app-nests',
+      async () => {
+        const { rt } = await kit.nativeLogin('alice');
+        const at2 = await kit.authorizeAndExchange(kit.browser(), { clientId: 'web-app-2', stt: await kit.stt(rt), method: 'query', offline: true });
+        return (await kit.mint(at2.tokens!.body.refresh_token as string, NETWORKS.home, 'web-app-2')).status;
+      },
+      twoApps,
+    );
+    expect(clean).toBe(403);
+    expect(faulty).toBe(200);
+  });
+
   it('every fault is covered above, and startServer refuses an unknown one', async () => {
-    expect(FAULTS.length).toBe(10);
+    expect(FAULTS.length).toBe(11);
     await expect(startServer({ faults: ['no-such-fault'] })).rejects.toThrow(/unknown fault/);
     const r = await kit.reset({ faults: ['no-such-fault'] });
     expect(r.status).toBe(400);

@@ -195,7 +195,7 @@ export function seedIfEmpty(db: Db, config: ServerConfig): void {
   if (getMeta(db, 'initialized') === '1') return;
   db.transaction(() => {
     writeClient(db, 'native', config.native);
-    writeClient(db, 'web', config.web);
+    for (const w of config.web) writeClient(db, 'web', w); // in order: the first web app is the one inserted first
     const ins = db.prepare('INSERT INTO users(user_id, username, password_hash) VALUES (?, ?, ?)');
     for (const u of config.users) ins.run(u.user_id, u.username, passwordHash(u.password));
     setMeta(db, 'tenant_settings', JSON.stringify(config.tenant));
@@ -233,7 +233,12 @@ export function readClient(db: Db, clientId: string): { role: 'native' | 'web'; 
   return { role: r.role, settings: settingsOf(r.settings) };
 }
 
+/** The web apps' client_ids in the configuration's order (a PATCH updates a row in place, so rowid keeps it). */
+export function webClientIds(db: Db): string[] {
+  return (db.prepare(`SELECT client_id FROM clients WHERE role = 'web' ORDER BY rowid`).all() as { client_id: string }[]).map((r) => r.client_id);
+}
+
 export function listClients(db: Db): { role: 'native' | 'web'; settings: ClientSettings }[] {
-  const rows = db.prepare('SELECT role, settings FROM clients ORDER BY role').all() as { role: 'native' | 'web'; settings: string }[];
+  const rows = db.prepare('SELECT role, settings FROM clients ORDER BY role, rowid').all() as { role: 'native' | 'web'; settings: string }[];
   return rows.map((r) => ({ role: r.role, settings: settingsOf(r.settings) }));
 }

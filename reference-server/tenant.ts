@@ -1,7 +1,12 @@
 // The authorization server's logic (the "tenant"): native login, refresh, transfer-token mint, redemption at
 // /authorize, interactive login, code exchange, revocation with cascade and the online-refresh-token rule,
 // lifetimes and the rotation leeway.
-// Written from the spec digest's rules R1..R33 and readings A1..A26, and MODEL.md's contract (§8 for lifetimes).
+// Written from the spec digest's rules R1..R33 and readings A1..A26, and MODEL.md's contract (§8 for lifetimes
+// and several web apps). Every request names its client, and each artifact records the client it belongs to,
+// so several web apps need nothing of their own: one Auth0 session per browser serves them all (SSO), a
+// refresh token belongs to the client whose code it came from, a redemption is judged by the client of the
+// /authorize request, and the lineage that the nesting ban and the cascade follow goes through sessions,
+// whichever client holds the token.
 
 import type { ClientSettings, Fault, Interpretations, ServerConfig } from './config.js';
 import { patchClient as applyClientPatch, hoursToSeconds, refreshTokenLifetimes } from './config.js';
@@ -23,6 +28,7 @@ import {
   seedIfEmpty,
   setMeta,
   sha256,
+  webClientIds,
   wipe,
   writeClient,
 } from './store.js';
@@ -383,6 +389,16 @@ export class Tenant {
   }
 
   /**
+   * The seeded fault second-app-nests: the nesting ban is checked only for the first web app's refresh
+   * tokens, so a token of any later web app issued to a transfer-linked session may mint.
+   */
+  private nestingBanSkipped(fam: FamilyRow): boolean {
+    if (!this.has('second-app-nests')) return false;
+    const webs = webClientIds(this.db);
+    return webs.includes(fam.client_id) && fam.client_id !== webs[0];
+  }
+
+  /**
    * Revoke a session. `rts` says which refresh tokens issued to it die with it: 'online' (R27: those issued
    * online), 'all' (A19 'always' reading of the admin endpoint), 'none'.
    */
@@ -513,7 +529,7 @@ export class Tenant {
         fx.outcome = 'rejected';
         return fail(403, 'invalid_grant', 'Unknown or invalid refresh token. Reuse of a rotated refresh token was detected; its family was revoked.', 'refresh_token_reused');
       }
-      if (p.mint && this.transferLinked(fam) && !this.has('nested-transfer-allowed'))
+      if (p.mint && this.transferLinked(fam) && !this.has('nested-transfer-allowed') && !this.nestingBanSkipped(fam))
         return fail(403, 'invalid_grant', 'A refresh token issued from a session transfer cannot create a session transfer token.', 'nested_transfer_forbidden');
 
       const body: TokenResponse = {};

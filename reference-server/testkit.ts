@@ -18,6 +18,8 @@ export interface N2wOptions {
   webRefreshToken?: Record<string, unknown>;
   /** the tenant's session lifetimes, in hours (MODEL.md §8) */
   tenant?: Record<string, unknown>;
+  /** MODEL.md §8: web apps after the first (client objects: client_id, session_transfer, refresh_token); `web` becomes a list */
+  moreWeb?: Record<string, unknown>[];
 }
 
 /**
@@ -25,15 +27,16 @@ export interface N2wOptions {
  * token by cookie and query and gives refresh tokens. `native` and `web` add to or override session_transfer.
  */
 export function n2wConfig(over: N2wOptions = {}) {
+  const web = {
+    session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, ...over.web },
+    ...(over.webRefreshToken ? { refresh_token: over.webRefreshToken } : {}),
+  };
   return {
     native: {
       session_transfer: { can_create_session_transfer_token: true, ...over.native },
       refresh_token: { rotation_type: over.rotation ?? 'non-rotating', ...over.nativeRefreshToken },
     },
-    web: {
-      session_transfer: { allowed_authentication_methods: ['cookie', 'query'], allow_refresh_token: true, ...over.web },
-      ...(over.webRefreshToken ? { refresh_token: over.webRefreshToken } : {}),
-    },
+    web: over.moreWeb ? [web, ...over.moreWeb] : web,
     ...(over.tenant ? { tenant: over.tenant } : {}),
   };
 }
@@ -195,7 +198,7 @@ export class Kit {
   async authorizeAndExchange(b: Browser, o: AuthorizeOptions = {}): Promise<{ auth: Reply; tokens?: Reply }> {
     const auth = await this.authorize(b, o);
     const code = this.codeOf(auth);
-    return { auth, tokens: code ? await this.exchange(code) : undefined };
+    return { auth, tokens: code ? await this.exchange(code, o.clientId) : undefined };
   }
 
   /** A transfer-token login: alice logs in natively, mints, and a new browser redeems asking offline_access (throws unless it logs in). */
@@ -208,17 +211,17 @@ export class Kit {
   }
 
   /** Interactive login on the login page; with offline, the code is exchanged and the reply carries the tokens. */
-  async webLogin(b: Browser, user: string, offline = false): Promise<{ login: Reply; tokens: Reply }> {
+  async webLogin(b: Browser, user: string, offline = false, clientId = this.webId): Promise<{ login: Reply; tokens: Reply }> {
     const login = await b.form('/login', {
       username: user,
       password: 'password',
-      client_id: this.webId,
+      client_id: clientId,
       redirect_uri: REDIRECT_URI,
       scope: offline ? 'openid offline_access' : 'openid',
     });
     const code = this.codeOf(login);
     if (!code) throw new Error(`web login failed: ${login.status} ${JSON.stringify(login.body)}`);
-    return { login, tokens: await this.exchange(code) };
+    return { login, tokens: await this.exchange(code, clientId) };
   }
 
   logout(b: Browser): Promise<Reply> {
@@ -250,7 +253,7 @@ export class Kit {
 export interface State {
   now: number;
   refreshTokens: {
-    id: string; family: string; status: string; familyStatus: string; session: string | null; parent: string | null; online: boolean; transferBorn: boolean; user: string;
+    id: string; client_id: string; family: string; status: string; familyStatus: string; session: string | null; parent: string | null; online: boolean; transferBorn: boolean; user: string;
     issuedAt: number; familyIssuedAt: number; usedAt: number; previous: string | null;
   }[];
   transferTokens: { id: string; status: string; family: string; session: string | null; user: string }[];
