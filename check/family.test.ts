@@ -4,7 +4,7 @@
 // what the lone exploration read (so the class table stays sound). The lone explorations step every event
 // (twins: false), so twins in either search are checked too.
 import { describe, expect, it } from 'vitest';
-import { configLabel, configurationSpace, DEFAULT_INTERPRETATIONS, resolveInterpretations, type Config, type Interpretations } from '../machines/config.js';
+import { configLabel, configurationSpace, DEFAULT_INTERPRETATIONS, twoAppSpace, resolveInterpretations, type Config, type Interpretations } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { PROPERTIES } from '../properties/index.js';
@@ -93,6 +93,14 @@ describe('exploring a family of configurations in one search', () => {
     const c = GOLDEN_CONFIG;
     const web = (methods: Config['web']['allowedAuthenticationMethods']) => ({ ...c, web: { ...c.web, allowedAuthenticationMethods: methods } });
     const r = compare([c, web(['cookie']), web(['query'])], DEFAULT_INTERPRETATIONS, SMOKE);
+    expect(r.violations).toBeGreaterThan(0);
+  });
+
+  it('smoke scope, depth 4: a family of the two-app check (MODEL.md §8), the second app\'s reads tracked', () => {
+    const family = families(twoAppSpace().map((config, index) => ({ index, config }))).map((f) => f.map((j) => j.config))
+      .find((f) => f.length > 1 && f[0].moreWeb[0].settings.allowedAuthenticationMethods.length === 2)!;
+    expect(new Set(family.map((c) => c.moreWeb[0].settings.enforceDeviceBinding)).size).toBeGreaterThan(1);
+    const r = compare(family, DEFAULT_INTERPRETATIONS, withBounds(SMOKE, { depth: 4 }));
     expect(r.violations).toBeGreaterThan(0);
   });
 

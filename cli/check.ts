@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import { configurationSpace, DEFAULT_INTERPRETATIONS, type Config } from '../machines/config.js';
+import { configurationSpace, DEFAULT_INTERPRETATIONS, SECOND_WEB_CLIENT_ID, twoAppSpace, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { checkConfigurations, explorerPremises, workerCount, type CheckOptions, type ConfigResult } from '../check/check.js';
 import { SCOPES } from '../explorer/scopes.js';
@@ -18,7 +18,7 @@ import { parseKeywordFlags } from './clients.js';
 import { checkOutDir } from './read.js';
 import { findFixes } from './fixes.js';
 import { GOAL_PROPERTIES } from '../properties/index.js';
-import type { GivenReport } from './report/report.js';
+import type { GivenReport, SecondAppResults } from './report/report.js';
 import { EXIT, InputError } from './errors.js';
 import { describeConfig } from './format.js';
 
@@ -165,6 +165,8 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Prom
   const mutants = sel.shard ? null : nonVacuity();
   const results = await running;
   progress.stop();
+  // MODEL.md §8: over the space, what a second web app changes
+  const secondApp = sel.source === 'configuration space' ? await secondAppCheck(opts, workers) : null;
   const seconds = (performance.now() - started) / 1000;
   if (sel.shard) {
     const partial: Partial = { format: PARTIAL_FORMAT, shard: sel.shard, total: sel.total, options: opts, results };
@@ -178,7 +180,29 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Prom
   // one configuration given: count the explorer's premises too, so "not exercised" speaks for both engines
   if (sel.one && results[0].explorer) results[0].explorer.exercised = explorerPremises(sel.one, opts);
   const given = sel.given ? await givenReport(sel.given, results[0], opts, workers) : null;
-  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given);
+  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given, secondApp);
+}
+
+/**
+ * The two-app check (MODEL.md §8): the first web app strict, the second taking every web setting of the
+ * space. In scope smoke (every goal that fails somewhere fails there, scopes.ts) and a third of the random
+ * runs, so that it stays a fraction of the main check: a second app doubles every /authorize and login.
+ */
+async function secondAppCheck(opts: CheckOptions, workers: number): Promise<SecondAppResults> {
+  const space = twoAppSpace();
+  const two: CheckOptions = {
+    ...opts,
+    explorer: opts.explorer && { scope: 'smoke', depth: SCOPES.smoke.depth },
+    random: opts.random && { ...opts.random, runs: Math.max(1, Math.ceil(opts.random.runs / 3)) },
+  };
+  process.stderr.write(`checking ${space.length} configurations with a second web app (${SECOND_WEB_CLIENT_ID})\n`);
+  const results = await checkConfigurations(space.map((config, index) => ({ index, config })), two, { workers });
+  return {
+    results, opts: two,
+    description: `${space.length} configurations: the native app may mint, with the cascade on, either rotation; the first web app strict `
+      + `(allowed_authentication_methods [cookie], enforce_device_binding ip, allow_refresh_token false, online, no minting); `
+      + `a second web app, ${SECOND_WEB_CLIENT_ID}, sharing the browser's session, with each of the 96 combinations of the web app's flags.`,
+  };
 }
 
 /** The report's view of a configuration given: its clients, and for each failing goal the nearest fixes. */
@@ -198,8 +222,8 @@ async function givenReport(g: GivenConfiguration, result: ConfigResult, opts: Ch
   };
 }
 
-function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null): number {
-  const built = buildReport(results, opts, source, mutants, flags.out, given);
+function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null, secondApp: SecondAppResults | null = null): number {
+  const built = buildReport(results, opts, source, mutants, flags.out, given, secondApp);
   writeReport(flags.out, built);
   const r = built.report;
   if (flags.json) process.stdout.write(toJson(r));
@@ -249,6 +273,12 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
           : `  ${pc.green('holds')} ${g.goal}: no violation found${g.holdsVacuouslyIn > 0 ? ` (vacuously in ${g.holdsVacuouslyIn} of the ${g.of} configurations, where nothing can be minted or redeemed)` : ''}`);
     const fix = r.given?.fixes.find((f) => f.goal === g.goal);
     if (fix) lines.push(...fixLines(fix));
+  }
+  if (r.secondApp) {
+    const t = r.secondApp;
+    lines.push(`${pc.bold('a second web app')} (${t.configurations} configurations, first app strict${t.explorer ? `; explorer scope ${t.explorer.scope} to depth ${t.explorer.depth}, ${fmt(t.explorer.states)} states` : ''}${t.random ? `; ${fmt(t.random.sequences)} random sequences` : ''}):`);
+    if (t.ruleViolations.length > 0) lines.push(`  ${pc.red('spec rules violated')}: ${[...new Set(t.ruleViolations.map((v) => v.property))].join(', ')}`);
+    for (const g of t.goals) lines.push(`  ${g.undoneIn > 0 ? pc.yellow('undone') : 'kept'} ${g.goal}: ${g.verdict}`);
   }
   const notReached = Object.entries(r.coverage.missing).filter(([, v]) => v.length > 0);
   lines.push(notReached.length === 0 ? 'coverage: every reason code, outcome row, actor state, transition and branch reached'

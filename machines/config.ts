@@ -540,6 +540,9 @@ export const SECOND_WEB_CLIENT_ID = defaultWebClientId(1);
 export type TwoAppDimensionKey = `native.${string}` | `${typeof SECOND_WEB_CLIENT_ID}.${string}`;
 export interface TwoAppDimension { readonly key: TwoAppDimensionKey; readonly values: readonly DimensionValue[]; readonly of: (c: Config) => DimensionValue }
 
+/** The values a two-app configuration takes on TWO_APP_DIMENSIONS. */
+export const twoAppValues = (c: Config): Record<TwoAppDimensionKey, DimensionValue> => Object.fromEntries(TWO_APP_DIMENSIONS.map((d) => [d.key, d.of(c)]));
+
 /** The dimensions the two-app check varies: the native rotation, and each of the web app's dimensions for the second app. */
 export const TWO_APP_DIMENSIONS: readonly TwoAppDimension[] = [
   ...DIMENSIONS.filter((d) => d.key === 'native.rotation_type').map((d) => ({ key: d.key as TwoAppDimensionKey, values: d.values, of: (c: Config) => asDimension(clientField(d.field), c.native[d.field]) })),

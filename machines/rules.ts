@@ -57,6 +57,9 @@ export const RULES = {
   LT4: 'an expiring refresh token ends after idle_token_lifetime without an exchange',
   LT5: 'a mint or refresh with an expired refresh token is rejected as refresh_token_expired',
   LV1: 'with leeway, the immediately previous token of a rotated family is honoured within leeway seconds of its rotation',
+  // MODEL.md §8, several web apps sharing one browser session
+  WA1: 'a redemption, and the web refresh token a login issues, are judged by the web app the request is for, and the token belongs to that app',
+  WA2: 'the nesting ban and the cascade reach the refresh tokens of every web app',
   // the project's own readings where the docs are silent (switches)
   N1: 'a mint by a client that may not mint, with a rotated refresh token: reuse detection before the client check (switch)',
 } as const;

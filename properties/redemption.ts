@@ -38,7 +38,7 @@ export const singleUse = property({
 });
 
 export const deviceBinding = property({
-  id: 'device-binding', kind: 'rule', relevance: ['binding-refused', 'redeemed'], rules: ['R11', 'A13'],
+  id: 'device-binding', kind: 'rule', relevance: ['binding-refused', 'redeemed'], rules: ['R11', 'A13', 'WA1'],
   claim: 'A transfer token is redeemed only from a network that passes the web app\'s enforce_device_binding, and a binding refusal means the networks really differ.',
   check(v) {
     const p = presentation(v);
@@ -55,7 +55,7 @@ export const deviceBinding = property({
 });
 
 export const allowedMethods = property({
-  id: 'allowed-methods', kind: 'rule', relevance: ['not-allowed'], rules: ['R13', 'R14', 'A10'],
+  id: 'allowed-methods', kind: 'rule', relevance: ['not-allowed'], rules: ['R13', 'R14', 'A10', 'WA1'],
   claim: 'A transfer token sent by a method the web app does not allow is never used: ignored (standard SSO) or refused with method_not_allowed, as A10 says.',
   check(v) {
     const p = presentation(v);

@@ -30,7 +30,7 @@ export function orphans(w: World, onlyCascading?: Setting): string[] {
 }
 
 export const completeCascade = property({
-  id: 'complete-cascade', kind: 'rule', relevance: 'state', rules: ['R26', 'A4', 'A5'],
+  id: 'complete-cascade', kind: 'rule', relevance: 'state', rules: ['R26', 'A4', 'A5', 'WA2'],
   premise: (v) => revokedAParent(v, true),
   claim: 'Under enforce_cascade_revocation, once a refresh-token family is revoked, no session created from its transfer tokens and no refresh token issued to those sessions stays active.',
   check(v) {

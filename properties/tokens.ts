@@ -36,7 +36,7 @@ export const mintNeedsFlag = property({
 });
 
 export const noNestedTransfer = property({
-  id: 'no-nested-transfer', kind: 'rule', relevance: 'mint', rules: ['R7', 'R8'],
+  id: 'no-nested-transfer', kind: 'rule', relevance: 'mint', rules: ['R7', 'R8', 'WA2'],
   claim: 'A refresh token issued to a session linked to a transfer token, when it was issued or later, never mints a transfer token.',
   check(v) {
     if (v.event.type !== 'MINT_TRANSFER_TOKEN') return null;
@@ -101,7 +101,7 @@ export const revokedRefreshTokenRefused = property({
 });
 
 export const webRefreshTokenGate = property({
-  id: 'web-refresh-token-gate', kind: 'rule', relevance: 'issued', rules: ['R25', 'A26', 'A17'],
+  id: 'web-refresh-token-gate', kind: 'rule', relevance: 'issued', rules: ['R25', 'A26', 'A17', 'WA1'],
   claim: 'A login that redeems a transfer token, or any login into a transfer-linked session, issues a refresh token only when the web app it is for has allow_refresh_token and offline_access was asked for; a transfer-linked one carries that app\'s online flag; every web refresh token belongs to the app the login was for.',
   check(v) {
     // logins issue; a refresh grant's rotation successor continues a family already issued (see lineage-kept)

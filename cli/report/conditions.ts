@@ -4,7 +4,17 @@
 // true") that covers exactly that subset: greedy set cover over terms of at most MAX_LITERALS literals,
 // each term valid only if every checked configuration it matches failed. What no such term covers is
 // listed configuration by configuration.
-import { DIMENSIONS, dimensionValues, type Config, type DimensionKey, type DimensionValue } from '../../machines/config.js';
+import { DIMENSIONS, dimensionValues, type Config, type DimensionValue } from '../../machines/config.js';
+
+/** A flag the conditions may name: `native.rotation_type`, `web.enforce_device_binding`, `web-app-2.allow_refresh_token`, ... */
+type DimensionKey = `${string}.${string}`;
+/** The flags conditions are written in, with the values each takes in a configuration. */
+export interface ConditionDimensions {
+  readonly dimensions: readonly { readonly key: DimensionKey; readonly values: readonly DimensionValue[] }[];
+  readonly valuesOf: (c: Config) => Record<DimensionKey, DimensionValue>;
+}
+/** The configuration space's dimensions (MODEL.md §2). */
+export const SPACE_DIMENSIONS: ConditionDimensions = { dimensions: DIMENSIONS, valuesOf: dimensionValues };
 
 const MAX_LITERALS = 4;
 
@@ -47,10 +57,10 @@ function literalsOf(key: DimensionKey, values: readonly DimensionValue[]): Liter
 }
 
 export function literalText(l: Literal): string {
-  const [, field] = l.key.split('.') as [string, string];
-  const who = l.key.startsWith('native.') ? 'native' : 'web';
+  const dot = l.key.indexOf('.');
+  const who = l.key.slice(0, dot), field = l.key.slice(dot + 1);
   const name = `${who} ${field}`;
-  if (l.key === 'web.allowed_authentication_methods') {
+  if (field === 'allowed_authentication_methods') {
     const has = (m: string) => ['cookie', 'query', 'cookie+query', 'none'].filter((v) => v.includes(m));
     const same = (a: readonly DimensionValue[], b: string[]) => a.length === b.length && b.every((x) => a.includes(x));
     if (same(l.values, has('query'))) return `${name} include query`;
@@ -62,9 +72,9 @@ export function literalText(l: Literal): string {
   return `${name} is ${l.values.join(' or ')}`;
 }
 
-export function summarise(configs: readonly Config[], failing: ReadonlySet<number>): Condition {
+export function summarise(configs: readonly Config[], failing: ReadonlySet<number>, dims: ConditionDimensions = SPACE_DIMENSIONS): Condition {
   const n = configs.length;
-  const values = configs.map(dimensionValues);
+  const values = configs.map(dims.valuesOf);
   const fail = Bits.empty(n);
   for (const i of failing) fail.set(i);
   const failingList = fail.indexes(n);
@@ -73,7 +83,7 @@ export function summarise(configs: readonly Config[], failing: ReadonlySet<numbe
     return { failing: failingList, terms: [{ literals: [], text: 'any configuration checked', matches: failingList }], uncovered: [], text: 'fails in every configuration checked' };
   }
 
-  const literals = DIMENSIONS.flatMap((d) => literalsOf(d.key, d.values)).map((l) => {
+  const literals = dims.dimensions.flatMap((d) => literalsOf(d.key, d.values)).map((l) => {
     const b = Bits.empty(n);
     values.forEach((v, i) => { if (l.values.includes(v[l.key])) b.set(i); });
     return { l, b };

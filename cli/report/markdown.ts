@@ -83,6 +83,7 @@ export function renderReport(r: Report): string {
       out.push('');
     }
   }
+  out.push(...secondAppSection(r));
   const verdict = (p: Report['properties'][number]) => [
     p.status === 'not exercised' ? '**not exercised**: its premise never occurred, so "no violation" says nothing' : '',
     p.status === 'holds vacuously' ? `**holds vacuously**: ${p.vacuousBecause}` : '',
@@ -121,6 +122,28 @@ export function renderReport(r: Report): string {
   for (const n of r.coverage.notes) out.push(`- ${n}`);
   out.push('');
   return out.join('\n');
+}
+
+/** MODEL.md §8: what a second web app changes, goal by goal. */
+function secondAppSection(r: Report): string[] {
+  const t = r.secondApp;
+  if (!t) return [];
+  const engines = [
+    t.explorer && `the explorer: every world of scope ${t.explorer.scope} up to depth ${t.explorer.depth} (${fmt(t.explorer.states)} distinct states summed)`,
+    t.random && `the random engine: ${fmt(t.random.sequences)} sequences of up to ${t.random.maxSteps} steps, seed ${t.random.seed}`,
+  ].filter(Boolean).join('; ');
+  const out = ['## What a second web app changes', '', `${t.description} Engines: ${engines}.`, '',
+    t.ruleViolations.length === 0 ? 'No spec rule was violated in these configurations.' : `**${t.ruleViolations.length} spec-rule violation(s)** in these configurations: a bug in the model.`, '',
+    '| goal | fails with the first app alone | fails with both apps | undone by the second app | verdict |', '| --- | --- | --- | --- | --- |'];
+  for (const g of t.goals) out.push(`| ${g.goal} | ${g.alone.failsIn} of ${g.alone.of} | ${g.failsIn} of ${g.of} | ${g.undoneIn} | ${esc(g.verdict)} |`);
+  out.push('');
+  for (const g of t.goals.filter((x) => x.terms.length || x.others.length)) {
+    out.push(`### ${g.goal}: when the second app undoes the first`, '', '| when | configurations | shortest counterexample |', '| --- | --- | --- |');
+    for (const x of g.terms) out.push(`| ${esc(x.when)} | ${x.configurations} | [${x.steps} steps](${x.counterexample.replace(/\.json$/, '.md')}) |`);
+    for (const o of g.others) out.push(`| only \`${o.config}\` (${esc(o.readable)}) | 1 | [${o.steps} steps](${o.counterexample.replace(/\.json$/, '.md')}) |`);
+    out.push('');
+  }
+  return out;
 }
 
 /** Who was judged (name, client_id, file), what was defaulted, and the configuration in words. */

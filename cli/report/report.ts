@@ -1,7 +1,10 @@
 // cli/report/report.ts: the Report, the single source of truth of a check (reports/report.json).
 // report.md and the counterexample views are rendered from it (markdown.ts). Deterministic: no
 // timestamps, no timings, results in configuration order; the same seed gives the same bytes.
-import { configLabel, configToInput, type Config, type ConfigInput, type Interpretations } from '../../machines/config.js';
+import {
+  configLabel, configToInput, TWO_APP_DIMENSIONS, twoAppValues, webApps, withoutSecondApp,
+  type Config, type ConfigInput, type Interpretations,
+} from '../../machines/config.js';
 import type { ModelEvent } from '../../machines/events.js';
 import type { Observation } from '../../machines/observation.js';
 import type { RuleId } from '../../machines/rules.js';
@@ -10,7 +13,7 @@ import type { ConfigResult, CheckOptions } from '../../check/check.js';
 import type { Counterexample, FoundBy } from '../../random/random.js';
 import { COVERAGE_ITEMS, emptyCoverage, mergeCoverage, missing, coverageToJson, type CoverageCategory } from '../../properties/coverage.js';
 import { DEFAULT_POPULATION, type Population } from '../../machines/world.js';
-import { summarise } from './conditions.js';
+import { summarise, type ConditionDimensions } from './conditions.js';
 import { MUTANTS } from '../../machines/mutants/index.js';
 import { mutationMatrix } from '../../check/mutation.js';
 import type { GivenConfiguration, JudgedClient } from '../input.js';
@@ -21,11 +24,13 @@ import { describeConfig } from '../format.js';
  * accepted (R14), or none was redeemed in the scope explored. Null when tokens were redeemed there.
  */
 export function vacuousBecause(c: Config, outcomeRows: readonly string[]): string | null {
-  if (!c.native.canCreateSessionTransferToken && !c.web.canCreateSessionTransferToken) {
-    return 'nobody may mint: can_create_session_transfer_token is false (or unset) on both apps, so no transfer token exists';
+  const web = webApps(c).map((a) => a.settings);
+  const one = web.length === 1;
+  if (!c.native.canCreateSessionTransferToken && !web.some((w) => w.canCreateSessionTransferToken)) {
+    return `nobody may mint: can_create_session_transfer_token is false (or unset) on ${one ? 'both apps' : 'every app'}, so no transfer token exists`;
   }
-  if (c.web.allowedAuthenticationMethods.length === 0) {
-    return 'the web app allows no method: allowed_authentication_methods is empty (or unset), so no transfer token is ever redeemed';
+  if (web.every((w) => w.allowedAuthenticationMethods.length === 0)) {
+    return `${one ? 'the web app allows' : 'no web app allows'} no method: allowed_authentication_methods is empty (or unset), so no transfer token is ever redeemed`;
   }
   if (!outcomeRows.includes('valid token, no session') && !outcomeRows.includes('valid token, same-user session')) {
     return 'no transfer token was redeemed in the scope explored';
@@ -133,6 +138,8 @@ export interface Report {
   };
   /** the configuration the user gave, or null for the space */
   given: GivenReport | null;
+  /** MODEL.md §8: what a second web app changes; null when the check was not over the space */
+  secondApp: SecondAppReport | null;
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
   /** per configuration, what each engine explored and the properties it found violated */
@@ -145,6 +152,36 @@ export interface Report {
     random: { sequences: number; steps: number; violated: string[] } | null;
   }[];
 }
+
+/** MODEL.md §8: a goal in the two-app check, next to the same configurations with the first app alone. */
+export interface SecondAppRow {
+  goal: string;
+  /** the single-app configurations the two-app ones extend (each native rotation with the strict first app), and where the goal fails there */
+  alone: { failsIn: number; of: number };
+  failsIn: number;
+  of: number;
+  /** two-app configurations where it fails although the first app alone keeps it: the second app undoes the first */
+  undoneIn: number;
+  /** among the configurations where the first app alone keeps it, when the second app undoes it */
+  condition: string;
+  terms: { when: string; configurations: number; counterexample: string; steps: number }[];
+  others: { config: string; readable: string; counterexample: string; steps: number }[];
+  /** one sentence for the reader */
+  verdict: string;
+}
+
+/** MODEL.md §8: what a second web app changes (the two-app check of `n2w check` over the space). */
+export interface SecondAppReport {
+  description: string;
+  configurations: number;
+  explorer: { scope: string; depth: number; states: number; transitions: number } | null;
+  random: { seed: number; runsPerConfiguration: number; maxSteps: number; sequences: number; steps: number } | null;
+  ruleViolations: Report['ruleViolations'];
+  goals: SecondAppRow[];
+}
+
+/** The two-app check's results, with the options it ran with. */
+export interface SecondAppResults { results: readonly ConfigResult[]; opts: CheckOptions; description: string }
 
 export interface NonVacuity {
   runs: number;
@@ -195,28 +232,95 @@ function bestPerProperty(r: ConfigResult): Map<string, Counterexample> {
   return best;
 }
 
-export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports', given: GivenReport | null = null): BuiltReport {
+/** What each engine explored over some configurations (the report's scope). */
+function engineScopes(results: readonly ConfigResult[], opts: CheckOptions) {
+  const sum = (f: (r: ConfigResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  return {
+    explorer: opts.explorer && {
+      scope: opts.explorer.scope, depth: opts.explorer.depth,
+      states: sum((r) => r.explorer?.states ?? 0), transitions: sum((r) => r.explorer?.transitions ?? 0),
+    },
+    random: opts.random && {
+      seed: opts.random.seed, runsPerConfiguration: opts.random.runs, maxSteps: opts.random.maxSteps,
+      sequences: sum((r) => r.random?.sequences ?? 0), steps: sum((r) => r.random?.steps ?? 0),
+    },
+  };
+}
+
+/** A condition's terms and uncovered configurations, each with its shortest counterexample saved. */
+function termsOf(cond: ReturnType<typeof summarise>, goal: string, pool: readonly ConfigResult[], best: readonly Map<string, Counterexample>[], save: (r: ConfigResult, ce: Counterexample) => string) {
+  // the shortest counterexample among some configurations (ties: the first configuration)
+  const shortest = (among: number[]) => among.map((i) => [i, best[i].get(goal)!] as const).reduce((a, b) => (b[1].events.length < a[1].events.length ? b : a));
+  return {
+    terms: cond.terms.map((t, k) => {
+      // illustrate a term with a configuration it explains alone (not matched by an earlier term), if any
+      const earlier = new Set(cond.terms.slice(0, k).flatMap((e) => e.matches));
+      const own = t.matches.filter((i) => !earlier.has(i));
+      const [i, ce] = shortest(own.length > 0 ? own : t.matches);
+      return { when: t.text, configurations: t.matches.length, counterexample: save(pool[i], ce), steps: ce.events.length };
+    }),
+    others: cond.uncovered.map((i) => {
+      const ce = best[i].get(goal)!;
+      return { config: pool[i].label, readable: describeConfig(pool[i].config), counterexample: save(pool[i], ce), steps: ce.events.length };
+    }),
+  };
+}
+
+const TWO_APP_CONDITIONS: ConditionDimensions = { dimensions: TWO_APP_DIMENSIONS, valuesOf: twoAppValues };
+
+/**
+ * MODEL.md §8's second web app: per goal, where it fails with the first app alone, where with the second
+ * added, and when the second undoes what the first app alone keeps (conditions over the second app's flags).
+ */
+function secondAppSection(two: SecondAppResults, single: readonly ConfigResult[], save: (r: ConfigResult, ce: Counterexample) => string): SecondAppReport {
+  const results = two.results;
+  const best = results.map(bestPerProperty);
+  const byLabel = new Map(single.map((r) => [r.label, bestPerProperty(r)]));
+  const aloneLabels = [...new Set(results.map((r) => configLabel(withoutSecondApp(r.config))))];
+  const ruleViolations = RULE_PROPERTIES.flatMap((p) => results.flatMap((r, i) => {
+    const ce = best[i].get(p.id);
+    return ce ? [{ property: p.id, config: r.label, counterexample: save(r, ce), steps: ce.events.length, message: ce.message }] : [];
+  }));
+  const goals = GOAL_PROPERTIES.map((p): SecondAppRow => {
+    const failsAlone = (r: ConfigResult) => byLabel.get(configLabel(withoutSecondApp(r.config)))?.has(p.id) ?? false;
+    const aloneFails = aloneLabels.filter((l) => byLabel.get(l)?.has(p.id)).length;
+    const failing = results.map((_, i) => i).filter((i) => best[i].has(p.id));
+    // conditions over the configurations where the first app alone keeps the goal
+    const keptAlone = results.map((_, i) => i).filter((i) => !failsAlone(results[i]));
+    const pool = keptAlone.map((i) => results[i]);
+    const poolBest = keptAlone.map((i) => best[i]);
+    const undone = new Set(pool.map((_, k) => k).filter((k) => poolBest[k].has(p.id)));
+    const cond = summarise(pool.map((r) => r.config), undone, TWO_APP_CONDITIONS);
+    const { terms, others } = undone.size > 0 ? termsOf(cond, p.id, pool, poolBest, save) : { terms: [], others: [] };
+    const verdict = undone.size > 0 ? `a lax second app undoes the strict first one: ${cond.text}`
+      : aloneFails > 0 ? 'fails already with the first app alone; the second app changes nothing the first did not already allow'
+        : failing.length > 0 ? 'fails with the second app only where it fails with the first alone' : 'holds with the second app added, whatever its flags';
+    return {
+      goal: p.id, alone: { failsIn: aloneFails, of: aloneLabels.length }, failsIn: failing.length, of: results.length, undoneIn: undone.size,
+      condition: undone.size > 0 ? cond.text : 'never undone', terms, others, verdict,
+    };
+  });
+  const scopes = engineScopes(results, two.opts);
+  return { description: two.description, configurations: results.length, explorer: scopes.explorer, random: scopes.random, ruleViolations, goals };
+}
+
+export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports', given: GivenReport | null = null, secondApp: SecondAppResults | null = null): BuiltReport {
   const configs = results.map((r) => r.config);
   const n = results.length;
   const files = new Map<string, CounterexampleFile>();
-  const save = (i: number, ce: Counterexample): string => {
-    const name = counterexampleName(ce.property, results[i].label);
-    if (!files.has(name)) files.set(name, counterexampleFile(ce, results[i].config, opts, dir));
+  const saveWith = (o: CheckOptions) => (r: ConfigResult, ce: Counterexample): string => {
+    const name = counterexampleName(ce.property, r.label);
+    if (!files.has(name)) files.set(name, counterexampleFile(ce, r.config, o, dir));
     return `counterexamples/${name}`;
   };
+  const saveOf = saveWith(opts);
+  const save = (i: number, ce: Counterexample) => saveOf(results[i], ce);
   const best = results.map(bestPerProperty);
   const violatedBy = (engine: 'explorer' | 'random', id: string) =>
     results.filter((r) => r[engine]?.counterexamples.some((c) => c.property === id)).length;
   const sum = (f: (r: ConfigResult) => number) => results.reduce((s, r) => s + f(r), 0);
 
-  const explorerScope = opts.explorer && {
-    scope: opts.explorer.scope, depth: opts.explorer.depth,
-    states: sum((r) => r.explorer?.states ?? 0), transitions: sum((r) => r.explorer?.transitions ?? 0),
-  };
-  const randomScope = opts.random && {
-    seed: opts.random.seed, runsPerConfiguration: opts.random.runs, maxSteps: opts.random.maxSteps,
-    sequences: sum((r) => r.random?.sequences ?? 0), steps: sum((r) => r.random?.steps ?? 0),
-  };
+  const { explorer: explorerScope, random: randomScope } = engineScopes(results, opts);
   const across = `across ${n} configuration${n > 1 ? 's' : ''}`;
 
   const vacuity = results.map((r) => vacuousBecause(r.config, r.coverage.outcomeRows));
@@ -255,10 +359,6 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
     };
   });
 
-  // The shortest counterexample among some configurations (ties: the first configuration).
-  const shortest = (id: string, among: number[]) =>
-    among.map((i) => [i, best[i].get(id)!] as const).reduce((a, b) => (b[1].events.length < a[1].events.length ? b : a));
-
   const riskMatrix: RiskRow[] = GOAL_PROPERTIES.map((p) => {
     const failing = new Set(results.map((_, i) => i).filter((i) => best[i].has(p.id)));
     const cond = summarise(configs, failing);
@@ -268,17 +368,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       ...vacuousGoal(failing.size),
       foundBy: { explorer: violatedBy('explorer', p.id), random: violatedBy('random', p.id) },
       condition: cond.text,
-      terms: cond.terms.map((t, k) => {
-        // illustrate a term with a configuration it explains alone (not matched by an earlier term), if any
-        const earlier = new Set(cond.terms.slice(0, k).flatMap((e) => e.matches));
-        const own = t.matches.filter((i) => !earlier.has(i));
-        const [i, ce] = shortest(p.id, own.length > 0 ? own : t.matches);
-        return { when: t.text, configurations: t.matches.length, counterexample: save(i, ce), steps: ce.events.length };
-      }),
-      others: cond.uncovered.map((i) => {
-        const ce = best[i].get(p.id)!;
-        return { config: results[i].label, readable: describeConfig(results[i].config), counterexample: save(i, ce), steps: ce.events.length };
-      }),
+      ...termsOf(cond, p.id, results, best, saveOf),
     };
   });
 
@@ -298,6 +388,8 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
   if (!sets((c) => [c.native, c.web].some((x) => x.expirationType === 'expiring' && (!x.infiniteTokenLifetime || !x.infiniteIdleTokenLifetime)))) notes.push('refresh_token_expired, a refresh token\'s expired state and its branches exist only where a client\'s refresh tokens expire (refresh_token.expiration_type expiring with a finite lifetime); no configuration checked sets one.');
   if (!sets((c) => [c.native, c.web].some((x) => x.leeway > 0))) notes.push('MINT_TRANSFER_TOKEN/mintWithinLeeway and REFRESH/refreshWithinLeeway exist only where a rotating client sets refresh_token.leeway; no configuration checked sets one.');
 
+  const second = secondApp && secondAppSection(secondApp, results, saveWith(secondApp.opts));
+
   return {
     report: {
       tool: { name: 'n2w', version: TOOL_VERSION },
@@ -307,9 +399,9 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
         explorer: explorerScope, random: randomScope,
       },
       verdict: {
-        specRulesHold: ruleViolations.length === 0,
+        specRulesHold: ruleViolations.length === 0 && (second?.ruleViolations.length ?? 0) === 0,
         everyRulePropertyCatchesItsMutants: mutants.allCaught,
-        ruleViolations: ruleViolations.length,
+        ruleViolations: ruleViolations.length + (second?.ruleViolations.length ?? 0),
         goalsFailing: riskMatrix.filter((r) => r.failsIn > 0).map((r) => r.goal),
       },
       properties, riskMatrix, ruleViolations,
@@ -318,6 +410,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
         missing: missing(cov), notes,
       },
       given,
+      secondApp: second,
       nonVacuity: mutants,
       configurations: results.map((r, i) => ({
         label: r.label, readable: describeConfig(r.config), vacuousBecause: vacuity[i],

@@ -13,7 +13,7 @@ import {
   type Effect, type EffectName, type Guard, type GuardName, type TenantImplementation,
 } from '../tenant.logic.js';
 import {
-  DEFAULT_POPULATION, deviceSession, indexOfId, refreshToken, session, transferToken,
+  DEFAULT_POPULATION, deviceSession, indexOfId, lineage, refreshToken, session, transferToken,
   type RefreshToken, type Session, type TransferToken, type World,
 } from '../world.js';
 
@@ -681,6 +681,71 @@ export const MUTANTS: readonly Mutant[] = [
         const rt = presentedRefreshToken(tx.before, e);
         revokeFamily(tx, rt.family);
         for (const s of tx.sessions) if (s.user === rt.user && s.via === 'login' && s.status === 'active') revokeSession(tx, s.id);
+        tx.answer('revoked');
+      },
+    }),
+  },
+  {
+    // ---- several web apps (MODEL.md §8)
+    id: 'redemption-judged-by-first-app',
+    description: 'A redemption at a second web app is judged by the first web app\'s enforce_device_binding, not by the binding of the app the request is for.',
+    rules: ['WA1', 'R11'], catches: ['device-binding'],
+    config: { native: NATIVE_MINTS, web: [{ session_transfer: { allowed_authentication_methods: BOTH_METHODS, enforce_device_binding: 'none' } }, { session_transfer: { allowed_authentication_methods: BOTH_METHODS, enforce_device_binding: 'ip' } }] },
+    implementation: replace({
+      'device binding fails?': (m, w, e) => {
+        const stt = presentedTransferToken(w, e);
+        const here = m.networks.get(w.devices[ev<'AUTHORIZE'>(e).device].network)!;
+        const binding = m.config.web.enforceDeviceBinding;
+        return (binding === 'ip' && here.ip !== stt.ip) || (binding === 'asn' && here.asn !== stt.asn);
+      },
+    }),
+  },
+  {
+    id: 'second-app-gated-by-first',
+    description: 'A login at a second web app is processed as one at the first: its refresh token is gated by the first app\'s allow_refresh_token, carries its online flag and belongs to it.',
+    rules: ['WA1', 'R25', 'A17'], catches: ['web-refresh-token-gate'],
+    config: {
+      native: NATIVE_MINTS,
+      web: [{ session_transfer: { allowed_authentication_methods: BOTH_METHODS, allow_refresh_token: true, enforce_online_refresh_tokens: false } }, { session_transfer: { allowed_authentication_methods: BOTH_METHODS } }],
+    },
+    // the real effects, run as if the login named no client (the first app); the apps agree on methods and binding
+    implementation: replace({}, Object.fromEntries((['createSessionFromTransfer', 'reuseSessionWithTransfer', 'reuseSession', 'reauthenticate', 'interactiveLogin'] as const)
+      .map((name) => [name, (tx: Tx, e: ModelEvent) => EFFECTS[name](tx, { ...e, client: undefined } as ModelEvent)]))),
+  },
+  {
+    id: 'second-app-nests',
+    description: 'The nesting ban looks only at the first web app\'s refresh tokens: a second app\'s token issued to a transfer-born session mints a transfer token.',
+    rules: ['WA2', 'R7', 'R8'], catches: ['no-nested-transfer'],
+    config: {
+      native: NATIVE_MINTS,
+      web: [{ session_transfer: { allowed_authentication_methods: BOTH_METHODS } },
+        { session_transfer: { allowed_authentication_methods: BOTH_METHODS, can_create_session_transfer_token: true, allow_refresh_token: true, enforce_device_binding: 'none' } }],
+    },
+    implementation: replace({
+      'refresh token came from a transfer?': (m, w, e) => {
+        const rt = presentedRefreshToken(w, e);
+        return lineage(w, rt) !== null && (rt.client === 'native' || rt.clientId === m.config.webClientId);
+      },
+    }),
+  },
+  {
+    id: 'cascade-misses-second-app',
+    description: 'The cascade revokes the family\'s transfer-born sessions and the first web app\'s refresh tokens issued to them, but leaves a second app\'s active.',
+    rules: ['WA2', 'R26'], catches: ['complete-cascade'],
+    config: {
+      native: NATIVE_MINTS,
+      web: [{ session_transfer: { allowed_authentication_methods: BOTH_METHODS } },
+        { session_transfer: { allowed_authentication_methods: BOTH_METHODS, allow_refresh_token: true, enforce_online_refresh_tokens: false, enforce_device_binding: 'none' } }],
+    },
+    implementation: replace({}, {
+      revokeRefreshTokenFamily: (tx, e) => {
+        const family = presentedRefreshToken(tx.before, e).family;
+        const first = tx.setting.config.webClientId;
+        const tokens = tx.refreshTokens.filter((rt) => lineage(tx, rt) === family && (rt.client === 'native' || rt.clientId === first)).map((rt) => rt.id);
+        for (const rt of tx.refreshTokens) if (rt.family === family) tx.send('refreshToken', rt.id, 'REVOKE');
+        for (const stt of tx.transferTokens) if (stt.family === family) tx.send('transferToken', stt.id, 'REVOKE');
+        for (const s of tx.sessions) if (s.parent === family) revokeSession(tx, s.id);
+        for (const id of tokens) tx.send('refreshToken', id, 'REVOKE');
         tx.answer('revoked');
       },
     }),
