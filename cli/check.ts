@@ -102,7 +102,10 @@ export async function mergeCommand(dirs: string[], flags: { out: string; failOn?
   const missing = Array.from({ length: first.shard.count }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length) throw new InputError(`merge-reports: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.shard.count}`).join(', ')} missing`);
   const results = partials.flatMap(({ p }) => p.results).sort((a, b) => a.index - b.index);
-  return finish(flags, first.options, results, first.total === results.length ? 'configuration space' : 'configurations given', nonVacuity(), 0);
+  // the whole space merged: its report has the two-app check one machine's run has (shards leave it out)
+  const whole = first.total === results.length;
+  const secondApp = whole ? await secondAppCheck(first.options, workerCount(twoAppSpace().length)) : null;
+  return finish(flags, first.options, results, whole ? 'configuration space' : 'configurations given', nonVacuity(), 0, 1, null, null, secondApp);
 }
 
 // ---------------------------------------------------------------------------------------------
