@@ -140,6 +140,10 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   };
   const perSession: ModelEvent[] = [];
   const sessionEvent = (i: number) => (perSession[i] ??= { type: 'REVOKE_SESSION', session: `s${i + 1}` });
+  // A19: an administrator's revocation differs from a logout only under A19 = always; tried only there
+  const adminRevokes = setting.interpretations.A19 === 'always';
+  const perAdmin: ModelEvent[] = [];
+  const adminEvent = (i: number) => (perAdmin[i] ??= { type: 'REVOKE_SESSION', session: `s${i + 1}`, by: 'admin' });
 
   const nativeFamilies = (w: World) => {
     let n = 0;
@@ -180,7 +184,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
         }
       },
     },
-    REVOKE_SESSION: { perSession: (i) => { if (a.REVOKE_SESSION) push(sessionEvent(i)); } },
+    REVOKE_SESSION: { perSession: (i) => { if (a.REVOKE_SESSION) { push(sessionEvent(i)); if (adminRevokes) push(adminEvent(i)); } } },
     ADVANCE_TIME: { world: () => { for (const e of advance) push(e); } },
     MOVE_DEVICE: { world: (w) => { for (const m of moves) if (w.devices[m.device].network !== m.network) push(m.event); } },
   };

@@ -162,13 +162,13 @@ describe('configSchema: a wrong value or type is an error naming the JSON path',
 
 describe('interpretations (MODEL.md §2: A6, A8, A10)', () => {
   it('the defaults are A6 false, A8 true, A10 ignored, N1 false', () => {
-    expect(DEFAULT_INTERPRETATIONS).toEqual({ A6: false, A8: true, A10: 'ignored', N1: false });
+    expect(DEFAULT_INTERPRETATIONS).toEqual({ A6: false, A8: true, A10: 'ignored', N1: false, A19: 'online-flag', N2: false });
     expect(resolveInterpretations()).toEqual(DEFAULT_INTERPRETATIONS);
   });
 
   it('a partial input overrides only what it names', () => {
-    expect(resolveInterpretations({ A6: true })).toEqual({ A6: true, A8: true, A10: 'ignored', N1: false });
-    expect(resolveInterpretations({ A10: 'invalid', A8: false })).toEqual({ A6: false, A8: false, A10: 'invalid', N1: false });
+    expect(resolveInterpretations({ A6: true })).toEqual({ ...DEFAULT_INTERPRETATIONS, A6: true });
+    expect(resolveInterpretations({ A10: 'invalid', A8: false })).toEqual({ ...DEFAULT_INTERPRETATIONS, A8: false, A10: 'invalid' });
     expect(resolveInterpretations({ N1: true })).toEqual({ ...DEFAULT_INTERPRETATIONS, N1: true });
   });
 

@@ -422,6 +422,8 @@ export const interpretationsSchema = z.strictObject({
   A8: z.boolean().optional(),
   A10: z.enum(['ignored', 'invalid']).optional(),
   N1: z.boolean().optional(),
+  A19: z.enum(['online-flag', 'always']).optional(),
+  N2: z.boolean().optional(),
 });
 export interface Interpretations {
   /** valid token + same-user session: the reused session becomes a child of the token's parent */
@@ -435,8 +437,19 @@ export interface Interpretations {
    * can_create_session_transfer_token with a rotated refresh token runs reuse detection before refusing
    */
   readonly N1: boolean;
+  /**
+   * an administrator's session revocation (REVOKE_SESSION by admin, POST /api/v2/sessions/{id}/revoke):
+   * 'online-flag' ends the session's refresh tokens as a logout does (the online ones); 'always' ends every
+   * refresh token issued to the session, online or not (the endpoint's own contract, spec A19)
+   */
+  readonly A19: 'online-flag' | 'always';
+  /**
+   * the project's own reading: online web refresh tokens behave like Auth0's Online Refresh Tokens: an
+   * exchange of one extends its session's idle time, and revoking one ends its session
+   */
+  readonly N2: boolean;
 }
-export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', N1: false };
+export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', N1: false, A19: 'online-flag', N2: false };
 
 export function resolveInterpretations(input: z.infer<typeof interpretationsSchema> = {}): Interpretations {
   return { ...DEFAULT_INTERPRETATIONS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };

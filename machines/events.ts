@@ -16,7 +16,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('WEB_LOGIN'), device: name, user: name, offlineAccess: z.boolean().optional(), client: name.optional() }),
   z.strictObject({ type: z.literal('REFRESH'), refreshToken: name }),
   z.strictObject({ type: z.literal('REVOKE_REFRESH_TOKEN'), refreshToken: name }),
-  z.strictObject({ type: z.literal('REVOKE_SESSION'), session: name }),
+  z.strictObject({ type: z.literal('REVOKE_SESSION'), session: name, by: z.enum(['logout', 'admin']).optional() }),
   z.strictObject({ type: z.literal('ADVANCE_TIME'), seconds: z.number().int().positive() }),
   z.strictObject({ type: z.literal('MOVE_DEVICE'), device: name, network: name }),
 ]);
@@ -59,7 +59,10 @@ export const EVENT_KINDS: { readonly [T in EventType]: EventKind<T> } = {
   },
   REFRESH: { references: ['refreshToken'], describe: (e) => `${e.refreshToken} is used in a refresh-token grant` },
   REVOKE_REFRESH_TOKEN: { references: ['refreshToken'], describe: (e) => `${e.refreshToken} is revoked (/oauth/revoke)` },
-  REVOKE_SESSION: { references: ['session'], describe: (e) => `session ${e.session} is revoked (logout)` },
+  REVOKE_SESSION: {
+    references: ['session'],
+    describe: (e) => `session ${e.session} is revoked (${e.by === 'admin' ? 'by an administrator, POST /api/v2/sessions/{id}/revoke' : 'logout'})`,
+  },
   ADVANCE_TIME: { references: [], describe: (e) => `${e.seconds} s pass` },
   MOVE_DEVICE: { references: ['device', 'network'], describe: (e) => `${e.device} moves to network ${e.network}` },
 };

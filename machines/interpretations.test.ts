@@ -190,3 +190,55 @@ describe('N1: a mint by a client that may not mint, with a rotated refresh token
     expectObservation(r.last, { outcome: 'rejected', reason: 'client_not_allowed' });
   });
 });
+
+describe('A19: an administrator\'s session revocation', () => {
+  const OFFLINE = enabled({ web: { allow_refresh_token: true, enforce_online_refresh_tokens: false } });
+  const LOGIN_THEN = (by?: 'logout' | 'admin') => [E.nativeLogin('alice', 'alice-phone'), E.mint('rt1'), E.authorize('alice-laptop', 'stt1', { offlineAccess: true }), E.webLogin('alice-phone', 'alice', true),
+    { type: 'REVOKE_SESSION', session: 's1', ...(by ? { by } : {}) } as const];
+
+  it('A19 = online-flag: as a logout, an offline refresh token outlives the session (R27)', () => {
+    for (const by of [undefined, 'admin'] as const) {
+      const r = run(OFFLINE, LOGIN_THEN(by), { A19: 'online-flag' });
+      expectObservation(r.last, { outcome: 'revoked', revoked: { sessions: ['s1'] } });
+      expect(statuses(r.world)).toMatchObject({ rt2: 'active' });
+    }
+  });
+
+  it('A19 = always: every refresh token issued to the session ends with it; a logout still follows the online flag', () => {
+    const admin = run(OFFLINE, LOGIN_THEN('admin'), { A19: 'always' });
+    expectObservation(admin.last, { outcome: 'revoked', revoked: { sessions: ['s1'], refreshTokens: ['rt2'] } });
+    // the other session's token (rt3, issued to s2) is not touched
+    expect(statuses(admin.world)).toMatchObject({ rt2: 'revoked', rt3: 'active' });
+    const logout = run(OFFLINE, LOGIN_THEN('logout'), { A19: 'always' });
+    expectObservation(logout.last, { outcome: 'revoked', revoked: { sessions: ['s1'] } });
+  });
+});
+
+describe('N2: online refresh tokens as Auth0\'s Online Refresh Tokens', () => {
+  const ONLINE = enabled({ web: { allow_refresh_token: true }, tenant: { idle_session_lifetime: 2 / 60 } });
+  const TRANSFER = [E.nativeLogin('alice', 'alice-phone'), E.mint('rt1'), E.authorize('alice-laptop', 'stt1', { offlineAccess: true })];
+
+  it('N2 = true: a refresh of the online token extends the session\'s idle time; N2 = false: it does not', () => {
+    const events = [...TRANSFER, E.advance(90), E.refresh('rt2'), E.advance(60)];
+    const on = run(ONLINE, events, { N2: true });
+    expect(on.world.sessions[0]).toMatchObject({ id: 's1', status: 'active', lastActiveAt: 90 });
+    const off = run(ONLINE, events, { N2: false });
+    // idle 120 s from its login at 0: expired at 150 s, its online token with it (R27)
+    expect(off.world.sessions[0]).toMatchObject({ id: 's1', status: 'expired', lastActiveAt: 0 });
+    expect(off.last.expired?.sessions).toEqual(['s1']);
+  });
+
+  it('N2 = true: revoking the online token ends its session; N2 = false: the session stays', () => {
+    const on = run(ONLINE, [...TRANSFER, E.revokeRefreshToken('rt2')], { N2: true });
+    expectObservation(on.last, { outcome: 'revoked', revoked: { refreshTokens: ['rt2'], sessions: ['s1'] } });
+    const off = run(ONLINE, [...TRANSFER, E.revokeRefreshToken('rt2')], { N2: false });
+    expectObservation(off.last, { outcome: 'revoked', revoked: { refreshTokens: ['rt2'] } });
+    expect(statuses(off.world)).toMatchObject({ s1: 'active' });
+  });
+
+  it('N2 = true: an offline token\'s exchange leaves its session alone', () => {
+    const offline = enabled({ web: { allow_refresh_token: true, enforce_online_refresh_tokens: false } });
+    const r = run(offline, [...TRANSFER, E.advance(30), E.refresh('rt2')], { N2: true });
+    expect(r.world.sessions[0]).toMatchObject({ lastActiveAt: 0 });
+  });
+});

@@ -45,7 +45,7 @@ export const RULES = {
   A15: 'the parent of a transfer token is its refresh-token family',
   A17: 'the online flag is read when a web refresh token is issued and stored on it',
   A18: 'revoking a refresh token revokes its family; reuse detection counts as revocation',
-  A19: 'revoking a session revokes its online refresh tokens',
+  A19: 'revoking a session revokes its online refresh tokens; an administrator\'s revocation, under A19 = always, every refresh token issued to it (switch)',
   A21: 'several live transfer tokens from one refresh token are allowed and independent',
   A24: 'organization present on one side only is a mismatch; absent on both matches',
   A26: 'allow_refresh_token gates every refresh token issued off a transfer-linked session',
@@ -62,6 +62,7 @@ export const RULES = {
   WA2: 'the nesting ban and the cascade reach the refresh tokens of every web app',
   // the project's own readings where the docs are silent (switches)
   N1: 'a mint by a client that may not mint, with a rotated refresh token: reuse detection before the client check (switch)',
+  N2: 'online web refresh tokens as Auth0\'s Online Refresh Tokens: an exchange extends the session\'s idle time, revoking one ends the session (switch)',
 } as const;
 
 export type RuleId = keyof typeof RULES;

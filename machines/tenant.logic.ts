@@ -257,7 +257,7 @@ export function issueTransferTokenFrom(tx: Tx, rt: RefreshToken): void {
  * With rotation on for the token's client, retires the token and issues its successor (R4); without, the
  * exchange restarts the token's idle timer (LT4).
  */
-function rotateIfOn(tx: Tx, rt: RefreshToken): void {
+export function rotateIfOn(tx: Tx, rt: RefreshToken): void {
   if (settingsOf(tx.setting.config, rt).rotationType !== 'rotating') { tx.touchRefreshToken(rt.id); return; }
   tx.send('refreshToken', rt.id, 'ROTATE');
   tx.issueRefreshToken(successorOf(rt));
@@ -308,14 +308,26 @@ function maybeIssueWebRefreshToken(tx: Tx, s: Session, e: { readonly offlineAcce
   });
 }
 
-/** A mint (a transfer token from the presented refresh token) or a refresh, then the rotation given. */
-function exchange(mint: boolean, rotate: (tx: Tx, rt: RefreshToken) => void): Effect {
+/**
+ * A mint (a transfer token from the presented refresh token) or a refresh, then the rotation given
+ * (`extendsSession: false` is a mutant's: N2 forgotten).
+ */
+export function exchange(mint: boolean, rotate: (tx: Tx, rt: RefreshToken) => void, extendsSession = true): Effect {
   return (tx, e) => {
     const rt = presentedRefreshToken(tx.before, e);
     if (mint) issueTransferTokenFrom(tx, rt);
     rotate(tx, rt);
+    // N2 (Online Refresh Tokens): using an online token keeps its session alive
+    if (extendsSession && tx.setting.interpretations.N2) { const s = onlineSession(tx, rt); if (s) tx.touchSession(s.id); }
     tx.answer('issued');
   };
+}
+
+/** The active session an online refresh token is tied to (A17), if any. */
+function onlineSession(tx: Tx, rt: RefreshToken): Session | undefined {
+  if (!rt.online || rt.session === null) return undefined;
+  const s = tx.sessions[indexOfId(rt.session)];
+  return s.status === 'active' ? s : undefined;
 }
 
 /** The clock's expiry of transfer tokens (R9, A14) and refresh tokens (LT3, LT4; no cascade, A16), at tx.clock. */
@@ -431,11 +443,20 @@ export const EFFECTS = {
   refreshWithinLeeway: exchange(false, rotateWithinLeeway),
 
   revokeRefreshTokenFamily: (tx, e) => {
-    revokeFamily(tx, presentedRefreshToken(tx.before, e).family);
+    const rt = presentedRefreshToken(tx.before, e);
+    // N2 (Online Refresh Tokens): revoking an online token ends its session (found before the family goes)
+    const s = tx.setting.interpretations.N2 ? onlineSession(tx, rt) : undefined;
+    revokeFamily(tx, rt.family);
+    if (s) revokeSession(tx, s.id);
     tx.answer('revoked');
   },
   revokeSession: (tx, e) => {
-    revokeSession(tx, ev<'REVOKE_SESSION'>(e).session);
+    const r = ev<'REVOKE_SESSION'>(e);
+    revokeSession(tx, r.session);
+    // A19 'always': the Management API's session revocation ends every refresh token issued to the session
+    if (r.by === 'admin' && tx.setting.interpretations.A19 === 'always') {
+      for (const rt of tx.refreshTokens) if (rt.session === r.session && rt.status !== 'revoked') tx.send('refreshToken', rt.id, 'REVOKE');
+    }
     tx.answer('revoked');
   },
   alreadyRevoked: (tx) => tx.answer('ok', 'already_revoked'),

@@ -39,11 +39,11 @@ export const TENANT_BRANCHES: { readonly [T in EventType]: readonly Branch[] } =
     { guard: 'refresh token expired?', actions: 'rejectExpiredRefreshToken', meta: { rules: ['LT5', 'LT3', 'LT4'] } },
     { guard: 'refresh token reused?', actions: 'detectReuse', meta: { rules: ['RTR', 'A15', 'LV1'] } },
     { guard: 'refresh token rotated, within leeway?', actions: 'refreshWithinLeeway', meta: { rules: ['LV1', 'R4'] } },
-    { actions: 'refresh', meta: { rules: ['R4', 'LT4'] } },
+    { actions: 'refresh', meta: { rules: ['R4', 'LT4', 'N2'] } },
   ],
   REVOKE_REFRESH_TOKEN: [
     { guard: 'refresh token revoked?', actions: 'alreadyRevoked', meta: { rules: ['A18'] } },
-    { actions: 'revokeRefreshTokenFamily', meta: { rules: ['A18', 'A2', 'R26', 'R28', 'A5'] } },
+    { actions: 'revokeRefreshTokenFamily', meta: { rules: ['A18', 'A2', 'R26', 'R28', 'A5', 'N2'] } },
   ],
   REVOKE_SESSION: [
     { guard: 'session revoked?', actions: 'alreadyRevoked', meta: { rules: ['A19'] } },

@@ -32,7 +32,7 @@ export interface StepView {
  *  - a list of /authorize facts (AUTHORIZE_FACTS): AUTHORIZE where one of them holds. Each is the
  *    negation of an early `return null` of a check, so the list reads off its first lines.
  */
-export type Relevance = 'mint' | 'grant' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | 'clock+login' | 'clock+grant+issued' | readonly AuthorizeFact[];
+export type Relevance = 'mint' | 'grant' | 'grant+revoke' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | 'clock+login' | 'clock+grant+issued' | readonly AuthorizeFact[];
 
 /**
  * Facts of an /authorize step: of the transfer-token presentation (Presentation below) and of the answer
@@ -93,6 +93,7 @@ export function triggered(r: Relevance, v: StepView): boolean {
   switch (r) {
     case 'mint': return e.type === 'MINT_TRANSFER_TOKEN';
     case 'grant': case 'state+grant': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
+    case 'grant+revoke': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH' || e.type === 'REVOKE_REFRESH_TOKEN';
     case 'issued': return o.issued.length > 0;
     case 'revoked': case 'state+revoked': return o.revoked.sessions.length > 0 || o.revoked.refreshTokens.length > 0;
     case 'state': return false;

@@ -46,7 +46,9 @@ export const onlineRefreshTokens = property({
   check(v) {
     // a session's end (logout, user mismatch, replacement, expiry) revokes its online refresh tokens only
     const e = v.event.type;
-    if ((e === 'REVOKE_SESSION' || e === 'AUTHORIZE' || e === 'WEB_LOGIN' || e === 'ADVANCE_TIME') && v.observation.revoked.refreshTokens.length > 0) {
+    // (an administrator's revocation under A19 = always ends offline ones too: admin-session-revocation)
+    const adminAlways = v.event.type === 'REVOKE_SESSION' && v.event.by === 'admin' && v.setting.interpretations.A19 === 'always';
+    if ((e === 'REVOKE_SESSION' || e === 'AUTHORIZE' || e === 'WEB_LOGIN' || e === 'ADVANCE_TIME') && !adminAlways && v.observation.revoked.refreshTokens.length > 0) {
       for (const id of v.observation.revoked.refreshTokens) {
         const rt = v.before.refreshTokens.find((t) => t.id === id)!;
         if (!rt.online) return `${id} is offline (enforce_online_refresh_tokens was off when it was issued) but was revoked with session ${rt.session}`;
@@ -57,6 +59,56 @@ export const onlineRefreshTokens = property({
     const dead = new Map(v.after.sessions.filter(ended).map((s) => [s.id, s.status]));
     const alive = v.after.refreshTokens.filter((t) => t.online && t.session !== null && dead.has(t.session) && t.status !== 'revoked');
     return alive.length === 0 ? null : alive.map((t) => `${t.id} is online but still ${t.status} after its session ${t.session} ${dead.get(t.session!)}`).join('; ');
+  },
+});
+
+/** The session an administrator revoked in this step (REVOKE_SESSION by admin of an active session), if any. */
+function adminRevoked(v: StepView): string | null {
+  const e = v.event;
+  if (e.type !== 'REVOKE_SESSION' || e.by !== 'admin') return null;
+  return v.before.sessions.find((s) => s.id === e.session)?.status === 'active' ? e.session : null;
+}
+
+export const adminSessionRevocation = property({
+  id: 'admin-session-revocation', kind: 'rule', relevance: 'revoked', rules: ['A19', 'R27'],
+  claim: 'An administrator\'s session revocation ends the session and, under A19 = always, every refresh token issued to it, online or not; under A19 = online-flag it ends what a logout ends.',
+  premise: (v) => adminRevoked(v) !== null,
+  check(v) {
+    const id = adminRevoked(v);
+    if (id === null) return null;
+    if (v.after.sessions.find((s) => s.id === id)!.status !== 'revoked') return `an administrator revoked ${id}, but it is still ${v.after.sessions.find((s) => s.id === id)!.status}`;
+    // under online-flag the online rule's properties judge it as the logout it equals
+    if (v.setting.interpretations.A19 !== 'always') return null;
+    const alive = v.after.refreshTokens.filter((t) => t.session === id && t.status !== 'revoked');
+    return alive.length === 0 ? null : `${alive.map((t) => `${t.id} (${t.online ? 'online' : 'offline'}, ${t.status})`).join(', ')} issued to ${id} outlived an administrator's revocation of it under A19 = always`;
+  },
+});
+
+/** The presented online refresh token and the session it is tied to, when that session was active. */
+function onlineTie(v: StepView) {
+  const rt = presentedRefreshToken(v);
+  if (!rt?.online || rt.session === null) return null;
+  const before = v.before.sessions.find((s) => s.id === rt.session)!;
+  return before.status === 'active' ? { rt, before, after: v.after.sessions.find((s) => s.id === rt.session)! } : null;
+}
+
+export const onlineRefreshTokenSessions = property({
+  id: 'online-refresh-token-sessions', kind: 'rule', relevance: 'grant+revoke', rules: ['N2', 'A17'],
+  claim: 'Under N2 (Online Refresh Tokens), an exchange of an online web refresh token restarts its session\'s idle time and revoking one ends its session; without N2 an exchange leaves the session\'s times alone.',
+  premise: (v) => onlineTie(v) !== null && (v.observation.outcome === 'issued' || v.observation.outcome === 'revoked'),
+  check(v) {
+    const tie = onlineTie(v);
+    if (!tie) return null;
+    const n2 = v.setting.interpretations.N2;
+    const o = v.observation;
+    if (o.outcome === 'issued') {
+      if (n2 && tie.after.lastActiveAt !== v.after.clock) return `${tie.rt.id} (online) was exchanged at ${v.after.clock} s under N2, but session ${tie.before.id}'s last activity is still ${tie.after.lastActiveAt} s`;
+      if (!n2 && tie.after.lastActiveAt !== tie.before.lastActiveAt) return `${tie.rt.id} (online) was exchanged without N2, and session ${tie.before.id}'s last activity moved from ${tie.before.lastActiveAt} s to ${tie.after.lastActiveAt} s`;
+    }
+    if (v.event.type === 'REVOKE_REFRESH_TOKEN' && o.outcome === 'revoked' && n2 && tie.after.status === 'active') {
+      return `${tie.rt.id} (online) was revoked under N2, but its session ${tie.before.id} is still active`;
+    }
+    return null;
   },
 });
 

@@ -62,7 +62,13 @@ interface KindGenerator {
 
 const ownDevices = (setting: Setting, user: string) => setting.population.devices.filter((d) => d.owner === user);
 
-const refreshTokenEvent = (type: 'MINT_TRANSFER_TOKEN' | 'REFRESH' | 'REVOKE_REFRESH_TOKEN') => (_s: Setting, w: World, c: Choice): ModelEvent => {
+const refreshTokenEvent = (type: 'MINT_TRANSFER_TOKEN' | 'REFRESH' | 'REVOKE_REFRESH_TOKEN') => (s: Setting, w: World, c: Choice): ModelEvent => {
+  // N2: an online token of a live session, whose exchange or revocation the reading is about (only under N2,
+  // so that other readings draw as they did)
+  if (s.interpretations.N2 && chance(c[4], 40)) {
+    const tied = w.refreshTokens.filter((t) => t.online && t.status === 'active' && t.session !== null && w.sessions[indexOfId(t.session)]?.status === 'active');
+    if (tied.length > 0) return { type, refreshToken: pickRecent(tied, c[1]).id };
+  }
   // a retired (rotated) token now and then: reuse detection, on every path that runs it, needs one presented
   const rotated = w.refreshTokens.filter((t) => t.status === 'rotated');
   if (rotated.length > 0 && chance(c[3], 20)) return { type, refreshToken: pickRecent(rotated, c[1]).id };
@@ -173,20 +179,28 @@ const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
       return chance(c[3], 60) ? { type: 'WEB_LOGIN', device: device.name, user, offlineAccess: true, ...client } : { type: 'WEB_LOGIN', device: device.name, user, ...client };
     },
   },
-  REFRESH: { swarm: true, weight: (f) => (f.rts > 0 ? 5 : 0), decode: refreshTokenEvent('REFRESH') },
+  // N2: a refresh of an online token is what the reading is about (a mint of one is a nested transfer)
+  REFRESH: { swarm: true, weight: (f) => (f.rts === 0 ? 0 : f.setting.interpretations.N2 && f.w.refreshTokens.some((t) => t.online && t.status === 'active') ? 20 : 5), decode: refreshTokenEvent('REFRESH') },
   REVOKE_REFRESH_TOKEN: { swarm: true, weight: (f) => (f.rts > 0 ? 7 : 0), decode: refreshTokenEvent('REVOKE_REFRESH_TOKEN') },
   REVOKE_SESSION: {
     swarm: true,
-    weight: (f) => (f.w.sessions.length > 0 ? 7 : 0),
-    decode: (_s, w, c) => {
+    // A19: an administrator's revocation is a step of its own only under A19 = always, and drawn often there
+    weight: (f) => (f.w.sessions.length === 0 ? 0 : f.setting.interpretations.A19 === 'always' ? 14 : 7),
+    decode: (s, w, c) => {
       const active = w.sessions.filter((x) => x.status === 'active');
+      if (s.interpretations.A19 === 'always' && chance(c[3], 50)) {
+        // most often a session that holds refresh tokens, which the reading is about
+        const holding = active.filter((x) => w.refreshTokens.some((t) => t.session === x.id && t.status !== 'revoked'));
+        return { type: 'REVOKE_SESSION', session: pickRecent(holding.length > 0 && !chance(c[2], 20) ? holding : active.length > 0 ? active : w.sessions, c[1]).id, by: 'admin' };
+      }
       return { type: 'REVOKE_SESSION', session: pickRecent(active.length > 0 && !chance(c[2], 10) ? active : w.sessions, c[1]).id };
     },
   },
   ADVANCE_TIME: {
     swarm: true,
-    // each lifetime the configuration sets is among the amounts (timeSteps), so expiry comes often
-    weight: () => 4,
+    // each lifetime the configuration sets is among the amounts (timeSteps), so expiry comes often; under
+    // N2, time between an online token's issue and its exchange is what shows the session extended
+    weight: (f) => (f.setting.interpretations.N2 && f.w.refreshTokens.some((t) => t.online && t.status === 'active') ? 12 : 4),
     decode: (setting, _w, c) => ({ type: 'ADVANCE_TIME', seconds: pick(timeSteps(setting.config), c[1]) }),
   },
   MOVE_DEVICE: {

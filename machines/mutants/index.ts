@@ -9,7 +9,7 @@ import type { RuleId } from '../rules.js';
 import { makeSetting, type Setting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
 import {
-  EFFECTS, GUARDS, expireTokens, failRedemption, issueTransferTokenFrom, revokeFamily, revokeSession, sessionsDue, successorOf, Tx,
+  EFFECTS, GUARDS, exchange, expireTokens, failRedemption, rotateIfOn, issueTransferTokenFrom, revokeFamily, revokeSession, sessionsDue, successorOf, Tx,
   type Effect, type EffectName, type Guard, type GuardName, type TenantImplementation,
 } from '../tenant.logic.js';
 import {
@@ -681,6 +681,41 @@ export const MUTANTS: readonly Mutant[] = [
         const rt = presentedRefreshToken(tx.before, e);
         revokeFamily(tx, rt.family);
         for (const s of tx.sessions) if (s.user === rt.user && s.via === 'login' && s.status === 'active') revokeSession(tx, s.id);
+        tx.answer('revoked');
+      },
+    }),
+  },
+  {
+    // ---- readings as switches: A19 (an administrator's revocation), N2 (Online Refresh Tokens)
+    id: 'admin-revoke-follows-online-flag',
+    description: 'Under A19 = always an administrator\'s session revocation still follows the online flag: an offline refresh token issued to the session stays active.',
+    rules: ['A19'], catches: ['admin-session-revocation'],
+    config: webWith({ allow_refresh_token: true, enforce_online_refresh_tokens: false }),
+    interpretations: { A19: 'always' },
+    implementation: replace({}, {
+      revokeSession: (tx, e) => {
+        revokeSession(tx, ev<'REVOKE_SESSION'>(e).session);
+        tx.answer('revoked');
+      },
+    }),
+  },
+  {
+    id: 'ort-exchange-not-extending',
+    description: 'Under N2 an exchange of an online web refresh token does not restart its session\'s idle time.',
+    rules: ['N2'], catches: ['online-refresh-token-sessions'],
+    config: webWith({ allow_refresh_token: true }),
+    interpretations: { N2: true },
+    implementation: replace({}, { refresh: exchange(false, rotateIfOn, false), mintTransferToken: exchange(true, rotateIfOn, false) }),
+  },
+  {
+    id: 'ort-revoke-keeps-session',
+    description: 'Under N2 revoking an online web refresh token leaves its session active.',
+    rules: ['N2'], catches: ['online-refresh-token-sessions'],
+    config: webWith({ allow_refresh_token: true }),
+    interpretations: { N2: true },
+    implementation: replace({}, {
+      revokeRefreshTokenFamily: (tx, e) => {
+        revokeFamily(tx, presentedRefreshToken(tx.before, e).family);
         tx.answer('revoked');
       },
     }),
