@@ -24,8 +24,9 @@
 //                         exchange with offlineAccess
 //                         (a web refresh token belongs to the web app whose code it came from, and so do
 //                         its rotation successors: that app's client_id refreshes, mints and revokes it)
-//   REVOKE_SESSION        POST /api/v2/sessions/{id}/revoke (or GET /v2/logout in the browser holding it,
-//                         when the server's session id is not known)
+//   REVOKE_SESSION        a logout: GET /v2/logout in the browser holding the session (none holding it: POST
+//                         /api/v2/sessions/{id}/revoke, when the server's session id is known); `by: 'admin'`:
+//                         POST /api/v2/sessions/{id}/revoke (the Management API; no credentials in test mode)
 //   ADVANCE_TIME          POST /test/clock {seconds}; its x-n2w-effects says what expired and what was revoked
 //   MOVE_DEVICE           nothing is sent: the adapter's network for that device changes
 import { configToInput, NATIVE_CLIENT_ID } from '../machines/config.js';
@@ -165,7 +166,8 @@ export class HttpAdapter implements Adapter {
           networks: setup.population.networks.map((n) => ({ name: n.name, ip: n.ip, asn: n.asn })),
         },
       };
-      body.interpretations = { A6: setup.interpretations.A6, A8: setup.interpretations.A8, A10: setup.interpretations.A10, N1: setup.interpretations.N1 };
+      const i = setup.interpretations;
+      body.interpretations = { A6: i.A6, A8: i.A8, A10: i.A10, N1: i.N1, A19: i.A19, N2: i.N2 };
     }
     if (this.options.faults) body.faults = this.options.faults;
     const rec: HttpExchange[] = [];
@@ -185,7 +187,7 @@ export class HttpAdapter implements Adapter {
         case 'REVOKE_REFRESH_TOKEN': await this.revokeRefreshToken(rec, event.refreshToken); break;
         case 'AUTHORIZE': await this.authorize(rec, event); break;
         case 'WEB_LOGIN': await this.webLogin(rec, event); break;
-        case 'REVOKE_SESSION': await this.revokeSession(rec, event.session); break;
+        case 'REVOKE_SESSION': await this.revokeSession(rec, event.session, event.by ?? 'logout'); break;
         case 'ADVANCE_TIME': await this.advance(rec, event.seconds); break;
         case 'MOVE_DEVICE': this.move(rec, event); break;
       }
@@ -336,22 +338,26 @@ export class HttpAdapter implements Adapter {
     }
   }
 
-  private async revokeSession(rec: StepRecord, sId: string): Promise<void> {
+  /**
+   * A logout is GET /v2/logout in the browser holding the session; when none does (the session is over, as
+   * far as a browser can tell), the Management API's revoke by id, which then changes nothing either. An
+   * administrator's revoke (`by: 'admin'`) is always POST /api/v2/sessions/{id}/revoke.
+   */
+  private async revokeSession(rec: StepRecord, sId: string, by: 'logout' | 'admin'): Promise<void> {
     const s = this.sessions[indexOfId(sId)];
     if (!s) throw new HarnessError(`REVOKE_SESSION: the implementation never created a session the model calls ${sId}`, rec.exchanges);
     let r: Reply;
-    if (s.serverId !== undefined) {
+    const holder = by === 'logout' ? [...this.jars].find(([, jar]) => s.cookie !== undefined && jar.get(SESSION_COOKIE) === s.cookie)?.[0] : undefined;
+    if (holder !== undefined) {
+      r = await this.send(rec.exchanges, holder, 'GET', '/v2/logout', {});
+    } else if (s.serverId !== undefined) {
       r = await this.send(rec.exchanges, null, 'POST', `/api/v2/sessions/${encodeURIComponent(s.serverId)}/revoke`, {});
     } else {
-      const holder = [...this.jars].find(([, jar]) => s.cookie !== undefined && jar.get(SESSION_COOKIE) === s.cookie)?.[0];
-      if (holder === undefined) {
-        // No browser holds it and its server id is unknown: nothing to call; most likely it is already over.
-        rec.obs.outcome = 'ok';
-        rec.obs.reason = 'already_revoked';
-        for (const f of ['outcome', 'reason', 'revoked'] as const) rec.unobserved.add(f);
-        return;
-      }
-      r = await this.send(rec.exchanges, holder, 'GET', '/v2/logout', {});
+      // No browser holds it and its server id is unknown: nothing to call; most likely it is already over.
+      rec.obs.outcome = 'ok';
+      rec.obs.reason = 'already_revoked';
+      for (const f of ['outcome', 'reason', 'revoked'] as const) rec.unobserved.add(f);
+      return;
     }
     this.readEffects(rec, r);
     if (r.status >= 400) return this.fail(rec, r);

@@ -77,6 +77,10 @@ export interface Interpretations {
   A19: 'online-flag' | 'always';
   /** A mint by a client that may not mint, with a rotated refresh token: reuse detection first (true) or the client check (false). */
   N1: boolean;
+  /** The project's reading that online web refresh tokens behave like Auth0's Online Refresh Tokens: a
+   *  successful refresh or mint with one restarts its active session's idle timer, and /oauth/revoke of one
+   *  also ends its active session (with the online rule). False: neither. */
+  N2: boolean;
 }
 
 export interface ServerConfig {
@@ -166,7 +170,7 @@ export function refreshTokenLifetimes(s: RefreshTokenSettings): { absolute: numb
 /** Hours (Auth0's unit for session lifetimes) to whole seconds. */
 export const hoursToSeconds = (h: number): number => Math.round(h * 3600);
 
-export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', A11: 'query', A19: 'online-flag', N1: false };
+export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', A11: 'query', A19: 'online-flag', N1: false, N2: false };
 
 /** MODEL.md §1: the default world. */
 export const DEFAULT_USERS: UserSettings[] = [
@@ -330,6 +334,7 @@ export function mergeInterpretations(base: Interpretations, input: unknown, path
   if ('A11' in input) out.A11 = oneOf(input.A11, ['query', 'cookie'] as const, `${path}.A11`);
   if ('A19' in input) out.A19 = oneOf(input.A19, ['online-flag', 'always'] as const, `${path}.A19`);
   if ('N1' in input) out.N1 = bool(input.N1, `${path}.N1`);
+  if ('N2' in input) out.N2 = bool(input.N2, `${path}.N2`);
   return out;
 }
 

@@ -319,6 +319,13 @@ export class Tenant {
     return { cookie, session: this.sessionById(id)! };
   }
 
+  /** N2: the active session an online refresh-token family was issued to, when N2 is on; otherwise undefined. */
+  private onlineSession(fam: FamilyRow): SessionRow | undefined {
+    if (!this.interpretations.N2 || fam.online !== 1 || fam.session_id === null) return undefined;
+    const s = this.sessionById(fam.session_id);
+    return s && s.status === 'active' ? s : undefined;
+  }
+
   /** LT2: a login into the session (at /authorize or on the login page) restarts its idle timer. */
   private touchSession(id: string): void {
     this.db.prepare('UPDATE sessions SET last_active_at = ? WHERE id = ?').run(this.now(), id);
@@ -562,6 +569,9 @@ export class Tenant {
         this.db.prepare(`UPDATE refresh_tokens SET status = 'rotated', status_at = ? WHERE id = ?`).run(now, retired.id);
         body.refresh_token = this.issueRefreshToken(fam.id, fam, fx, retired.id);
       } else this.db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ?').run(now, tok.id); // LT4: the idle timer restarts
+      // N2 (Online Refresh Tokens): using an online token keeps its session alive (LT2's idle timer restarts)
+      const session = this.onlineSession(fam);
+      if (session) this.touchSession(session.id);
       fx.outcome = 'issued';
       fx.user = fam.user_id;
       return { ok: true, body };
@@ -836,7 +846,10 @@ export class Tenant {
         fx.reason = 'refresh_token_revoked';
         return { ok: true as const };
       }
+      // N2 (Online Refresh Tokens): revoking an online token also ends its session, found before the family goes
+      const session = this.onlineSession(fam);
       this.revokeFamily(fam.id, 'revoked', fx);
+      if (session) this.revokeSession(session.id, 'online_token_revoked', fx, 'online');
       fx.outcome = 'revoked';
       return { ok: true as const };
     })();
@@ -847,9 +860,11 @@ export class Tenant {
     this.db.transaction(() => {
       this.catchUp(fx);
       const s = this.sessionByCookie(sessionCookie);
-      if (!s && sessionCookie && this.sessionStatusByCookie(sessionCookie) === 'expired') {
+      const ended = !s && sessionCookie ? this.sessionStatusByCookie(sessionCookie) : undefined;
+      if (ended === 'expired' || ended === 'revoked') {
+        // the browser still holds the cookie of a session that ended by itself or was revoked elsewhere (a cascade, an administrator)
         fx.outcome = 'ok';
-        fx.reason = 'already_expired';
+        fx.reason = ended === 'expired' ? 'already_expired' : 'session_revoked';
         return;
       }
       if (!s) {
