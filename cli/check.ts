@@ -202,7 +202,7 @@ async function secondAppCheck(opts: CheckOptions, workers: number): Promise<Seco
   const results = await checkConfigurations(space.map((config, index) => ({ index, config })), two, { workers });
   return {
     results, opts: two,
-    description: `${space.length} configurations: the native app may mint, with the cascade on, either rotation; the first web app strict `
+    description: `${space.length} configurations: the native app may mint, with the cascade on and no rotation; the first web app strict `
       + `(allowed_authentication_methods [cookie], enforce_device_binding ip, allow_refresh_token false, online, no minting); `
       + `a second web app, ${SECOND_WEB_CLIENT_ID}, sharing the browser's session, with each of the 96 combinations of the web app's flags.`,
   };

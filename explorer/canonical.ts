@@ -216,6 +216,9 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   // per client (row value 1 native, 2 the first web app, 3 the second, ...): the bounds its refresh tokens' ages are judged against
   const famB = [null, ...bounds.clients.map((b) => b.family)], idleB = [null, ...bounds.clients.map((b) => b.idle)], leewayB = [null, ...bounds.clients.map((b) => b.leeway)];
   const clientIndex = new Map([[NATIVE_CLIENT_ID, 1], ...webApps(setting.config).map((a, i) => [a.clientId, i + 2] as const)]);
+  // hot path: the native app and the first web app without a look-up
+  const firstWeb = setting.config.webClientId;
+  const clientOf = (t: RefreshToken): number => (t.clientId === NATIVE_CLIENT_ID ? 1 : t.clientId === firstWeb ? 2 : clientIndex.get(t.clientId)!);
   if (clientIndex.size > MAX_CLIENTS) throw new Error(`explorer: more than ${MAX_CLIENTS} clients; the packed fingerprint (PACKING) cannot tell them apart`);
   const rtFam = famB.some((b) => b !== null), rtIdle = idleB.some((b) => b !== null), rtLeeway = leewayB.some((b) => b !== null);
   const sAge = bounds.session, sIdle = bounds.sessionIdle;
@@ -310,7 +313,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   const devIdx = (name: string): number => deviceIndex.get(name)!;
 
   function encodeRt(F: Int32Array, o: number, t: RefreshToken): void {
-    F[o] = clientIndex.get(t.clientId)!;
+    F[o] = clientOf(t);
     F[o + 1] = id(t.user);
     F[o + 2] = devIdx(t.device);
     F[o + 3] = RT_STATUS[t.status];
@@ -569,7 +572,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     h1 = 0x12345678; h2 = 0x9abcdef0 | 0;
     feed(w.clock); feed(w.refreshTokens.length); feed(w.transferTokens.length); feed(w.sessions.length);
     for (const t of w.refreshTokens) {
-      feed(clientIndex.get(t.clientId)!); feed(id(t.user)); feed(id(t.device)); feed(RT_STATUS[t.status]);
+      feed(clientOf(t)); feed(id(t.user)); feed(id(t.device)); feed(RT_STATUS[t.status]);
       feed(t.online ? 1 : 0); feed(id(t.organization)); feed(idx(t.family)); feed(t.session === null ? NONE : idx(t.session)); feed(t.parent === null ? NONE : idx(t.parent));
       feed(t.issuedAt); feed(t.familyIssuedAt); feed(t.usedAt); feed(t.previous === null ? NONE : idx(t.previous));
     }

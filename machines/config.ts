@@ -536,8 +536,8 @@ export function describeConfig(c: Config): string {
 // ---------------------------------------------------------------------------------------------
 // MODEL.md §8: what a second web app changes. The first web app keeps the strictest settings of the space
 // that still redeem (cookie only, ip binding, no refresh tokens, online, no minting); the native app may
-// mint, with the cascade on, either rotation; the second web app takes every value of the web app's
-// dimensions. A goal that holds with the first app alone and fails here is undone by the second app.
+// mint, with the cascade on and no rotation (its own flags are the main check's); the second web app
+// takes every value of the web app's dimensions. A goal that holds with the first app alone and fails here is undone by the second app.
 
 /** The first web app of the two-app check: the space's strictest web settings under which a transfer still redeems. */
 export const STRICT_WEB_INPUT: ClientInput = {
@@ -549,30 +549,26 @@ export const STRICT_WEB_INPUT: ClientInput = {
 /** The second web app's client_id in the two-app check. */
 export const SECOND_WEB_CLIENT_ID = defaultWebClientId(1);
 
-/** A dimension key of the two-app check: `native.*`, or the second web app's field, `web-app-2.*`. */
-export type TwoAppDimensionKey = `native.${string}` | `${typeof SECOND_WEB_CLIENT_ID}.${string}`;
+/** A dimension key of the two-app check: the second web app's field, `web-app-2.*`. */
+export type TwoAppDimensionKey = `${typeof SECOND_WEB_CLIENT_ID}.${string}`;
 export interface TwoAppDimension { readonly key: TwoAppDimensionKey; readonly values: readonly DimensionValue[]; readonly of: (c: Config) => DimensionValue }
 
 /** The values a two-app configuration takes on TWO_APP_DIMENSIONS. */
 export const twoAppValues = (c: Config): Record<TwoAppDimensionKey, DimensionValue> => Object.fromEntries(TWO_APP_DIMENSIONS.map((d) => [d.key, d.of(c)]));
 
-/** The dimensions the two-app check varies: the native rotation, and each of the web app's dimensions for the second app. */
+/** The dimensions the two-app check varies: each of the web app's dimensions, for the second app. */
 export const TWO_APP_DIMENSIONS: readonly TwoAppDimension[] = [
-  ...DIMENSIONS.filter((d) => d.key === 'native.rotation_type').map((d) => ({ key: d.key as TwoAppDimensionKey, values: d.values, of: (c: Config) => asDimension(clientField(d.field), c.native[d.field]) })),
   ...DIMENSIONS.filter((d) => d.app === 'web').map((d) => ({
     key: `${SECOND_WEB_CLIENT_ID}.${jsonKey(d.field)}` as TwoAppDimensionKey, values: d.values,
     of: (c: Config) => asDimension(clientField(d.field), c.moreWeb[0].settings[d.field]),
   })),
 ];
 
-/** The configurations of the two-app check (192: 2 rotations x the second app's 96 web settings), in a fixed order. */
+/** The configurations of the two-app check (96: the second app's web settings), in a fixed order. */
 export function twoAppSpace(): Config[] {
   const base = resolveConfig({ native: { session_transfer: { can_create_session_transfer_token: true, enforce_cascade_revocation: true } }, web: STRICT_WEB_INPUT });
   const webSpace = configurationSpace().filter((c) => DIMENSIONS.every((d) => d.app === 'web' || dimensionValues(c)[d.key] === dimensionValues(base)[d.key]));
-  return ROTATIONS.flatMap((rotationType) => webSpace.map((w): Config => ({
-    ...base, native: { ...base.native, rotationType },
-    moreWeb: [{ clientId: SECOND_WEB_CLIENT_ID, name: null, settings: w.web }],
-  })));
+  return webSpace.map((w): Config => ({ ...base, moreWeb: [{ clientId: SECOND_WEB_CLIENT_ID, name: null, settings: w.web }] }));
 }
 
 /** The single-app configuration a two-app one extends (its second web app removed). */

@@ -453,9 +453,11 @@ export const EFFECTS = {
   revokeSession: (tx, e) => {
     const r = ev<'REVOKE_SESSION'>(e);
     revokeSession(tx, r.session);
-    // A19 'always': the Management API's session revocation ends every refresh token issued to the session
+    // A19 'always': the Management API's session revocation ends every refresh token issued to the session,
+    // each as a revocation does: its whole family, with its pending transfer tokens (A2) and the cascade
     if (r.by === 'admin' && tx.setting.interpretations.A19 === 'always') {
-      for (const rt of tx.refreshTokens) if (rt.session === r.session && rt.status !== 'revoked') tx.send('refreshToken', rt.id, 'REVOKE');
+      const families = [...new Set(tx.refreshTokens.filter((rt) => rt.session === r.session && rt.status !== 'revoked').map((rt) => rt.family))];
+      for (const f of families) revokeFamily(tx, f);
     }
     tx.answer('revoked');
   },

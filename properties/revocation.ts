@@ -112,16 +112,25 @@ export const onlineRefreshTokenSessions = property({
   },
 });
 
-/** The session or refresh-token family this step aimed at, if any. */
-function target(v: StepView): { sessions: string[]; family: string | null } {
+/**
+ * The sessions and refresh-token families this step aimed at: an administrator's revocation under A19 =
+ * always aims at the families of the tokens issued to its session too, and under N2 a revoked online
+ * token's session is aimed at with it.
+ */
+function target(v: StepView): { sessions: string[]; family: string | null; families: string[] } {
   const e = v.event;
-  if (e.type === 'REVOKE_SESSION') return { sessions: [e.session], family: null };
+  if (e.type === 'REVOKE_SESSION') {
+    const families = e.by === 'admin' && v.setting.interpretations.A19 === 'always'
+      ? v.before.refreshTokens.filter((t) => t.session === e.session).map((t) => t.family) : [];
+    return { sessions: [e.session], family: null, families };
+  }
   if (e.type === 'AUTHORIZE' || e.type === 'WEB_LOGIN') {
     const s = v.before.devices[e.device].session;
-    return { sessions: s ? [s] : [], family: null };
+    return { sessions: s ? [s] : [], family: null, families: [] };
   }
   const rt = presentedRefreshToken(v);
-  return { sessions: [], family: rt?.family ?? null };
+  const ended = e.type === 'REVOKE_REFRESH_TOKEN' && v.setting.interpretations.N2 && rt?.online && rt.session !== null ? [rt.session] : [];
+  return { sessions: ended, family: rt?.family ?? null, families: [] };
 }
 
 export const flagsTouchOnlyTransferArtifacts = property({
@@ -139,7 +148,7 @@ export const flagsTouchOnlyTransferArtifacts = property({
     }
     for (const id of o.revoked.refreshTokens) {
       const rt = v.before.refreshTokens.find((x) => x.id === id)!;
-      if (rt.family === t.family) continue;
+      if (rt.family === t.family || t.families.includes(rt.family)) continue;
       if (lineage(v.before, rt) === null) return `${id} is not linked to a transfer (family ${rt.family}) but was revoked by ${v.event.type}`;
       const viaSession = rt.session !== null && o.revoked.sessions.includes(rt.session) && rt.online;
       if (cascadeOff && !viaSession) return `${id} was revoked with family ${t.family} although enforce_cascade_revocation is off`;

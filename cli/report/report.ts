@@ -156,7 +156,7 @@ export interface Report {
 /** MODEL.md §8: a goal in the two-app check, next to the same configurations with the first app alone. */
 export interface SecondAppRow {
   goal: string;
-  /** the single-app configurations the two-app ones extend (each native rotation with the strict first app), and where the goal fails there */
+  /** the single-app configurations the two-app ones extend (the native app with the strict first app), and where the goal fails there */
   alone: { failsIn: number; of: number };
   failsIn: number;
   of: number;
