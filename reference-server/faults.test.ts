@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAULTS } from './config.js';
-import { type RunningServer, startServer } from './server.js';
+import { startServer } from './server.js';
+import { useReferenceServer } from './test-server.js';
 import { Kit, NETWORKS, n2wConfig } from './testkit.js';
 
 // The web app may mint too, so that nested-transfer-allowed has something to allow.
 const BASE = n2wConfig({ web: { can_create_session_transfer_token: true } });
 
-let server: RunningServer;
 let kit: Kit;
-beforeAll(async () => {
-  server = await startServer({ testMode: true });
-  kit = new Kit(server.url);
-});
-afterAll(async () => {
-  await server.close();
-});
+useReferenceServer((k) => { kit = k; });
 
 // Short session lifetimes (2 min absolute, 1 min idle) and a rotating native app with a 30 s leeway.
 const LIFETIMES = n2wConfig({

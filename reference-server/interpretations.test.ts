@@ -1,18 +1,11 @@
 // Interpretations N2 (online web refresh tokens behave like Auth0's Online Refresh Tokens) and A19 (what an
 // administrator's POST /api/v2/sessions/{id}/revoke ends), over real HTTP on the frozen test clock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { useReferenceServer } from './test-server.js';
 import { Kit, type N2wOptions, n2wConfig } from './testkit.js';
 
-let server: RunningServer;
 let kit: Kit;
-beforeAll(async () => {
-  server = await startServer({ testMode: true });
-  kit = new Kit(server.url);
-});
-afterAll(async () => {
-  await server.close();
-});
+useReferenceServer((k) => { kit = k; });
 
 // 10 min absolute, 1 min idle
 const SESSIONS = { session_lifetime: 600 / 3600, idle_session_lifetime: 60 / 3600 };

@@ -3,20 +3,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_REFRESH_TOKEN, DEFAULT_TENANT, parseConfig } from './config.js';
-import { type RunningServer, startServer } from './server.js';
+import { startServer } from './server.js';
+import { useReferenceServer } from './test-server.js';
 import { Kit, type N2wOptions, type Reply, n2wConfig } from './testkit.js';
 
-let server: RunningServer;
 let kit: Kit;
-beforeAll(async () => {
-  server = await startServer({ testMode: true });
-  kit = new Kit(server.url);
-});
-afterAll(async () => {
-  await server.close();
-});
+useReferenceServer((k) => { kit = k; });
 
 // 2 min absolute, 1 min idle
 const SESSIONS = { session_lifetime: 120 / 3600, idle_session_lifetime: 60 / 3600 };

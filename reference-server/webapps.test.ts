@@ -4,9 +4,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';
-import { type RunningServer, startServer } from './server.js';
+import { startServer } from './server.js';
+import { useReferenceServer } from './test-server.js';
 import { Kit, NETWORKS, type N2wOptions, n2wConfig } from './testkit.js';
 
 const APP2 = 'web-app-2';
@@ -30,15 +31,8 @@ function twoApps(over: N2wOptions = {}, app2: Record<string, unknown> = {}, app2
   });
 }
 
-let server: RunningServer;
 let kit: Kit;
-beforeAll(async () => {
-  server = await startServer({ testMode: true });
-  kit = new Kit(server.url);
-});
-afterAll(async () => {
-  await server.close();
-});
+useReferenceServer((k) => { kit = k; });
 beforeEach(async () => {
   expect((await kit.reset({ config: twoApps(), faults: [] })).status).toBe(200);
 });
