@@ -197,34 +197,48 @@ export function dispatchOrder<T extends { index: number }>(jobs: readonly T[]): 
 
 /** Checks configurations (with their indexes in the space); results come back in the order given. */
 export async function checkConfigurations(jobs: readonly { index: number; config: Config }[], opts: CheckOptions, par: ParallelOptions = {}): Promise<ConfigResult[]> {
-  const workers = workerCount(jobs.length, par.workers);
-  const results = new Map<number, ConfigResult>();
-  const done = (r: ConfigResult) => {
-    results.set(r.index, r);
-    par.onResult?.(r);
+  return (await checkBatches([{ jobs, opts }], par))[0];
+}
+
+/** Configurations checked with one set of options. */
+export interface Batch { jobs: readonly { index: number; config: Config }[]; opts: CheckOptions }
+
+/**
+ * Checks several batches on one pool of workers, the later batches' families queued after the earlier
+ * ones', so that no worker idles while another finishes a batch and no pool is started twice. `onResult`
+ * hears the first batch's results only. Results come back per batch, in the order given.
+ */
+export async function checkBatches(batches: readonly Batch[], par: ParallelOptions = {}): Promise<ConfigResult[][]> {
+  const workers = workerCount(batches.reduce((n, b) => n + b.jobs.length, 0), par.workers);
+  const results = batches.map(() => new Map<number, ConfigResult>());
+  const done = (b: number, r: ConfigResult) => {
+    results[b].set(r.index, r);
+    if (b === 0) par.onResult?.(r);
   };
   // a family at a time (explored in one search), in dispatchOrder of the families' first configurations
-  const queue = dispatchOrder(families(jobs).map((f) => ({ index: f[0].index, family: f }))).map((x) => x.family);
+  const queue = batches.flatMap((batch, b) => dispatchOrder(families(batch.jobs).map((f) => ({ index: f[0].index, family: f }))).map((x) => ({ b, family: x.family })));
   if (workers === 1) {
-    for (const f of queue) for (const r of checkFamily(f, opts, f.length === 1 ? par.onExploreProgress : undefined)) done(withoutLearned(r));
+    for (const { b, family: f } of queue) for (const r of checkFamily(f, batches[b].opts, f.length === 1 ? par.onExploreProgress : undefined)) done(b, withoutLearned(r));
   } else {
     // Work handed out one family at a time to whichever worker is free. The main thread keeps the class
-    // table: a configuration whose class a worker has explored goes out with that exploration, and the
-    // worker runs only its random engine.
-    const classes = opts.explorer ? new ConfigClasses<ExplorerPart>() : null;
+    // tables (one per batch: their options differ): a configuration whose class a worker has explored goes
+    // out with that exploration, and the worker runs only its random engine.
+    const classes = batches.map((batch) => (batch.opts.explorer ? new ConfigClasses<ExplorerPart>() : null));
     let next = 0;
     await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { opts } });
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { opts: batches.map((batch) => batch.opts) } });
       let finished = false;
+      let current = 0;
       const feed = () => {
         if (next >= queue.length) { finished = true; void worker.terminate().then(() => resolve()); return; }
-        const family = queue[next++];
-        worker.postMessage({ family, given: family.map((j) => classes?.find(j.config)) });
+        const { b, family } = queue[next++];
+        current = b;
+        worker.postMessage({ batch: b, family, given: family.map((j) => classes[b]?.find(j.config)) });
       };
       worker.on('message', (rs: (ConfigResult & { learned?: Learned })[]) => {
         for (const r of rs) {
-          if (r.learned) classes?.add(r.config, r.learned.mask, r.learned.part);
-          done(withoutLearned(r));
+          if (r.learned) classes[current]?.add(r.config, r.learned.mask, r.learned.part);
+          done(current, withoutLearned(r));
         }
         feed();
       });
@@ -233,7 +247,7 @@ export async function checkConfigurations(jobs: readonly { index: number; config
       feed();
     })));
   }
-  return jobs.map((j) => results.get(j.index)!);
+  return batches.map((batch, b) => batch.jobs.map((j) => results[b].get(j.index)!));
 }
 
 const withoutLearned = ({ learned: _learned, ...r }: ConfigResult & { learned?: Learned }): ConfigResult => r;

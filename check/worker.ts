@@ -1,11 +1,11 @@
 // check/worker.ts: a worker thread of `n2w check`: checks the families of configurations the main thread
-// sends, one message each ({ family, given }: given[i] is configuration i's exploration when an equivalent
-// configuration's is known), and posts their results back.
+// sends, one message each ({ batch, family, given }: the batch's options, given[i] is configuration i's
+// exploration when an equivalent configuration's is known), and posts their results back.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../machines/config.js';
 import { checkFamily, type CheckOptions, type ExplorerPart } from './check.js';
 
-const { opts } = workerData as { opts: CheckOptions };
-parentPort!.on('message', ({ family, given }: { family: { index: number; config: Config }[]; given: (ExplorerPart | undefined)[] }) => {
-  parentPort!.postMessage(checkFamily(family, opts, undefined, given));
+const { opts } = workerData as { opts: CheckOptions[] };
+parentPort!.on('message', ({ batch, family, given }: { batch: number; family: { index: number; config: Config }[]; given: (ExplorerPart | undefined)[] }) => {
+  parentPort!.postMessage(checkFamily(family, opts[batch], undefined, given));
 });

@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, SECOND_WEB_CLIENT_ID, twoAppSpace, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
-import { checkConfigurations, explorerPremises, workerCount, type CheckOptions, type ConfigResult } from '../check/check.js';
+import { checkBatches, checkConfigurations, explorerPremises, workerCount, type Batch, type CheckOptions, type ConfigResult } from '../check/check.js';
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
@@ -163,13 +163,14 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Prom
   const workers = workerCount(sel.jobs.length, flags.workers);
   const started = performance.now();
   const progress = progressReporter(sel.jobs.length);
-  const running = checkConfigurations(sel.jobs, opts, { workers, onResult: progress.tick, onExploreProgress: progress.explore });
+  // MODEL.md §8: over the space, what a second web app changes, queued on the same workers after the space
+  const twoApp = sel.source === 'configuration space' ? secondAppBatch(opts) : null;
+  const running = checkBatches([{ jobs: sel.jobs, opts }, ...(twoApp ? [twoApp.batch] : [])], { workers, onResult: progress.tick, onExploreProgress: progress.explore });
   // while the workers check configurations, this thread shows that the rule properties can fail
   const mutants = sel.shard ? null : nonVacuity();
-  const results = await running;
+  const [results, twoResults] = await running;
   progress.stop();
-  // MODEL.md §8: over the space, what a second web app changes
-  const secondApp = sel.source === 'configuration space' ? await secondAppCheck(opts, workers) : null;
+  const secondApp: SecondAppResults | null = twoApp && { results: twoResults, opts: twoApp.batch.opts, description: twoApp.description };
   const seconds = (performance.now() - started) / 1000;
   if (sel.shard) {
     const partial: Partial = { format: PARTIAL_FORMAT, shard: sel.shard, total: sel.total, options: opts, results };
@@ -191,21 +192,26 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Prom
  * space. In scope smoke (every goal that fails somewhere fails there, scopes.ts) and a third of the random
  * runs, so that it stays a fraction of the main check: a second app doubles every /authorize and login.
  */
-async function secondAppCheck(opts: CheckOptions, workers: number): Promise<SecondAppResults> {
+function secondAppBatch(opts: CheckOptions): { batch: Batch; description: string } {
   const space = twoAppSpace();
   const two: CheckOptions = {
     ...opts,
     explorer: opts.explorer && { scope: 'smoke', depth: SCOPES.smoke.depth },
     random: opts.random && { ...opts.random, runs: Math.max(1, Math.ceil(opts.random.runs / 3)) },
   };
-  process.stderr.write(`checking ${space.length} configurations with a second web app (${SECOND_WEB_CLIENT_ID})\n`);
-  const results = await checkConfigurations(space.map((config, index) => ({ index, config })), two, { workers });
+  process.stderr.write(`then ${space.length} configurations with a second web app (${SECOND_WEB_CLIENT_ID})\n`);
   return {
-    results, opts: two,
+    batch: { jobs: space.map((config, index) => ({ index, config })), opts: two },
     description: `${space.length} configurations: the native app may mint, with the cascade on and no rotation; the first web app strict `
       + `(allowed_authentication_methods [cookie], enforce_device_binding ip, allow_refresh_token false, online, no minting); `
       + `a second web app, ${SECOND_WEB_CLIENT_ID}, sharing the browser's session, with each of the 96 combinations of the web app's flags.`,
   };
+}
+
+/** The two-app check alone (merge-reports of the whole space: the shards leave it out). */
+async function secondAppCheck(opts: CheckOptions, workers: number): Promise<SecondAppResults> {
+  const { batch, description } = secondAppBatch(opts);
+  return { results: await checkConfigurations(batch.jobs, batch.opts, { workers }), opts: batch.opts, description };
 }
 
 /** The report's view of a configuration given: its clients, and for each failing goal the nearest fixes. */
