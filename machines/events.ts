@@ -108,6 +108,9 @@ export function methodAllowed(m: Setting, e: EventOf<'AUTHORIZE'>): boolean {
   return eventClient(m, e).allowedAuthenticationMethods.includes(method ?? 'cookie');
 }
 
+/** MODEL.md §8: the client_id of the web app an AUTHORIZE or WEB_LOGIN event addresses (absent: the first). */
+export const eventClientId = (m: Setting, e: { readonly client?: string }): string => e.client ?? m.config.webClientId;
+
 /** MODEL.md §8: the settings of the web app an AUTHORIZE or WEB_LOGIN event addresses (checked to exist before the step). */
 export function eventClient(m: Setting, e: { readonly client?: string }) {
   // (one web app: the event's client field, absent on most events, is not even read: a hot path)

@@ -3,7 +3,7 @@
 // questions about the world; effects change it through a Tx, which routes every status change to the
 // artifact's lifecycle machine (lifecycle.ts) and records it in the step's observation.
 import { LIFECYCLE, type ArtifactKind } from './lifecycle.js';
-import { eventClient, methodAllowed, type ModelEvent, type EventOf } from './events.js';
+import { eventClient, eventClientId, methodAllowed, type ModelEvent, type EventOf } from './events.js';
 import { emptyObservation, type Observation, type Reason } from './observation.js';
 import type { Setting } from './setting.js';
 import { NATIVE_CLIENT_ID, refreshTokenLifetimes, settingsOf, type ClientSettings } from './config.js';
@@ -303,7 +303,7 @@ function maybeIssueWebRefreshToken(tx: Tx, s: Session, e: { readonly offlineAcce
   const web: ClientSettings = eventClient(tx.setting, e);
   if ((s.parent !== null || redeemed !== null) && !web.allowRefreshToken) return;
   tx.issueRefreshToken({
-    client: 'web', clientId: e.client ?? tx.setting.config.webClientId, user: s.user, device: s.device, session: s.id, parent: s.parent,
+    client: 'web', clientId: eventClientId(tx.setting, e), user: s.user, device: s.device, session: s.id, parent: s.parent,
     online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
   });
 }

@@ -1,6 +1,6 @@
 // properties/tokens.ts: minting and refreshing (spec §3.1, §3.4, §3.6; rotation per [RTR]).
 import { settingsOf } from '../machines/config.js';
-import { eventClient } from '../machines/events.js';
+import { eventClient, eventClientId } from '../machines/events.js';
 import { property, presentedRefreshToken, outcomeText, redeemed, leewaySuccessor, type StepView } from './property.js';
 import { lineage } from '../machines/world.js';
 
@@ -107,7 +107,7 @@ export const webRefreshTokenGate = property({
     // logins issue; a refresh grant's rotation successor continues a family already issued (see lineage-kept)
     if (v.event.type !== 'AUTHORIZE' && v.event.type !== 'WEB_LOGIN') return null;
     // MODEL.md §8: the app the login is for decides, and gets the token
-    const forApp = v.event.client ?? v.setting.config.webClientId;
+    const forApp = eventClientId(v.setting, v.event);
     const web = eventClient(v.setting, v.event);
     const asked = v.event.offlineAccess === true;
     const transferLogin = redeemed(v);

@@ -247,6 +247,14 @@ function engineScopes(results: readonly ConfigResult[], opts: CheckOptions) {
   };
 }
 
+/** Every rule property's violations, one row per configuration, with the counterexample saved. */
+function ruleViolationsOf(results: readonly ConfigResult[], best: readonly Map<string, Counterexample>[], save: (r: ConfigResult, ce: Counterexample) => string): Report['ruleViolations'] {
+  return RULE_PROPERTIES.flatMap((p) => results.flatMap((r, i) => {
+    const ce = best[i].get(p.id);
+    return ce ? [{ property: p.id, config: r.label, counterexample: save(r, ce), steps: ce.events.length, message: ce.message }] : [];
+  }));
+}
+
 /** A condition's terms and uncovered configurations, each with its shortest counterexample saved. */
 function termsOf(cond: ReturnType<typeof summarise>, goal: string, pool: readonly ConfigResult[], best: readonly Map<string, Counterexample>[], save: (r: ConfigResult, ce: Counterexample) => string) {
   // the shortest counterexample among some configurations (ties: the first configuration)
@@ -277,10 +285,7 @@ function secondAppSection(two: SecondAppResults, single: readonly ConfigResult[]
   const best = results.map(bestPerProperty);
   const byLabel = new Map(single.map((r) => [r.label, bestPerProperty(r)]));
   const aloneLabels = [...new Set(results.map((r) => configLabel(withoutSecondApp(r.config))))];
-  const ruleViolations = RULE_PROPERTIES.flatMap((p) => results.flatMap((r, i) => {
-    const ce = best[i].get(p.id);
-    return ce ? [{ property: p.id, config: r.label, counterexample: save(r, ce), steps: ce.events.length, message: ce.message }] : [];
-  }));
+  const ruleViolations = ruleViolationsOf(results, best, save);
   const goals = GOAL_PROPERTIES.map((p): SecondAppRow => {
     const failsAlone = (r: ConfigResult) => byLabel.get(configLabel(withoutSecondApp(r.config)))?.has(p.id) ?? false;
     const aloneFails = aloneLabels.filter((l) => byLabel.get(l)?.has(p.id)).length;
@@ -314,7 +319,6 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
     return `counterexamples/${name}`;
   };
   const saveOf = saveWith(opts);
-  const save = (i: number, ce: Counterexample) => saveOf(results[i], ce);
   const best = results.map(bestPerProperty);
   const violatedBy = (engine: 'explorer' | 'random', id: string) =>
     results.filter((r) => r[engine]?.counterexamples.some((c) => c.property === id)).length;
@@ -372,11 +376,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
     };
   });
 
-  const ruleViolations = RULE_PROPERTIES.flatMap((p) =>
-    results.map((_, i) => i).filter((i) => best[i].has(p.id)).map((i) => {
-      const ce = best[i].get(p.id)!;
-      return { property: p.id, config: results[i].label, counterexample: save(i, ce), steps: ce.events.length, message: ce.message };
-    }));
+  const ruleViolations = ruleViolationsOf(results, best, saveOf);
 
   const cov = emptyCoverage();
   for (const r of results) mergeCoverage(cov, r.coverage);

@@ -4,7 +4,7 @@
 // order of checks and the lifecycle machines stay the real ones. Each mutant names the configuration
 // where its defect is observable and the properties expected to catch it (the first is the main one).
 import { resolveConfig, resolveInterpretations, settingsOf, type ConfigInput, type Interpretations } from '../config.js';
-import { eventClient, type ModelEvent, type EventOf } from '../events.js';
+import { eventClient, eventClientId, type ModelEvent, type EventOf } from '../events.js';
 import type { RuleId } from '../rules.js';
 import { makeSetting, type Setting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
@@ -55,7 +55,7 @@ function issueWebRefreshToken(tx: Tx, s: Session, e: { readonly offlineAccess?: 
   const web = eventClient(tx.setting, e);
   if ((defects.gated ?? true) && s.parent !== null && !web.allowRefreshToken) return;
   tx.issueRefreshToken({
-    client: 'web', clientId: e.client ?? tx.setting.config.webClientId, user: s.user, device: s.device, session: s.id, parent: s.parent,
+    client: 'web', clientId: eventClientId(tx.setting, e), user: s.user, device: s.device, session: s.id, parent: s.parent,
     online: !defects.offline && s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
   });
 }
