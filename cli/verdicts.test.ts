@@ -140,3 +140,16 @@ describe('a misread input is exit 2, never "holds"', () => {
     }
   });
 });
+
+describe('vacuity with several web apps (MODEL.md §8)', () => {
+  it('names why nothing can be redeemed when no web app allows a method, and not when one of them does', async () => {
+    const { vacuousBecause } = await import('./report/report.js');
+    const { resolveConfig } = await import('../machines/config.js');
+    const mint = { session_transfer: { can_create_session_transfer_token: true } };
+    const none = resolveConfig({ native: mint, web: [{}, {}] });
+    expect(vacuousBecause(none, [])).toBe('no web app allows a method: allowed_authentication_methods is empty (or unset) on every web app, so no transfer token is ever redeemed');
+    const second = resolveConfig({ native: mint, web: [{}, { session_transfer: { allowed_authentication_methods: ['query'] } }] });
+    expect(vacuousBecause(second, ['valid token, no session'])).toBeNull();
+    expect(vacuousBecause(resolveConfig({ web: [{}, {}] }), [])).toMatch(/^nobody may mint: .* on every app/);
+  });
+});

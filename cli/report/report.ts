@@ -30,7 +30,7 @@ export function vacuousBecause(c: Config, outcomeRows: readonly string[]): strin
     return `nobody may mint: can_create_session_transfer_token is false (or unset) on ${one ? 'both apps' : 'every app'}, so no transfer token exists`;
   }
   if (web.every((w) => w.allowedAuthenticationMethods.length === 0)) {
-    return `${one ? 'the web app allows' : 'no web app allows'} no method: allowed_authentication_methods is empty (or unset), so no transfer token is ever redeemed`;
+    return `${one ? 'the web app allows no method' : 'no web app allows a method'}: allowed_authentication_methods is empty (or unset)${one ? '' : ' on every web app'}, so no transfer token is ever redeemed`;
   }
   if (!outcomeRows.includes('valid token, no session') && !outcomeRows.includes('valid token, same-user session')) {
     return 'no transfer token was redeemed in the scope explored';
