@@ -93,6 +93,8 @@ export interface ServerConfig {
   users: UserSettings[];
   networks: NetworkSettings[];
   interpretations: Interpretations;
+  /** MODEL.md §2: a post-login Action module, a path relative to the process's working directory or absolute */
+  actions: { 'post-login'?: string };
 }
 
 export const FAULTS = [
@@ -370,6 +372,7 @@ export function defaultConfig(): ServerConfig {
     users: DEFAULT_USERS.map((u) => ({ ...u })),
     networks: DEFAULT_NETWORKS.map((n) => ({ ...n })),
     interpretations: { ...DEFAULT_INTERPRETATIONS },
+    actions: {},
   };
 }
 
@@ -404,6 +407,12 @@ export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()
     seen.set(w.client_id, i);
   });
   out.interpretations = mergeInterpretations(base.interpretations, doc.interpretations, 'config.interpretations');
+  if ('actions' in doc && doc.actions !== undefined && doc.actions !== null) {
+    const a = doc.actions;
+    obj(a, 'config.actions');
+    for (const k of Object.keys(a)) if (k !== 'post-login') throw new ConfigError(`config.actions.${k}`, 'only the post-login trigger is supported');
+    out.actions = a['post-login'] === undefined ? {} : { 'post-login': str(a['post-login'], 'config.actions.post-login') };
+  }
   if ('world' in doc && doc.world !== undefined) {
     const w = doc.world;
     obj(w, 'config.world');

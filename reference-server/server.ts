@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { ConfigError, type Fault, type Interpretations, type ServerConfig, parseConfig, parseFaults, withInterpretations } from './config.js';
+import { LogQueryError, queryLogs } from './logs.js';
 import { openDb } from './store.js';
 import { type Effects, type OAuthFailure, Tenant, WARNINGS, newEffects } from './tenant.js';
 
@@ -191,7 +192,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
     let r;
     if (grant === 'password') {
       r = tenant.passwordGrant(
-        { clientId, username: reqStr(p, 'username'), password: reqStr(p, 'password'), organization: optStr(p, 'organization') || undefined, scope: optStr(p, 'scope') },
+        { clientId, username: reqStr(p, 'username'), password: reqStr(p, 'password'), organization: optStr(p, 'organization') || undefined, scope: optStr(p, 'scope'), ip: ipOf(req) },
         fx,
       );
     } else if (grant === 'refresh_token') {
@@ -203,7 +204,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
         else if (/^urn:.*:session_transfer$/.test(audience))
           return sendFailure(reply, { ok: false, status: 403, error: 'access_denied', description: `Service not found: ${audience}` }, fx);
       }
-      r = tenant.refreshGrant({ clientId, refreshToken, mint, ip: ipOf(req) }, fx);
+      r = tenant.refreshGrant({ clientId, refreshToken, mint, ip: ipOf(req), audience }, fx);
     } else if (grant === 'authorization_code') {
       r = tenant.codeGrant({ clientId, code: reqStr(p, 'code'), redirectUri: optStr(p, 'redirect_uri') }, fx);
     } else {
@@ -219,10 +220,8 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
   app.get('/authorize', async (req, reply) => {
     const q = paramsOf(req.query);
     const cookies = parseCookies(req.headers.cookie);
-    const fx = newEffects();
     const queryStt = optStr(q, 'session_transfer_token');
-    const r = tenant.authorize(
-      {
+    const input = {
         clientId: reqStr(q, 'client_id'),
         redirectUri: reqStr(q, 'redirect_uri'),
         responseType: reqStr(q, 'response_type'),
@@ -234,9 +233,12 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
         cookieStt: cookies[STT_COOKIE] || undefined,
         sessionCookie: cookies[SESSION_COOKIE] || undefined,
         ip: ipOf(req),
-      },
-      fx,
-    );
+    };
+    // a login the post-login Action decides runs again with its answer (Tenant.withActions)
+    const { r, fx } = await tenant.withActions((answers) => {
+      const fx = newEffects();
+      return { r: tenant.authorize(input, fx, answers), fx };
+    });
     if (!r.ok) return sendFailure(reply, r, fx);
     const setCookies: string[] = [];
     if (r.kind === 'code') {
@@ -264,9 +266,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
   app.post('/login', async (req, reply) => {
     const p = { ...paramsOf(req.query), ...paramsOf(req.body) };
     const cookies = parseCookies(req.headers.cookie);
-    const fx = newEffects();
-    const r = tenant.webLogin(
-      {
+    const input = {
         username: reqStr(p, 'username'),
         password: reqStr(p, 'password'),
         sessionCookie: cookies[SESSION_COOKIE] || undefined,
@@ -275,10 +275,20 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
         redirectUri: optStr(p, 'redirect_uri') || undefined,
         scope: optStr(p, 'scope'),
         state: optStr(p, 'state'),
-      },
-      fx,
-    );
+        ip: ipOf(req),
+    };
+    const { r, fx } = await tenant.withActions((answers) => {
+      const fx = newEffects();
+      return { r: tenant.webLogin(input, fx, answers), fx };
+    });
     if (!r.ok) return sendFailure(reply, r, fx);
+    if (r.denied) {
+      // MODEL.md §2: the post-login Action refused the login
+      if (r.clearSessionCookie) reply.header('set-cookie', [clearCookie(SESSION_COOKIE)]);
+      fxHeaders(reply, fx);
+      if (r.redirect) return reply.code(302).header('location', r.redirect).send();
+      return reply.code(403).send({ error: 'access_denied', error_description: r.description });
+    }
     if (r.setSessionCookie) reply.header('set-cookie', [sessionCookie(r.setSessionCookie)]);
     fxHeaders(reply, fx);
     if (r.redirect) return reply.code(302).header('location', r.redirect).send();
@@ -289,7 +299,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
   app.post('/oauth/revoke', async (req, reply) => {
     const p = paramsOf(req.body);
     const fx = newEffects();
-    const r = tenant.revokeRefreshToken({ clientId: reqStr(p, 'client_id'), token: reqStr(p, 'token') }, fx);
+    const r = tenant.revokeRefreshToken({ clientId: reqStr(p, 'client_id'), token: reqStr(p, 'token'), ip: ipOf(req) }, fx);
     if (!r.ok) return sendFailure(reply, r, fx);
     fxHeaders(reply, fx);
     return reply.code(200).send();
@@ -298,9 +308,9 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
   app.get('/v2/logout', async (req, reply) => {
     const q = paramsOf(req.query);
     const returnTo = optStr(q, 'returnTo');
-    optStr(q, 'client_id');
+    const clientId = optStr(q, 'client_id') || undefined;
     const fx = newEffects();
-    tenant.logout(parseCookies(req.headers.cookie)[SESSION_COOKIE] || undefined, fx);
+    tenant.logout(parseCookies(req.headers.cookie)[SESSION_COOKIE] || undefined, fx, ipOf(req), clientId);
     reply.header('set-cookie', [clearCookie(SESSION_COOKIE)]);
     fxHeaders(reply, fx);
     if (returnTo) {
@@ -329,9 +339,19 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
 
   app.post<{ Params: { id: string } }>('/api/v2/sessions/:id/revoke', async (req, reply) => {
     const fx = newEffects();
-    if (!tenant.adminRevokeSession(req.params.id, fx)) return mgmtError(reply, 404, 'The session does not exist.', 'inexistent_session');
+    if (!tenant.adminRevokeSession(req.params.id, fx, ipOf(req))) return mgmtError(reply, 404, 'The session does not exist.', 'inexistent_session');
     fxHeaders(reply, fx);
     return reply.code(202).send();
+  });
+
+  // MODEL.md §4's log events, in the Management API's shape (logs.ts: paging and its checks)
+  app.get('/api/v2/logs', async (req, reply) => {
+    try {
+      return queryLogs(tenant.db, paramsOf(req.query));
+    } catch (e) {
+      if (e instanceof LogQueryError) return mgmtError(reply, 400, e.message, 'invalid_query_string');
+      throw e;
+    }
   });
 
   app.get<{ Params: { id: string } }>('/api/v2/clients/:id', async (req, reply) => {

@@ -57,6 +57,9 @@ CREATE INDEX IF NOT EXISTS sessions_parent ON sessions(parent_family_id);
 CREATE TABLE IF NOT EXISTS codes (
   code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, session_id TEXT NOT NULL,
   user_id TEXT NOT NULL, scope TEXT, offline INTEGER NOT NULL, via_transfer INTEGER NOT NULL, created_at INTEGER NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS logs (
+  seq INTEGER PRIMARY KEY, log_id TEXT NOT NULL UNIQUE, date INTEGER NOT NULL, type TEXT NOT NULL, description TEXT,
+  client_id TEXT, client_name TEXT, user_id TEXT, ip TEXT, details TEXT NOT NULL);
 `;
 
 export interface FamilyRow {
@@ -127,6 +130,10 @@ export interface SessionRow {
   last_active_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** a post-login Action's absolute deadline (ms), when one set it (api.session.setExpiresAt) */
+  expires_at: number | null;
+  /** a post-login Action's idle deadline (ms); a later login clears it (the idle timer restarts as usual) */
+  idle_expires_at: number | null;
 }
 
 export interface CodeRow {
@@ -168,6 +175,8 @@ function migrate(db: Db): void {
     if (!has('refresh_tokens', 'used_at')) db.exec('ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER');
     if (!has('refresh_tokens', 'previous_id')) db.exec('ALTER TABLE refresh_tokens ADD COLUMN previous_id TEXT');
     if (!has('sessions', 'last_active_at')) db.exec('ALTER TABLE sessions ADD COLUMN last_active_at INTEGER');
+    if (!has('sessions', 'expires_at')) db.exec('ALTER TABLE sessions ADD COLUMN expires_at INTEGER');
+    if (!has('sessions', 'idle_expires_at')) db.exec('ALTER TABLE sessions ADD COLUMN idle_expires_at INTEGER');
     db.exec('UPDATE refresh_tokens SET used_at = created_at WHERE used_at IS NULL');
     db.exec('UPDATE sessions SET last_active_at = created_at WHERE last_active_at IS NULL');
   })();
@@ -205,7 +214,7 @@ export function seedIfEmpty(db: Db, config: ServerConfig): void {
 
 export function wipe(db: Db): void {
   db.transaction(() => {
-    for (const t of ['meta', 'clients', 'users', 'rt_families', 'refresh_tokens', 'transfer_tokens', 'sessions', 'codes']) db.exec(`DELETE FROM ${t}`);
+    for (const t of ['meta', 'clients', 'users', 'rt_families', 'refresh_tokens', 'transfer_tokens', 'sessions', 'codes', 'logs']) db.exec(`DELETE FROM ${t}`);
   })();
 }
 

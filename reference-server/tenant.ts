@@ -8,7 +8,9 @@
 // /authorize request, and the lineage that the nesting ban and the cascade follow goes through sessions,
 // whichever client holds the token.
 
+import { type ActionEvent, type ActionOutcome, PostLoginAction } from './actions.js';
 import type { ClientSettings, Fault, Interpretations, ServerConfig } from './config.js';
+import { type LogInput, writeLog } from './logs.js';
 import { patchClient as applyClientPatch, hoursToSeconds, refreshTokenLifetimes } from './config.js';
 import {
   type CodeRow,
@@ -53,7 +55,28 @@ export type Reason =
   | 'refresh_token_expired'
   | 'session_revoked'
   | 'session_not_found'
-  | 'already_expired';
+  | 'already_expired'
+  // MODEL.md §2: the post-login Action denied the login (or revoked its session), or failed
+  | 'action_denied'
+  | 'action_failed';
+
+/** A frozen clock starts at the model's clock 0 (MODEL.md §2), so logs, sessions and an Action's Date read as the model's. */
+export const FROZEN_CLOCK_START_MS = Date.UTC(2026, 0, 1);
+
+/**
+ * Thrown inside a login's transaction, which it rolls back, when the login reaches the post-login Action
+ * and the Action has not yet answered for this event: the Action is async and a SQLite transaction is not,
+ * so the request awaits it outside and runs the login again with its answer (Tenant.withActions).
+ */
+export class ActionNeeded extends Error {
+  constructor(
+    readonly key: string,
+    readonly event: ActionEvent,
+  ) {
+    super('the post-login Action must run first');
+  }
+}
+export type ActionAnswers = Map<string, ActionOutcome>;
 
 /** Auth0-style warning texts for the documented redemption failures (spec §3.3). */
 export const WARNINGS: Partial<Record<Reason, string>> = {
@@ -133,7 +156,8 @@ export type AuthorizeResult =
     }
   | {
       ok: true;
-      kind: 'login_required';
+      /** login_required: a prompt; access_denied: the post-login Action refused the login */
+      kind: 'login_required' | 'access_denied';
       /** the login page, or (prompt=none) the redirect_uri with error=login_required */
       redirect: string;
       clearSessionCookie: boolean;
@@ -149,11 +173,14 @@ export interface WebLoginInput {
   redirectUri: string | undefined;
   scope: string | undefined;
   state: string | undefined;
+  ip: string;
 }
 
 export type WebLoginResult =
   | OAuthFailure
-  | { ok: true; sessionId: string; userId: string; sessionCreated: boolean; setSessionCookie?: string; redirect?: string };
+  | { ok: true; denied?: false; sessionId: string; userId: string; sessionCreated: boolean; setSessionCookie?: string; redirect?: string }
+  /** the post-login Action refused the login: the redirect_uri with error=access_denied, or (no client) 403 */
+  | { ok: true; denied: true; description: string; redirect?: string; clearSessionCookie: boolean };
 
 function hasOfflineAccess(scope: string | undefined): boolean {
   return (scope ?? '').split(/\s+/).includes('offline_access');
@@ -172,9 +199,24 @@ function redirectOk(client: ClientSettings, uri: string): boolean {
   return client.callbacks.includes(uri);
 }
 
+function loadAction(config: ServerConfig): PostLoginAction | undefined {
+  const path = config.actions['post-login'];
+  return path === undefined ? undefined : PostLoginAction.load(path);
+}
+
+/** What a refresh grant found before it answered, for its logs. */
+interface GrantSeen {
+  token?: string;
+  user?: string;
+}
+
 export class Tenant {
   faults: Set<Fault>;
   private asnTable = new Map<string, number>();
+  /** MODEL.md §2: the configured post-login Action, loaded at start and at each reset */
+  action: PostLoginAction | undefined;
+  /** set while a login runs again with its Action's answer, so that a real clock reads as it did the first time */
+  private pinnedNow: number | undefined;
 
   constructor(
     readonly db: Db,
@@ -183,6 +225,7 @@ export class Tenant {
     private readonly clockMode: 'real' | 'frozen',
   ) {
     this.faults = new Set(faults);
+    this.action = loadAction(config);
     this.init();
   }
 
@@ -190,7 +233,7 @@ export class Tenant {
     seedIfEmpty(this.db, this.config);
     this.asnTable = new Map(this.config.networks.map((n) => [n.ip, n.asn]));
     if (getMeta(this.db, 'clock_offset_ms') === undefined) setMeta(this.db, 'clock_offset_ms', '0');
-    if (this.clockMode === 'frozen' && getMeta(this.db, 'clock_frozen_at') === undefined) setMeta(this.db, 'clock_frozen_at', String(Date.now()));
+    if (this.clockMode === 'frozen' && getMeta(this.db, 'clock_frozen_at') === undefined) setMeta(this.db, 'clock_frozen_at', String(FROZEN_CLOCK_START_MS));
   }
 
   get interpretations(): Interpretations {
@@ -204,6 +247,7 @@ export class Tenant {
   // ---------------------------------------------------------------- clock, networks
 
   now(): number {
+    if (this.pinnedNow !== undefined) return this.pinnedNow;
     const offset = Number(getMeta(this.db, 'clock_offset_ms') ?? '0');
     const frozen = getMeta(this.db, 'clock_frozen_at');
     const base = this.clockMode === 'frozen' && frozen !== undefined ? Number(frozen) : Date.now();
@@ -235,10 +279,92 @@ export class Tenant {
 
   /** Wipe everything and start a fresh tenant (test mode). */
   reset(config: ServerConfig, faults?: Iterable<Fault>): void {
+    const action = loadAction(config); // before the wipe: a module that cannot load leaves the tenant as it was
     wipe(this.db);
+    this.action = action;
     this.config = config;
     if (faults) this.faults = new Set(faults);
     this.init();
+  }
+
+  // ---------------------------------------------------------------- logs, the post-login Action
+
+  /** One log event, in the transaction of the change it describes (MODEL.md §4 "Logs"). */
+  private log(e: LogInput): void {
+    const name = e.client_id !== undefined ? this.client(e.client_id)?.name : undefined;
+    writeLog(this.db, this.now(), { ...e, client_name: e.client_name ?? name });
+  }
+
+  /**
+   * Runs a login (a synchronous transaction) until it no longer needs the post-login Action's answer: each
+   * ActionNeeded rolls the attempt back, the Action runs on the event it names, and the login runs again
+   * with the answers so far. A real clock is pinned to the first attempt's time, so the event repeats.
+   */
+  async withActions<T>(attempt: (answers: ActionAnswers) => T): Promise<T> {
+    const answers: ActionAnswers = new Map();
+    const t0 = this.now();
+    for (let i = 0; ; i++) {
+      let needed: ActionNeeded;
+      try {
+        this.pinnedNow = this.clockMode === 'real' ? t0 : undefined;
+        return attempt(answers);
+      } catch (e) {
+        if (!(e instanceof ActionNeeded) || !this.action || i >= 8) throw e;
+        needed = e;
+      } finally {
+        this.pinnedNow = undefined;
+      }
+      answers.set(needed.key, await this.action.run(needed.event, t0));
+    }
+  }
+
+  /** The Action's answer for this event (MODEL.md §2), or undefined when no Action is configured. */
+  private actionPoint(event: ActionEvent, answers: ActionAnswers | undefined): ActionOutcome | undefined {
+    if (!this.action) return undefined;
+    const key = JSON.stringify(event);
+    const a = answers?.get(key);
+    if (a) return a;
+    throw new ActionNeeded(key, event);
+  }
+
+  private actionEvent(
+    client: ClientSettings,
+    userId: string,
+    organization: string | undefined,
+    ip: string,
+    session: { id: string; created_at: number },
+    t?: TransferTokenRow,
+  ): ActionEvent {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      user: { user_id: userId },
+      client: { client_id: client.client_id, name: client.name },
+      ...(organization !== undefined ? { organization: { id: organization } } : {}),
+      request: { ip, asn: this.asnOf(ip) },
+      transaction: { protocol: 'oidc-basic-profile' },
+      ...(t ? { session_transfer_token: { client_id: t.client_id, scope: t.scope, request: { ip: t.ip, asn: t.asn } } } : {}),
+      session: { id: session.id, created_at: iso(session.created_at), ...(t ? { session_transfer: { parent_refresh_token: { id: t.refresh_token_id } } } : {}) },
+    };
+  }
+
+  /** The id the next session will get, for the event of a login that would make one. */
+  private nextSessionId(): string {
+    return `s${Number(getMeta(this.db, 'seq:s') ?? '0') + 1}`;
+  }
+
+  /** The Action's deadlines on the session the login used or made: the earliest wins; the tenant's lifetimes still apply. */
+  private applyDeadlines(sessionId: string, a: ActionOutcome | undefined): void {
+    if (a?.expiresAt !== undefined) this.db.prepare('UPDATE sessions SET expires_at = MIN(COALESCE(expires_at, ?), ?) WHERE id = ?').run(a.expiresAt, a.expiresAt, sessionId);
+    if (a?.idleExpiresAt !== undefined) this.db.prepare('UPDATE sessions SET idle_expires_at = MIN(COALESCE(idle_expires_at, ?), ?) WHERE id = ?').run(a.idleExpiresAt, a.idleExpiresAt, sessionId);
+  }
+
+  /** A refused login's answer fields and its `f` log (api.access.deny, api.session.revoke, or a failed Action). */
+  private actionDenied(a: ActionOutcome, fx: Effects, log: Omit<LogInput, 'type' | 'description'>): string {
+    const description = a.failed !== undefined ? `The post-login Action failed: ${a.failed}` : (a.revoked ?? a.denied ?? 'Access denied.');
+    fx.outcome = 'access_denied';
+    fx.reason = a.failed !== undefined ? 'action_failed' : 'action_denied';
+    this.log({ ...log, type: 'f', description, details: { ...log.details, reason: fx.reason } });
+    return description;
   }
 
   // ---------------------------------------------------------------- lookups
@@ -326,9 +452,13 @@ export class Tenant {
     return s && s.status === 'active' ? s : undefined;
   }
 
-  /** LT2: a login into the session (at /authorize or on the login page) restarts its idle timer. */
-  private touchSession(id: string): void {
-    this.db.prepare('UPDATE sessions SET last_active_at = ? WHERE id = ?').run(this.now(), id);
+  /**
+   * LT2: a login into the session (at /authorize or on the login page) restarts its idle timer, and with it
+   * any idle deadline an earlier login's Action set (MODEL.md §2). `login` false: an N2 exchange, not a login.
+   */
+  private touchSession(id: string, login = true): void {
+    if (login) this.db.prepare('UPDATE sessions SET last_active_at = ?, idle_expires_at = NULL WHERE id = ?').run(this.now(), id);
+    else this.db.prepare('UPDATE sessions SET last_active_at = ? WHERE id = ?').run(this.now(), id);
   }
 
   private issueCode(
@@ -470,9 +600,13 @@ export class Tenant {
     const t = readTenantSettings(this.db);
     const life = hoursToSeconds(t.session_lifetime) * 1000;
     const idle = hoursToSeconds(t.idle_session_lifetime) * 1000;
+    // an Action's deadlines (MODEL.md §2) end a session too, whichever comes first
     const due = this.db
-      .prepare(`SELECT * FROM sessions WHERE status = 'active' AND (? - created_at >= ? OR ? - last_active_at >= ?) ORDER BY seq`)
-      .all(now, life, now, idle) as SessionRow[];
+      .prepare(
+        `SELECT * FROM sessions WHERE status = 'active' AND (? - created_at >= ? OR ? - last_active_at >= ?
+           OR (expires_at IS NOT NULL AND ? >= expires_at) OR (idle_expires_at IS NOT NULL AND ? >= idle_expires_at)) ORDER BY seq`,
+      )
+      .all(now, life, now, idle, now, now) as SessionRow[];
     // all of them end at this instant before any online rule runs, so a cascade from one cannot call another revoked
     for (const s of due) {
       this.db.prepare(`UPDATE sessions SET status = 'expired' WHERE id = ?`).run(s.id);
@@ -485,19 +619,26 @@ export class Tenant {
   // ---------------------------------------------------------------- /oauth/token
 
   /** grant_type=password: native login (NATIVE_LOGIN). Always issues a refresh token (a new family). */
-  passwordGrant(p: { clientId: string; username: string; password: string; organization?: string; scope?: string }, fx: Effects): TokenResult {
+  passwordGrant(p: { clientId: string; username: string; password: string; organization?: string; scope?: string; ip?: string }, fx: Effects): TokenResult {
     return this.db.transaction((): TokenResult => {
       this.catchUp(fx);
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
       const user = this.user(p.username);
-      if (!user || !passwordMatches(user.password_hash, p.password)) return fail(403, 'invalid_grant', 'Wrong email or password.');
+      if (!user || !passwordMatches(user.password_hash, p.password)) {
+        this.log({ type: 'f', description: 'Wrong email or password.', client_id: client.client_id, user_id: user?.user_id, ip: p.ip, details: { triggered_by_session_transfer_token: false, reason: 'wrong_credentials' } });
+        return fail(403, 'invalid_grant', 'Wrong email or password.');
+      }
       const scope = p.scope ?? 'openid profile offline_access';
       const rt = this.issueRefreshToken(
         null,
         { client_id: client.client_id, user_id: user.user_id, organization: p.organization ?? null, scope, transfer_born: 0, parent_family_id: null, session_id: null, online: 0 },
         fx,
       );
+      this.log({
+        type: 's', client_id: client.client_id, user_id: user.user_id, ip: p.ip,
+        details: { triggered_by_session_transfer_token: false, issued_refresh_token: fx.issued.refreshTokens.at(-1) },
+      });
       fx.outcome = 'issued';
       fx.user = user.user_id;
       return {
@@ -514,15 +655,40 @@ export class Tenant {
    * cascade applies) unless the leeway honours it (LV1), nesting ban (R7, R8). Then rotation (R4) and the
    * mint (R3), which records the caller's network.
    */
-  refreshGrant(p: { clientId: string; refreshToken: string; mint: boolean; ip: string }, fx: Effects): TokenResult {
+  refreshGrant(p: { clientId: string; refreshToken: string; mint: boolean; ip: string; audience?: string }, fx: Effects): TokenResult {
     return this.db.transaction((): TokenResult => {
       this.catchUp(fx);
+      const seen: GrantSeen = {};
+      const r = this.refreshGrantIn(p, fx, seen);
+      // MODEL.md §4: sertft / fertft (with the audience on a mint, R6), ferrt before the fertft of a reuse
+      const base = { client_id: p.clientId, user_id: seen.user, ip: p.ip };
+      const audience = p.mint ? p.audience : undefined;
+      if (r.ok) {
+        this.log({
+          ...base, type: 'sertft',
+          details: {
+            audience, refresh_token: seen.token, session_transfer_token: fx.issued.transferTokens[0], rotated_to: fx.issued.refreshTokens[0],
+            asn: p.mint ? (this.asnOf(p.ip) ?? undefined) : undefined,
+          },
+        });
+      } else {
+        if (r.reason === 'refresh_token_reused') this.log({ ...base, type: 'ferrt', description: r.description, details: { refresh_token: seen.token, reason: r.reason } });
+        this.log({ ...base, type: 'fertft', description: r.description, details: { audience, refresh_token: seen.token, reason: r.reason ?? r.error } });
+      }
+      return r;
+    })();
+  }
+
+  private refreshGrantIn(p: { clientId: string; refreshToken: string; mint: boolean; ip: string }, fx: Effects, seen: GrantSeen): TokenResult {
+    {
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
       const tok = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.refreshToken)) as RefreshTokenRow | undefined;
       const fam = tok ? this.family(tok.family_id) : undefined;
       if (!tok || !fam) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
       if (fam.client_id !== client.client_id) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
+      seen.token = tok.id;
+      seen.user = fam.user_id;
       const now = this.now();
       // LV1: a rotated token honoured by the leeway acts as the active one, its successor is retired in its place
       const successor = tok.status === 'rotated' && fam.status !== 'revoked' ? this.leewaySuccessor(client, tok, now) : undefined;
@@ -571,11 +737,11 @@ export class Tenant {
       } else this.db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ?').run(now, tok.id); // LT4: the idle timer restarts
       // N2 (Online Refresh Tokens): using an online token keeps its session alive (LT2's idle timer restarts)
       const session = this.onlineSession(fam);
-      if (session) this.touchSession(session.id);
+      if (session) this.touchSession(session.id, false);
       fx.outcome = 'issued';
       fx.user = fam.user_id;
       return { ok: true, body };
-    })();
+    }
   }
 
   /**
@@ -650,7 +816,8 @@ export class Tenant {
 
   // ---------------------------------------------------------------- /authorize
 
-  authorize(p: AuthorizeInput, fx: Effects): AuthorizeResult {
+  /** `answers`: the post-login Action's answers so far (Tenant.withActions); absent, a login that needs one throws ActionNeeded. */
+  authorize(p: AuthorizeInput, fx: Effects, answers?: ActionAnswers): AuthorizeResult {
     return this.db.transaction((): AuthorizeResult => {
       this.catchUp(fx);
       const client = this.client(p.clientId);
@@ -679,8 +846,19 @@ export class Tenant {
         }
         return { ok: true, kind: 'login_required', redirect, clearSessionCookie, clearSttCookie };
       };
-      const loggedIn = (session: SessionRow, created: boolean, cookie: string | undefined, clearSttCookie: boolean, viaTransfer: boolean): AuthorizeResult => {
+      const loggedIn = (
+        session: SessionRow, created: boolean, cookie: string | undefined, clearSttCookie: boolean, t: TransferTokenRow | undefined, action?: ActionOutcome,
+      ): AuthorizeResult => {
+        const viaTransfer = t !== undefined;
         this.touchSession(session.id); // LT2, whether the session was reused or made
+        this.applyDeadlines(session.id, action);
+        this.log({
+          type: 's', client_id: client.client_id, user_id: session.user_id, ip: p.ip,
+          details: {
+            triggered_by_session_transfer_token: viaTransfer, session_id: session.id,
+            ...(t ? { session_transfer_token: t.id, parent_refresh_token: t.refresh_token_id, asn: this.asnOf(p.ip) ?? undefined } : {}),
+          },
+        });
         fx.outcome = 'logged_in';
         fx.session = session.id;
         fx.user = session.user_id;
@@ -699,20 +877,43 @@ export class Tenant {
       if (this.interpretations.A11 === 'cookie') candidates.reverse();
       const allowed = client.session_transfer.allowed_authentication_methods;
       const chosen = candidates.find((c) => allowed.includes(c.method));
-      if (!chosen && candidates.length > 0 && this.interpretations.A10 === 'invalid') return loginRequired('method_not_allowed', staleCookie, false);
+      // MODEL.md §4: a refused redemption writes a warning holding the documented phrase
+      const warn = (reason: Reason, t: TransferTokenRow | undefined) =>
+        this.log({
+          type: 'w', description: WARNINGS[reason], client_id: client.client_id, user_id: t?.user_id ?? existing?.user_id, ip: p.ip,
+          details: { session_transfer_token: t?.id, reason },
+        });
+      if (!chosen && candidates.length > 0 && this.interpretations.A10 === 'invalid') {
+        warn('method_not_allowed', this.transferTokenByValue(candidates[0]!.value));
+        return loginRequired('method_not_allowed', staleCookie, false);
+      }
 
       if (!chosen) {
         // R29: standard SSO.
-        if (existing) return loggedIn(existing, false, undefined, false, false);
+        if (existing) return loggedIn(existing, false, undefined, false, undefined);
         return loginRequired('no_session', staleCookie, false);
       }
       // A12: the transfer-token cookie is cleared once it has been evaluated.
       const clearStt = chosen.method === 'cookie';
-      const r = this.redeem(client, chosen.value, p.organization, existing, p.ip, fx);
-      if (!r.ok) return loginRequired(r.reason, staleCookie || r.reason === 'user_mismatch', clearStt);
-      if (r.created) return loggedIn(r.session, true, r.cookie, clearStt, true);
-      return loggedIn(r.session, false, undefined, clearStt, true);
+      const r = this.redeem(client, chosen.value, p.organization, existing, p.ip, fx, answers);
+      if ('denied' in r) {
+        const description = this.actionDenied(r.denied, fx, {
+          client_id: client.client_id, user_id: r.token.user_id, ip: p.ip,
+          details: { triggered_by_session_transfer_token: true, session_transfer_token: r.token.id, parent_refresh_token: r.token.refresh_token_id, asn: this.asnOf(p.ip) ?? undefined },
+        });
+        return { ok: true, kind: 'access_denied', redirect: errorRedirect('access_denied', description), clearSessionCookie: r.sessionRevoked, clearSttCookie: clearStt };
+      }
+      if (!r.ok) {
+        warn(r.reason, r.token);
+        return loginRequired(r.reason, staleCookie || r.reason === 'user_mismatch', clearStt);
+      }
+      if (r.created) return loggedIn(r.session, true, r.cookie, clearStt, r.token, r.action);
+      return loggedIn(r.session, false, undefined, clearStt, r.token, r.action);
     })();
+  }
+
+  private transferTokenByValue(value: string): TransferTokenRow | undefined {
+    return this.db.prepare('SELECT * FROM transfer_tokens WHERE token_hash = ?').get(sha256(value)) as TransferTokenRow | undefined;
   }
 
   /**
@@ -728,24 +929,28 @@ export class Tenant {
     existing: SessionRow | undefined,
     ip: string,
     fx: Effects,
-  ): { ok: false; reason: Reason } | { ok: true; session: SessionRow; created: boolean; cookie?: string } {
+    answers: ActionAnswers | undefined,
+  ):
+    | { ok: false; reason: Reason; token?: TransferTokenRow }
+    | { ok: true; session: SessionRow; created: boolean; cookie?: string; token: TransferTokenRow; action?: ActionOutcome }
+    | { ok: false; denied: ActionOutcome; token: TransferTokenRow; sessionRevoked: boolean } {
     const now = this.now();
-    const t = this.db.prepare('SELECT * FROM transfer_tokens WHERE token_hash = ?').get(sha256(value)) as TransferTokenRow | undefined;
+    const t = this.transferTokenByValue(value);
     const ignoreParent = this.has('revoked-parent-still-redeems');
     // 'revoked' = made unusable by its parent's revocation: that is reported by the parent check (step 3).
     const usable = t && (t.status === 'issued' || t.status === 'revoked');
-    if (!t || !usable || this.expired(t, now)) return { ok: false, reason: 'transfer_token_not_found_or_expired' };
+    if (!t || !usable || this.expired(t, now)) return { ok: false, reason: 'transfer_token_not_found_or_expired', token: t };
     const parent = this.family(t.family_id);
-    if (!ignoreParent && (!parent || parent.status === 'revoked')) return { ok: false, reason: 'parent_refresh_token_revoked' };
+    if (!ignoreParent && (!parent || parent.status === 'revoked')) return { ok: false, reason: 'parent_refresh_token_revoked', token: t };
 
-    const burn = (reason: Reason): { ok: false; reason: Reason } => {
+    const burn = (reason: Reason): { ok: false; reason: Reason; token: TransferTokenRow } => {
       if (this.interpretations.A8 && !this.has('reusable-transfer-token')) {
         const r = this.db
           .prepare(`UPDATE transfer_tokens SET status = 'rejected', status_at = ?, status_reason = ? WHERE id = ? AND status IN ('issued', 'revoked')`)
           .run(now, reason, t.id);
         if (r.changes === 1) fx.consumed.push(t.id);
       }
-      return { ok: false, reason };
+      return { ok: false, reason, token: t };
     };
 
     if (!this.has('ignore-device-binding')) {
@@ -768,8 +973,18 @@ export class Tenant {
       const r = this.db
         .prepare(`UPDATE transfer_tokens SET status = 'consumed', status_at = ?, status_reason = 'redeemed' WHERE id = ? AND status IN ('issued', 'revoked')`)
         .run(now, t.id);
-      if (r.changes !== 1) return { ok: false, reason: 'transfer_token_not_found_or_expired' };
+      if (r.changes !== 1) return { ok: false, reason: 'transfer_token_not_found_or_expired', token: t };
       fx.consumed.push(t.id);
+    }
+    // MODEL.md §2: the redemption passed every check; the post-login Action decides, the token used up either way
+    const action = this.actionPoint(
+      this.actionEvent(client, t.user_id, organization, ip, existing ?? { id: this.nextSessionId(), created_at: now }, t),
+      answers,
+    );
+    if (action && (action.denied !== undefined || action.revoked !== undefined || action.failed !== undefined)) {
+      const revoke = existing !== undefined && action.revoked !== undefined && action.failed === undefined;
+      if (revoke) this.revokeSession(existing.id, 'action_revoked', fx, 'online');
+      return { ok: false, denied: action, token: t, sessionRevoked: revoke };
     }
     if (existing) {
       // R16, A6: same user: the session is reused; linked to the token's parent only under A6=true (and only if unlinked).
@@ -777,12 +992,12 @@ export class Tenant {
         this.db.prepare('UPDATE sessions SET parent_family_id = ?, transfer_token_id = ?, linked_by = ? WHERE id = ?').run(t.family_id, t.id, t.id, existing.id);
       }
       this.db.prepare('UPDATE transfer_tokens SET session_id = ? WHERE id = ?').run(existing.id, t.id);
-      return { ok: true, session: this.sessionById(existing.id)!, created: false };
+      return { ok: true, session: this.sessionById(existing.id)!, created: false, token: t, action };
     }
     // R15: a new session made from the token, linked to its parent family (lineage for cascade and nesting).
     const { cookie, session } = this.createSession(t.user_id, t.organization, 'transfer', t.id, t.family_id, fx);
     this.db.prepare('UPDATE transfer_tokens SET session_id = ? WHERE id = ?').run(session.id, t.id);
-    return { ok: true, session, created: true, cookie };
+    return { ok: true, session, created: true, cookie, token: t, action };
   }
 
   // ---------------------------------------------------------------- interactive login (WEB_LOGIN)
@@ -791,7 +1006,7 @@ export class Tenant {
    * The user signs in on the login page. Same user as the browser's session: the session is reused.
    * Otherwise a new ordinary session replaces the browser's session (which is revoked, A3; online rule applies).
    */
-  webLogin(p: WebLoginInput, fx: Effects): WebLoginResult {
+  webLogin(p: WebLoginInput, fx: Effects, answers?: ActionAnswers): WebLoginResult {
     return this.db.transaction((): WebLoginResult => {
       this.catchUp(fx);
       let client: ClientSettings | undefined;
@@ -802,8 +1017,34 @@ export class Tenant {
         if (!redirectOk(client, p.redirectUri)) return fail(400, 'invalid_request', 'The redirect_uri is not allowed for this client.');
       }
       const user = this.user(p.username);
-      if (!user || !passwordMatches(user.password_hash, p.password)) return fail(401, 'access_denied', 'Wrong username or password.');
+      if (!user || !passwordMatches(user.password_hash, p.password)) {
+        this.log({ type: 'f', description: 'Wrong email or password.', client_id: p.clientId, user_id: user?.user_id, ip: p.ip, details: { triggered_by_session_transfer_token: false, reason: 'wrong_credentials' } });
+        return fail(401, 'access_denied', 'Wrong username or password.');
+      }
       const existing = this.sessionByCookie(p.sessionCookie);
+      const same = existing && existing.user_id === user.user_id ? existing : undefined;
+      // MODEL.md §2: every interactive login runs the post-login Action, before it changes anything
+      const actionClient = client ?? this.client(webClientIds(this.db)[0]!)!;
+      const action = this.actionPoint(
+        this.actionEvent(actionClient, user.user_id, p.organization, p.ip, same ?? { id: this.nextSessionId(), created_at: this.now() }),
+        answers,
+      );
+      if (action && (action.denied !== undefined || action.revoked !== undefined || action.failed !== undefined)) {
+        const revoke = same !== undefined && action.revoked !== undefined && action.failed === undefined;
+        if (revoke) this.revokeSession(same.id, 'action_revoked', fx, 'online');
+        const description = this.actionDenied(action, fx, {
+          client_id: actionClient.client_id, user_id: user.user_id, ip: p.ip, details: { triggered_by_session_transfer_token: false },
+        });
+        let redirect: string | undefined;
+        if (client && p.redirectUri) {
+          const u = new URL(p.redirectUri);
+          u.searchParams.set('error', 'access_denied');
+          u.searchParams.set('error_description', description);
+          if (p.state !== undefined) u.searchParams.set('state', p.state);
+          redirect = u.toString();
+        }
+        return { ok: true, denied: true, description, redirect, clearSessionCookie: revoke };
+      }
       let session: SessionRow;
       let created = false;
       let cookie: string | undefined;
@@ -817,6 +1058,8 @@ export class Tenant {
         cookie = c.cookie;
         created = true;
       }
+      this.applyDeadlines(session.id, action);
+      this.log({ type: 's', client_id: actionClient.client_id, user_id: user.user_id, ip: p.ip, details: { triggered_by_session_transfer_token: false, session_id: session.id } });
       fx.outcome = 'logged_in';
       fx.session = session.id;
       fx.user = session.user_id;
@@ -832,7 +1075,7 @@ export class Tenant {
    * POST /oauth/revoke: the token's family is revoked, then the cascade rules run (R26). Unknown, already
    * revoked and newly revoked tokens all get the same 200; the effects tell them apart.
    */
-  revokeRefreshToken(p: { clientId: string; token: string }, fx: Effects): { ok: true } | OAuthFailure {
+  revokeRefreshToken(p: { clientId: string; token: string; ip?: string }, fx: Effects): { ok: true } | OAuthFailure {
     return this.db.transaction(() => {
       this.catchUp(fx);
       const client = this.client(p.clientId);
@@ -850,13 +1093,14 @@ export class Tenant {
       const session = this.onlineSession(fam);
       this.revokeFamily(fam.id, 'revoked', fx);
       if (session) this.revokeSession(session.id, 'online_token_revoked', fx, 'online');
+      this.log({ type: 'srrt', client_id: client.client_id, user_id: fam.user_id, ip: p.ip, details: { refresh_token: tok.id } });
       fx.outcome = 'revoked';
       return { ok: true as const };
     })();
   }
 
   /** GET /v2/logout: ends the browser's session; the online-refresh-token rule runs (R27). */
-  logout(sessionCookie: string | undefined, fx: Effects): void {
+  logout(sessionCookie: string | undefined, fx: Effects, ip?: string, clientId?: string): void {
     this.db.transaction(() => {
       this.catchUp(fx);
       const s = this.sessionByCookie(sessionCookie);
@@ -873,12 +1117,13 @@ export class Tenant {
         return;
       }
       this.revokeSession(s.id, 'logout', fx, 'online');
+      this.log({ type: 'slo', client_id: clientId, user_id: s.user_id, ip, details: { session_id: s.id } });
       fx.outcome = 'revoked';
     })();
   }
 
   /** POST /api/v2/sessions/{id}/revoke. False when there is no such session; an already revoked one is found. */
-  adminRevokeSession(id: string, fx: Effects): boolean {
+  adminRevokeSession(id: string, fx: Effects, ip?: string): boolean {
     return this.db.transaction(() => {
       this.catchUp(fx);
       const s = this.sessionById(id);
@@ -894,6 +1139,7 @@ export class Tenant {
         return true;
       }
       this.revokeSession(id, 'admin_revoke', fx, this.interpretations.A19 === 'always' ? 'all' : 'online');
+      this.log({ type: 'sapi', description: 'Revoke a session', user_id: s.user_id, ip, details: { session_id: id } });
       fx.outcome = 'revoked';
       return true;
     })();
@@ -924,8 +1170,8 @@ export class Tenant {
       authenticated_at: iso(s.created_at),
       last_interacted_at: iso(s.last_active_at),
       // Auth0's session object: when the absolute and the idle lifetime end it (LT1)
-      expires_at: iso(s.created_at + hoursToSeconds(t.session_lifetime) * 1000),
-      idle_expires_at: iso(s.last_active_at + hoursToSeconds(t.idle_session_lifetime) * 1000),
+      expires_at: iso(Math.min(s.created_at + hoursToSeconds(t.session_lifetime) * 1000, s.expires_at ?? Infinity)),
+      idle_expires_at: iso(Math.min(s.last_active_at + hoursToSeconds(t.idle_session_lifetime) * 1000, s.idle_expires_at ?? Infinity)),
       revoked_at: iso(s.revoked_at),
       revoked_reason: s.revoked_reason,
       refresh_token_families: rts.map((r) => r.id),
