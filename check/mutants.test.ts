@@ -8,7 +8,7 @@ import { runRandom, type RandomResult } from '../random/random.js';
 import { RULE_PROPERTIES, propertyById, type Property, type StepView } from '../properties/index.js';
 import { referenceError, runEvents, type Model } from '../machines/step.js';
 import { RULES } from '../machines/rules.js';
-import { EFFECTS, GUARDS } from '../machines/tenant.logic.js';
+import { EFFECTS, GUARDS, LOG_WRITERS } from '../machines/tenant.logic.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import type { ModelEvent } from '../machines/events.js';
 
@@ -92,7 +92,9 @@ describe('the mutant list', () => {
     for (const m of MUTANTS) {
       const guards = Object.keys(GUARDS).filter((g) => (m.implementation.guards as Record<string, unknown>)[g] !== (GUARDS as Record<string, unknown>)[g]);
       const effects = Object.keys(EFFECTS).filter((f) => (m.implementation.effects as Record<string, unknown>)[f] !== (EFFECTS as Record<string, unknown>)[f]);
-      expect(guards.length + effects.length, m.id).toBeGreaterThan(0);
+      const logs = Object.keys(LOG_WRITERS).filter((f) => (m.implementation.logs as Record<string, unknown>)[f] !== (LOG_WRITERS as Record<string, unknown>)[f]);
+      expect(guards.length + effects.length + logs.length, m.id).toBeGreaterThan(0);
+      expect(Object.keys(m.implementation.logs).sort()).toEqual(Object.keys(LOG_WRITERS).sort());
       expect(Object.keys(m.implementation.guards).sort()).toEqual(Object.keys(GUARDS).sort());
       expect(Object.keys(m.implementation.effects).sort()).toEqual(Object.keys(EFFECTS).sort());
       expect(mutantModel(m).setting.population).toBe(DEFAULT_POPULATION);
@@ -148,7 +150,7 @@ describe('mutationMatrix', () => {
   });
 
   it('reports null when the main catcher misses', () => {
-    const harmless: Mutant = { ...MUTANTS[0], id: 'not-a-mutant', implementation: { guards: GUARDS, effects: EFFECTS } };
+    const harmless: Mutant = { ...MUTANTS[0], id: 'not-a-mutant', implementation: { guards: GUARDS, effects: EFFECTS, logs: LOG_WRITERS } };
     expect(mutationMatrix(RUNS, SEED, [harmless])).toEqual([{ mutant: 'not-a-mutant', caughtBy: [], shortest: null }]);
   });
 });

@@ -347,6 +347,9 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     F[o + 5] = optIdx(s.parent);
     F[o + 6] = s.createdAt;
     F[o + 7] = s.lastActiveAt;
+    // an Action's deadlines are absolute times the clock abstraction does not know (search.ts explores
+    // raw when an Action is configured); a canonical fingerprint that met one would merge unlike states
+    if (s.expiresAt !== null || s.idleExpiresAt !== null) throw new Error('explorer: a session with an Action deadline needs canonical: false');
   }
 
   // The base world (the explorer sets it to the world whose successors it is about to fingerprint) and
@@ -583,7 +586,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     for (const s of w.sessions) {
       feed(id(s.user)); feed(id(s.device)); feed(S_STATUS[s.status]); feed(s.via === 'login' ? 1 : 2);
       feed(s.transferToken === null ? NONE : idx(s.transferToken)); feed(s.parent === null ? NONE : idx(s.parent));
-      feed(s.createdAt); feed(s.lastActiveAt);
+      feed(s.createdAt); feed(s.lastActiveAt); feed(s.expiresAt ?? NONE); feed(s.idleExpiresAt ?? NONE);
     }
     for (const name of deviceNames) {
       const d = w.devices[name];

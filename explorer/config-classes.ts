@@ -75,12 +75,15 @@ class TrackedConfig {
   readonly web: ClientSettings;
   readonly webClientId: string;
   readonly moreWeb: readonly WebApp[];
+  /** the same for every configuration of a run (an Action is given for the whole space): not a tracked read */
+  readonly postLoginAction: string | null;
   readonly #values: Config;
   readonly #reads: Reads;
   constructor(c: Config, reads: Reads) {
     this.native = Object.freeze(new TrackedClient(c.native, reads, 0)) as unknown as ClientSettings;
     this.web = Object.freeze(new TrackedClient(c.web, reads, 1)) as unknown as ClientSettings;
     this.webClientId = c.webClientId;
+    this.postLoginAction = c.postLoginAction;
     this.moreWeb = Object.freeze(c.moreWeb.map((a, i) => Object.freeze({ ...a, settings: Object.freeze(new TrackedClient(a.settings, reads, i + 2)) as unknown as ClientSettings })));
     this.#values = c;
     this.#reads = reads;
@@ -92,7 +95,7 @@ class TrackedConfig {
     }));
   }
   toJSON(): Config {
-    return { ...Object.fromEntries(CONFIG_KEYS.map((f) => [f, this.#values[f]])), native: this.native, web: this.web, webClientId: this.webClientId, moreWeb: this.moreWeb } as Config;
+    return { ...Object.fromEntries(CONFIG_KEYS.map((f) => [f, this.#values[f]])), native: this.native, web: this.web, webClientId: this.webClientId, moreWeb: this.moreWeb, postLoginAction: this.postLoginAction } as Config;
   }
 }
 
@@ -101,7 +104,7 @@ const clientsOf = (c: Config): ClientSettings[] => [c.native, c.web, ...c.moreWe
 
 /** The values `c` takes on the fields of `mask`, as a string key (with its web apps' client_ids, always). */
 export function signature(c: Config, mask: number): string {
-  const parts: string[] = [c.webClientId, ...c.moreWeb.map((a) => a.clientId), '/'];
+  const parts: string[] = [c.webClientId, ...c.moreWeb.map((a) => a.clientId), c.postLoginAction ?? '', '/'];
   clientsOf(c).forEach((s, client) => {
     CLIENT_KEYS.forEach((f, i) => { parts.push(mask & clientBit(client, i) ? String(s[f]) : '*'); });
   });

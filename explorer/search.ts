@@ -145,7 +145,8 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
   // The enumerator and the canonicaliser are shared: the family must agree on what they read.
   reads.mask = 0;
   const enumerator = createEnumerator(settings[0], scope);
-  const canon = createCanonicalizer(settings[0], scope, { canonical: opts.canonical ?? true, symmetry: opts.symmetry ?? true, depth: depthBound });
+  // a post-login Action may read ids and the clock (MODEL.md §2): its exploration is the raw graph
+  const canon = createCanonicalizer(settings[0], scope, { canonical: opts.canonical ?? settings[0].action === null, symmetry: opts.symmetry ?? true, depth: depthBound });
   const shared = reads.mask;
   // differ[c * 32 + b]: the members whose field b differs from member c's
   const differ = new Int32Array(n * 32);

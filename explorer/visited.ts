@@ -113,7 +113,7 @@ export const sameTransferToken = (x: TransferToken, y: TransferToken): boolean =
   && x.ip === y.ip && x.asn === y.asn && x.organization === y.organization && x.issuedAt === y.issuedAt;
 export const sameSession = (x: Session, y: Session): boolean => x.status === y.status && x.id === y.id && x.user === y.user
   && x.device === y.device && x.via === y.via && x.transferToken === y.transferToken && x.parent === y.parent
-  && x.createdAt === y.createdAt && x.lastActiveAt === y.lastActiveAt;
+  && x.createdAt === y.createdAt && x.lastActiveAt === y.lastActiveAt && x.expiresAt === y.expiresAt && x.idleExpiresAt === y.idleExpiresAt;
 export const sameDevice = (x: DeviceState, y: DeviceState): boolean => x.network === y.network && x.session === y.session;
 
 function sameItems<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {

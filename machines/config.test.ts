@@ -23,7 +23,7 @@ const DEFAULT_CLIENT: ClientSettings = {
   leeway: 0,
 };
 /** the tenant's defaults: 7 days absolute, 3 days idle (given in hours, kept in seconds) */
-const DEFAULT_TENANT = { sessionLifetimeSeconds: 604800, idleSessionLifetimeSeconds: 259200 };
+const DEFAULT_TENANT = { sessionLifetimeSeconds: 604800, idleSessionLifetimeSeconds: 259200, postLoginAction: null };
 /** MODEL.md §8: one web app, named web-app */
 const ONE_WEB_APP = { webClientId: 'web-app', moreWeb: [] };
 

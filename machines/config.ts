@@ -2,6 +2,7 @@
 // the interpretation switches (A6, A8, A10) and the configuration space.
 // Unknown fields of a client are ignored (a real client's JSON has dozens), except inside session_transfer
 // and refresh_token, where a misspelt field would silently take its default: there they are errors.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 
 export const METHODS = ['cookie', 'query'] as const;
@@ -47,6 +48,9 @@ export interface WebApp {
   readonly settings: ClientSettings;
 }
 
+const resolvePath = (base: string, p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+const relativePath = (base: string, p: string): string => relative(base, p).split(sep).join('/');
+
 /** The native app's client_id (MODEL.md §8 names only the web apps'; the reference server uses this one). */
 export const NATIVE_CLIENT_ID = 'native-app';
 /** MODEL.md §8: the i-th web app's client_id when its JSON names none (0-based): web-app, web-app-2, ... */
@@ -65,6 +69,8 @@ export interface Config {
   /** MODEL.md §8: the tenant's session lifetimes, in seconds (the JSON gives hours) */
   readonly sessionLifetimeSeconds: number;
   readonly idleSessionLifetimeSeconds: number;
+  /** MODEL.md §2: the post-login Action module's absolute path, or null */
+  readonly postLoginAction: string | null;
 }
 
 /** Every web app of a configuration, the first included, in order. */
@@ -325,6 +331,7 @@ export const configSchema = strictKnown({
   web: webSchema.optional(),
   transfer_token_ttl_seconds: z.number().int().positive().optional(),
   tenant: tenantSchema.optional(),
+  actions: strictKnown({ 'post-login': z.string().min(1).optional() }, 'actions').optional(),
 }, 'the configuration').superRefine((c, ctx) => {
   const seen = new Map<string, number>();
   webInputs(c.web).forEach((w, i) => {
@@ -372,7 +379,8 @@ function configValue(input: ConfigInput, k: ConfigKey): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-export function resolveConfig(input: ConfigInput = {}): Config {
+/** `baseDir`: where a relative Action path starts (the configuration file's folder). */
+export function resolveConfig(input: ConfigInput = {}, baseDir: string = process.cwd()): Config {
   const field = (k: ConfigKey) => {
     const v = configValue(input, k);
     return v === undefined ? CONFIG_FIELDS[k].default : Math.round(v * CONFIG_FIELDS[k].unit);
@@ -386,11 +394,15 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     transferTokenTtlSeconds: field('transferTokenTtlSeconds'),
     sessionLifetimeSeconds: field('sessionLifetimeSeconds'),
     idleSessionLifetimeSeconds: field('idleSessionLifetimeSeconds'),
+    postLoginAction: input.actions?.['post-login'] === undefined ? null : resolvePath(baseDir, input.actions['post-login']),
   };
 }
 
-/** Back to Auth0's shape, so a counterexample's scenario file carries a config a reviewer can read. */
-export function configToInput(c: Config): ConfigInput {
+/**
+ * Back to Auth0's shape, so a counterexample's scenario file carries a config a reviewer can read; an
+ * Action's path is written relative to `baseDir` (the folder the file goes to), forward slashes.
+ */
+export function configToInput(c: Config, baseDir: string = process.cwd()): ConfigInput {
   const client = (s: ClientSettings): ClientInput => {
     const out: Record<string, Record<string, unknown>> = {};
     for (const k of CLIENT_KEYS) {
@@ -411,6 +423,7 @@ export function configToInput(c: Config): ConfigInput {
     if (b === undefined) out[a] = v;
     else ((out[a] ??= {}) as Record<string, unknown>)[b] = v;
   }
+  if (c.postLoginAction !== null) out.actions = { 'post-login': relativePath(baseDir, c.postLoginAction) };
   return out as ConfigInput;
 }
 

@@ -1,6 +1,7 @@
 // machines/setting.ts: what is fixed for one run: configuration, interpretations, population.
 import type { Config, Interpretations } from './config.js';
 import type { Device, Network, Population, User } from './world.js';
+import { loadPostLoginAction, type PostLoginAction } from './actions.js';
 
 export interface Setting {
   readonly config: Config;
@@ -9,6 +10,8 @@ export interface Setting {
   readonly users: ReadonlyMap<string, User>;
   readonly networks: ReadonlyMap<string, Network>;
   readonly devices: ReadonlyMap<string, Device>;
+  /** MODEL.md §2: the post-login Action the configuration names, loaded (null: none) */
+  readonly action: PostLoginAction | null;
 }
 
 export function makeSetting(config: Config, interpretations: Interpretations, population: Population): Setting {
@@ -17,5 +20,6 @@ export function makeSetting(config: Config, interpretations: Interpretations, po
     users: new Map(population.users.map((u) => [u.name, u])),
     networks: new Map(population.networks.map((n) => [n.name, n])),
     devices: new Map(population.devices.map((d) => [d.name, d])),
+    action: config.postLoginAction === null ? null : loadPostLoginAction(config.postLoginAction),
   };
 }

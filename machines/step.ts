@@ -10,7 +10,7 @@ import type { Setting } from './setting.js';
 import { webApps, webSettings } from './config.js';
 import { initialWorld, refreshToken, session, transferToken, type World } from './world.js';
 import { createTenantMachine, type Branch } from './tenant.machine.js';
-import { Tx, TENANT_IMPLEMENTATION, type Effect, type Guard, type TenantImplementation } from './tenant.logic.js';
+import { Tx, TENANT_IMPLEMENTATION, type Effect, type Guard, type LogWriter, type TenantImplementation } from './tenant.logic.js';
 import type { RuleId } from './rules.js';
 
 export interface StepResult {
@@ -26,7 +26,7 @@ export interface Model {
   step(world: World, event: ModelEvent, stepNumber?: number): StepResult;
 }
 
-interface CompiledBranch { guard: Guard | null; effect: Effect; name: string; rules: readonly RuleId[] }
+interface CompiledBranch { guard: Guard | null; effect: Effect; log: LogWriter; name: string; rules: readonly RuleId[] }
 
 // The branch list does not depend on the setting: compiled once per implementation (building an XState
 // machine costs milliseconds, and a check builds a model for each of 768 configurations).
@@ -39,7 +39,7 @@ function compile(impl: TenantImplementation): Record<EventType, CompiledBranch[]
     const on = (machine.config.states as { serving: { on: Record<EventType, readonly Branch[]> } }).serving.on;
     compiled = Object.fromEntries(
       Object.entries(on).map(([type, branches]) => [type, branches.map((b): CompiledBranch => ({
-        guard: b.guard ? impl.guards[b.guard] : null, effect: impl.effects[b.actions], name: b.actions, rules: b.meta.rules,
+        guard: b.guard ? impl.guards[b.guard] : null, effect: impl.effects[b.actions], log: impl.logs[b.actions], name: b.actions, rules: b.meta.rules,
       }))]),
     ) as Record<EventType, CompiledBranch[]>;
     compiledByImpl.set(impl, compiled);
@@ -58,6 +58,7 @@ export function createModel(setting: Setting, impl: TenantImplementation = TENAN
       for (const b of compiled[event.type]) {
         if (b.guard && !b.guard(setting, world, event)) continue;
         b.effect(tx, event);
+        b.log(tx, event);
         tx.obs.rules = b.rules as RuleId[];
         return { world: tx.world, observation: tx.obs, branch: b.name };
       }

@@ -4,8 +4,10 @@
 // artifact's lifecycle machine (lifecycle.ts) and records it in the step's observation.
 import { LIFECYCLE, type ArtifactKind } from './lifecycle.js';
 import { eventClient, eventClientId, methodAllowed, type ModelEvent, type EventOf } from './events.js';
-import { emptyObservation, type Observation, type Reason } from './observation.js';
+import { emptyObservation, NO_LOGS, ISSUED_TOKEN_TYPE, type Observation, type Reason } from './observation.js';
+import { sessionTransferAudience, WARNING_TEXTS, type LogDetails, type LogEvent, type LogType } from './logs.js';
 import type { Setting } from './setting.js';
+import { MINT_SCOPE, MODEL_EPOCH_MS, TRANSACTION_PROTOCOL, type ActionEvent } from './actions.js';
 import { NATIVE_CLIENT_ID, refreshTokenLifetimes, settingsOf, type ClientSettings } from './config.js';
 import {
   activeSuccessor, deviceSession, familyRevoked, indexOfId, lineage, refreshToken, transferToken,
@@ -31,8 +33,9 @@ const transferTokenAs = (id: string, t: Fields<TransferToken>, status: TransferT
   id, user: t.user, parent: t.parent, family: t.family, device: t.device, network: t.network, ip: t.ip, asn: t.asn,
   organization: t.organization, issuedAt: t.issuedAt, status,
 });
-const sessionAs = (id: string, s: Omit<Fields<Session>, 'parent' | 'lastActiveAt'>, status: Session['status'], parent: string | null, lastActiveAt: number): Session => ({
-  id, user: s.user, device: s.device, via: s.via, transferToken: s.transferToken, createdAt: s.createdAt, parent, status, lastActiveAt,
+type SessionFields = Omit<Fields<Session>, 'parent' | 'lastActiveAt' | 'expiresAt' | 'idleExpiresAt'>;
+const sessionAs = (id: string, s: SessionFields, status: Session['status'], parent: string | null, lastActiveAt: number, expiresAt: number | null, idleExpiresAt: number | null): Session => ({
+  id, user: s.user, device: s.device, via: s.via, transferToken: s.transferToken, createdAt: s.createdAt, parent, status, lastActiveAt, expiresAt, idleExpiresAt,
 });
 
 export interface LifecycleMessage { kind: ArtifactKind; id: string; event: string }
@@ -128,7 +131,7 @@ export class Tx {
     const list = (kind === 'refreshToken' ? this.writableRts() : kind === 'transferToken' ? this.writableStts() : this.writableSs()) as Artifact[];
     list[i] = kind === 'refreshToken' ? refreshTokenAs(id, current as RefreshToken, next as RefreshToken['status'], (current as RefreshToken).family, (current as RefreshToken).usedAt)
       : kind === 'transferToken' ? transferTokenAs(id, current as TransferToken, next as TransferToken['status'])
-      : sessionAs(id, current as Session, next as Session['status'], (current as Session).parent, (current as Session).lastActiveAt);
+      : sessionAs(id, current as Session, next as Session['status'], (current as Session).parent, (current as Session).lastActiveAt, (current as Session).expiresAt, (current as Session).idleExpiresAt);
     if (this.journal) this.sent.push({ kind, id, event });
     if (event === 'REVOKE') this.obs.revoked[LIST[kind]].push(id);
     else if (event === 'REDEEM' || event === 'BURN') this.obs.consumed.push(id);
@@ -160,9 +163,9 @@ export class Tx {
     return stt;
   }
 
-  createSession(fields: Omit<Session, 'id' | 'status' | 'createdAt' | 'lastActiveAt'>): Session {
+  createSession(fields: Omit<Session, 'id' | 'status' | 'createdAt' | 'lastActiveAt' | 'expiresAt' | 'idleExpiresAt'>): Session {
     const id = `s${this.sessions.length + 1}`;
-    const s = sessionAs(id, { ...fields, createdAt: this.clock }, 'active', fields.parent, this.clock);
+    const s = sessionAs(id, { ...fields, createdAt: this.clock }, 'active', fields.parent, this.clock, null, null);
     this.writableSs().push(s);
     if (this.journal) this.created.push({ kind: 'session', id });
     this.setDevice(fields.device, { session: id });
@@ -172,7 +175,8 @@ export class Tx {
   /** Links a session to a parent family (A6); returns the session as it is now. */
   linkSession(id: string, parent: string): Session {
     const i = indexOfId(id);
-    const s = sessionAs(id, this.sessions[i], this.sessions[i].status, parent, this.sessions[i].lastActiveAt);
+    const cur = this.sessions[i];
+    const s = sessionAs(id, cur, cur.status, parent, cur.lastActiveAt, cur.expiresAt, cur.idleExpiresAt);
     this.writableSs()[i] = s;
     return s;
   }
@@ -181,8 +185,22 @@ export class Tx {
   touchSession(id: string): Session {
     const i = indexOfId(id);
     const cur = this.sessions[i];
-    if (cur.lastActiveAt === this.clock) return cur;
-    const s = sessionAs(id, cur, cur.status, cur.parent, this.clock);
+    if (cur.lastActiveAt === this.clock && cur.idleExpiresAt === null) return cur;
+    // an Action's idle deadline lasts until the next login, whose Action may set one again (MODEL.md §2)
+    const s = sessionAs(id, cur, cur.status, cur.parent, this.clock, cur.expiresAt, null);
+    this.writableSs()[i] = s;
+    return s;
+  }
+
+  /** MODEL.md §2: an Action's deadlines for a session; the earliest wins, and only one before the lifetimes' counts. */
+  setSessionDeadlines(id: string, expiresAt: number | undefined, idleExpiresAt: number | undefined): Session {
+    const i = indexOfId(id);
+    const cur = this.sessions[i];
+    const c = this.setting.config;
+    const abs = expiresAt !== undefined && expiresAt < Math.min(cur.expiresAt ?? Infinity, cur.createdAt + c.sessionLifetimeSeconds) ? expiresAt : cur.expiresAt;
+    const idle = idleExpiresAt !== undefined && idleExpiresAt < Math.min(cur.idleExpiresAt ?? Infinity, cur.lastActiveAt + c.idleSessionLifetimeSeconds) ? idleExpiresAt : cur.idleExpiresAt;
+    if (abs === cur.expiresAt && idle === cur.idleExpiresAt) return cur;
+    const s = sessionAs(id, cur, cur.status, cur.parent, cur.lastActiveAt, abs, idle);
     this.writableSs()[i] = s;
     return s;
   }
@@ -206,6 +224,21 @@ export class Tx {
   answer(outcome: Observation['outcome'], reason?: Observation['reason']): void {
     this.obs.outcome = outcome;
     if (reason) this.obs.reason = reason;
+  }
+
+  /** Writes a log event (MODEL.md §4's table): from the device's network now, for a client and user. */
+  log(type: LogType, clientId: string | undefined, user: string | undefined, device: string | null, details: LogDetails, description?: string): void {
+    const o = this.obs;
+    if (o.logs === NO_LOGS) o.logs = [];
+    const here = device === null ? undefined : this.devicesNow[device];
+    const ip = here === undefined ? undefined : this.setting.networks.get(here.network)?.ip;
+    // one literal, one key order: the same bytes for the same step
+    const entry: LogEvent = { type, description, client_id: clientId, user_id: user, ip, details };
+    if (description === undefined) delete entry.description;
+    if (clientId === undefined) delete entry.client_id;
+    if (user === undefined) delete entry.user_id;
+    if (ip === undefined) delete entry.ip;
+    o.logs.push(entry);
   }
 }
 
@@ -271,6 +304,43 @@ export function successorOf(rt: RefreshToken): Parameters<Tx['issueRefreshToken'
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Log events (MODEL.md §4): which step writes what. Details list their keys in one order.
+
+const asnOf = (tx: Tx, device: string): number => tx.setting.networks.get(tx.devices[device].network)!.asn;
+
+/** A mint (with the session_transfer audience, R6) or a refresh at /oauth/token, issued or refused. */
+function logExchange(tx: Tx, rt: RefreshToken, mint: boolean, reason?: Reason): void {
+  const details: LogDetails = {};
+  if (mint) details.audience = sessionTransferAudience();
+  details.refresh_token = rt.id;
+  if (reason === undefined) {
+    for (const id of tx.obs.issued) {
+      if (id.startsWith('stt')) details.session_transfer_token = id;
+      else details.rotated_to = id;
+    }
+  } else details.reason = reason;
+  if (mint) details.asn = asnOf(tx, rt.device);
+  tx.log(reason === undefined ? 'sertft' : 'fertft', rt.clientId, rt.user, rt.device, details, reason);
+}
+
+/** A login (s), or a login an Action refused (f): R24's flag is true exactly when a transfer token was redeemed. */
+function logLogin(tx: Tx, type: 's' | 'f', clientId: string, user: string, device: string, s: Session | null, stt: TransferToken | null, issued: RefreshToken | undefined, description?: string): void {
+  const details: LogDetails = { triggered_by_session_transfer_token: stt !== null };
+  if (s !== null) details.session_id = s.id;
+  if (stt !== null) { details.session_transfer_token = stt.id; details.parent_refresh_token = stt.parent; }
+  if (issued !== undefined) details.issued_refresh_token = issued.id;
+  if (type === 'f') details.reason = 'action_denied';
+  if (stt !== null) details.asn = asnOf(tx, device);
+  tx.log(type, clientId, user, device, details, description);
+}
+
+/** A refused redemption's warning (spec §3.3), naming the token presented. */
+function logWarning(tx: Tx, e: EventOf<'AUTHORIZE'>, reason: keyof typeof WARNING_TEXTS): void {
+  const stt = transferToken(tx.before, e.transferToken!)!;
+  tx.log('w', eventClientId(tx.setting, e), stt.user, e.device, { session_transfer_token: stt.id, reason }, WARNING_TEXTS[reason]);
+}
+
 /**
  * Within the leeway, the immediately previous token stands in for its successor (LV1): the exchange
  * rotates the family's active token, so the presented one is no longer the immediately previous.
@@ -298,11 +368,11 @@ function withinLeeway(m: Setting, w: World, rt: RefreshToken): boolean {
  * way). Transfer-linked tokens carry the web app's online flag (A17). MODEL.md §8: the token belongs to
  * the web app the login was for, and that app's flags decide.
  */
-function maybeIssueWebRefreshToken(tx: Tx, s: Session, e: { readonly offlineAccess?: boolean; readonly client?: string }, redeemed: TransferToken | null): void {
-  if (!e.offlineAccess) return;
+function maybeIssueWebRefreshToken(tx: Tx, s: Session, e: { readonly offlineAccess?: boolean; readonly client?: string }, redeemed: TransferToken | null): RefreshToken | undefined {
+  if (!e.offlineAccess) return undefined;
   const web: ClientSettings = eventClient(tx.setting, e);
-  if ((s.parent !== null || redeemed !== null) && !web.allowRefreshToken) return;
-  tx.issueRefreshToken({
+  if ((s.parent !== null || redeemed !== null) && !web.allowRefreshToken) return undefined;
+  return tx.issueRefreshToken({
     client: 'web', clientId: eventClientId(tx.setting, e), user: s.user, device: s.device, session: s.id, parent: s.parent,
     online: s.parent !== null && web.enforceOnlineRefreshTokens, organization: null,
   });
@@ -320,7 +390,16 @@ export function exchange(mint: boolean, rotate: (tx: Tx, rt: RefreshToken) => vo
     // N2 (Online Refresh Tokens): using an online token keeps its session alive
     if (extendsSession && tx.setting.interpretations.N2) { const s = onlineSession(tx, rt); if (s) tx.touchSession(s.id); }
     tx.answer('issued');
+    if (mint) mintAnswer(tx);
   };
+}
+
+/** R3: the mint's answer; R4: the successor, when the rotation issued one. */
+function mintAnswer(tx: Tx): void {
+  const successor = tx.obs.issued.find((id) => id.startsWith('rt'));
+  tx.obs.mint = successor === undefined
+    ? { tokenType: 'N_A', expiresIn: tx.setting.config.transferTokenTtlSeconds, issuedTokenType: ISSUED_TOKEN_TYPE }
+    : { tokenType: 'N_A', expiresIn: tx.setting.config.transferTokenTtlSeconds, issuedTokenType: ISSUED_TOKEN_TYPE, refreshToken: successor };
 }
 
 /** The active session an online refresh token is tied to (A17), if any. */
@@ -347,7 +426,70 @@ export function expireTokens(tx: Tx): void {
 export function sessionsDue(tx: Tx): Session[] {
   const config = tx.setting.config;
   return tx.sessions.filter((s) => s.status === 'active' && (tx.clock - s.createdAt >= config.sessionLifetimeSeconds
-    || tx.clock - s.lastActiveAt >= config.idleSessionLifetimeSeconds));
+    || tx.clock - s.lastActiveAt >= config.idleSessionLifetimeSeconds
+    || (s.expiresAt !== null && tx.clock >= s.expiresAt) || (s.idleExpiresAt !== null && tx.clock >= s.idleExpiresAt)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Post-login Actions (MODEL.md §2): where a login would succeed, the Action sees it first.
+
+interface Login {
+  readonly clientId: string;
+  readonly user: string;
+  readonly device: string;
+  readonly organization: string | undefined;
+  /** the transfer token redeemed, on a transfer login */
+  readonly stt: TransferToken | null;
+  /** the session the login uses, or the id and creation time of the one it would make */
+  readonly sessionId: string;
+  readonly sessionCreatedAt: number;
+}
+
+/** The organization asked, read only for an Action: the explorer counts an event's reads (twins). */
+const orgForAction = (tx: Tx, a: EventOf<'AUTHORIZE'>): string | undefined => (tx.setting.action === null ? undefined : a.organization);
+
+/**
+ * Runs the configured Action on a login; null when there is none or it let the login through untouched.
+ * A deny or revoke answers `access_denied` (the transfer token used up as any redemption) and writes `f`.
+ */
+function runAction(tx: Tx, login: Login): { refused: boolean; expiresAt?: number; idleExpiresAt?: number } | null {
+  const action = tx.setting.action;
+  if (action === null) return null;
+  const net = tx.setting.networks.get(tx.devices[login.device].network)!;
+  const app = tx.setting.config.moreWeb.find((a) => a.clientId === login.clientId);
+  const stt = login.stt;
+  const event: ActionEvent = {
+    user: { user_id: login.user },
+    client: { client_id: login.clientId, name: app?.name ?? login.clientId },
+    organization: login.organization === undefined ? undefined : { id: login.organization },
+    request: { ip: net.ip, asn: net.asn },
+    transaction: { protocol: TRANSACTION_PROTOCOL },
+    session_transfer_token: stt === null ? undefined : {
+      client_id: tx.before.refreshTokens[indexOfId(stt.parent)].clientId, scope: MINT_SCOPE, request: { ip: stt.ip, asn: stt.asn },
+    },
+    session: {
+      id: login.sessionId, created_at: new Date(MODEL_EPOCH_MS + login.sessionCreatedAt * 1000).toISOString(),
+      session_transfer: stt === null ? undefined : { parent_refresh_token: { id: stt.parent } },
+    },
+  };
+  const a = action.run(event, MODEL_EPOCH_MS + tx.clock * 1000);
+  const seconds = (ms: number | undefined) => (ms === undefined ? undefined : Math.ceil((ms - MODEL_EPOCH_MS) / 1000));
+  const record = { ...(a.denied !== undefined ? { denied: a.denied } : {}), ...(a.revoked !== undefined ? { revoked: a.revoked } : {}),
+    ...(a.expiresAtMs !== undefined ? { expiresAt: seconds(a.expiresAtMs) } : {}), ...(a.idleExpiresAtMs !== undefined ? { idleExpiresAt: seconds(a.idleExpiresAtMs) } : {}) };
+  tx.obs.action = record;
+  if (a.denied === undefined && a.revoked === undefined) return { refused: false, expiresAt: record.expiresAt, idleExpiresAt: record.idleExpiresAt };
+  if (stt !== null) tx.send('transferToken', stt.id, 'REDEEM');
+  const existing = tx.sessions[indexOfId(login.sessionId)];
+  if (a.revoked !== undefined && existing !== undefined) revokeSession(tx, existing.id);
+  tx.answer('access_denied', 'action_denied');
+  return { refused: true };
+}
+
+/** A login the Action let through: its deadlines on the session, the answer, then the web refresh token. */
+function loggedInWith(tx: Tx, s: Session, created: boolean, allowed: ReturnType<typeof runAction>, issue: () => unknown): void {
+  if (allowed !== null && (allowed.expiresAt !== undefined || allowed.idleExpiresAt !== undefined)) s = tx.setSessionDeadlines(s.id, allowed.expiresAt, allowed.idleExpiresAt);
+  tx.loggedIn(s, created);
+  issue();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,7 +553,7 @@ export type GuardName = keyof typeof GUARDS;
 type Effect = (tx: Tx, e: ModelEvent) => void;
 
 /** A redemption check failed: prompt; under A8 the token is used up. */
-export const failRedemption = (reason: Reason): Effect => (tx, e) => {
+export const failRedemption = (reason: Reason & keyof typeof WARNING_TEXTS): Effect => (tx, e) => {
   if (tx.setting.interpretations.A8) tx.send('transferToken', ev<'AUTHORIZE'>(e).transferToken!, 'BURN');
   tx.answer('login_required', reason);
 };
@@ -464,6 +606,7 @@ export const EFFECTS = {
   alreadyRevoked: (tx) => tx.answer('ok', 'already_revoked'),
   alreadyExpired: (tx) => tx.answer('ok', 'already_expired'),
 
+  // SSO without a redemption: the Action does not run (MODEL.md §2)
   reuseSession: (tx, e) => {
     const a = ev<'AUTHORIZE'>(e);
     const s = tx.touchSession(deviceSession(tx.before, a.device)!.id);
@@ -485,37 +628,46 @@ export const EFFECTS = {
     const a = ev<'AUTHORIZE'>(e);
     const stt = presentedTransferToken(tx.before, a);
     let s = deviceSession(tx.before, a.device)!;
+    const login: Login = { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: s.id, sessionCreatedAt: s.createdAt };
+    const allowed = runAction(tx, login);
+    if (allowed?.refused) return;
     tx.send('transferToken', stt.id, 'REDEEM');
     if (tx.setting.interpretations.A6 && s.parent === null) {
       s = tx.linkSession(s.id, stt.family);
     }
     s = tx.touchSession(s.id);
-    tx.loggedIn(s, false);
-    maybeIssueWebRefreshToken(tx, s, a, stt);
+    loggedInWith(tx, s, false, allowed, () => maybeIssueWebRefreshToken(tx, s, a, stt));
   },
   createSessionFromTransfer: (tx, e) => {
     const a = ev<'AUTHORIZE'>(e);
     const stt = presentedTransferToken(tx.before, a);
+    const login: Login = { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock };
+    const allowed = runAction(tx, login);
+    if (allowed?.refused) return;
     tx.send('transferToken', stt.id, 'REDEEM');
     const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
-    tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, a, stt);
+    loggedInWith(tx, s, true, allowed, () => maybeIssueWebRefreshToken(tx, s, a, stt));
   },
 
   reauthenticate: (tx, e) => {
     const w = ev<'WEB_LOGIN'>(e);
-    const s = tx.touchSession(deviceSession(tx.before, w.device)!.id);
-    tx.loggedIn(s, false);
-    maybeIssueWebRefreshToken(tx, s, w, null);
+    const before = deviceSession(tx.before, w.device)!;
+    const login: Login = { clientId: eventClientId(tx.setting, w), user: w.user, device: w.device, organization: undefined, stt: null, sessionId: before.id, sessionCreatedAt: before.createdAt };
+    const allowed = runAction(tx, login);
+    if (allowed?.refused) return;
+    const s = tx.touchSession(before.id);
+    loggedInWith(tx, s, false, allowed, () => maybeIssueWebRefreshToken(tx, s, w, null));
   },
-  /** an ordinary login replaces another user's session in the browser (A3, A7) */
+  /** an ordinary login replaces another user's session in the browser (A3, A7); an Action's refusal leaves it */
   interactiveLogin: (tx, e) => {
     const w = ev<'WEB_LOGIN'>(e);
+    const login: Login = { clientId: eventClientId(tx.setting, w), user: w.user, device: w.device, organization: undefined, stt: null, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock };
+    const allowed = runAction(tx, login);
+    if (allowed?.refused) return;
     const old = deviceSession(tx.before, w.device);
     if (old) revokeSession(tx, old.id);
     const s = tx.createSession({ user: w.user, device: w.device, via: 'login', transferToken: null, parent: null });
-    tx.loggedIn(s, true);
-    maybeIssueWebRefreshToken(tx, s, w, null);
+    loggedInWith(tx, s, true, allowed, () => maybeIssueWebRefreshToken(tx, s, w, null));
   },
 
   // Time is the only thing that expires artifacts (MODEL.md §8), in this order: transfer tokens (R9, A14),
@@ -534,10 +686,89 @@ export const EFFECTS = {
 } satisfies Record<string, Effect>;
 export type EffectName = keyof typeof EFFECTS;
 
+// ---------------------------------------------------------------------------------------------
+// Log writers (MODEL.md §4's table): what each branch writes, run after its effect from the step's
+// answer. Apart from the effects, so that a mutant of what the tenant does still logs as its code path
+// would, and a mutant of what it logs replaces a writer alone.
+
+type LogWriter = (tx: Tx, e: ModelEvent) => void;
+const nothing: LogWriter = () => {};
+/** The exchange's sertft or fertft (R6: a mint's with the audience). */
+const exchangeLog: LogWriter = (tx, e) => {
+  const o = tx.obs;
+  logExchange(tx, presentedRefreshToken(tx.before, e), e.type === 'MINT_TRANSFER_TOKEN', o.outcome === 'issued' ? undefined : o.reason as Reason);
+};
+/** A refused redemption's warning, for the reason of its branch (spec §3.3). */
+const warning = (reason: keyof typeof WARNING_TEXTS): LogWriter => (tx, e) => logWarning(tx, ev<'AUTHORIZE'>(e), reason);
+/** A login's s, or f when the Action refused it (R24: flagged when it redeems a transfer token). */
+const loginLog = (redeems: boolean): LogWriter => (tx, e) => {
+  const o = tx.obs;
+  const a = e as EventOf<'AUTHORIZE'> | EventOf<'WEB_LOGIN'>;
+  const stt = redeems ? presentedTransferToken(tx.before, e) : null;
+  const clientId = eventClientId(tx.setting, a);
+  if (o.outcome === 'access_denied') {
+    logLogin(tx, 'f', clientId, stt?.user ?? (a as EventOf<'WEB_LOGIN'>).user, a.device, null, stt, undefined, o.action?.denied ?? o.action?.revoked);
+    return;
+  }
+  if (o.outcome !== 'logged_in') return;
+  const s = tx.sessions[indexOfId(o.session!)];
+  let issued: RefreshToken | undefined;
+  for (const id of o.issued) if (id.startsWith('rt')) issued = tx.refreshTokens[indexOfId(id)];
+  logLogin(tx, 's', clientId, s.user, a.device, s, stt, issued);
+};
+
+export const LOG_WRITERS = {
+  issueNativeRefreshToken: (tx, e) => {
+    const { user, device } = ev<'NATIVE_LOGIN'>(e);
+    tx.log('s', NATIVE_CLIENT_ID, user, device, { triggered_by_session_transfer_token: false });
+  },
+  rejectRevokedRefreshToken: exchangeLog,
+  rejectExpiredRefreshToken: exchangeLog,
+  rejectClientNotAllowed: exchangeLog,
+  rejectNestedTransfer: exchangeLog,
+  // reuse detection writes ferrt, then the exchange's own failure (R6 asks one per mint)
+  detectReuse: (tx, e) => {
+    const rt = presentedRefreshToken(tx.before, e);
+    tx.log('ferrt', rt.clientId, rt.user, rt.device, { refresh_token: rt.id, reason: 'refresh_token_reused' }, 'refresh_token_reused');
+    exchangeLog(tx, e);
+  },
+  mintTransferToken: exchangeLog,
+  refresh: exchangeLog,
+  mintWithinLeeway: exchangeLog,
+  refreshWithinLeeway: exchangeLog,
+  revokeRefreshTokenFamily: (tx, e) => {
+    const rt = presentedRefreshToken(tx.before, e);
+    tx.log('srrt', rt.clientId, rt.user, rt.device, { refresh_token: rt.id });
+  },
+  revokeSession: (tx, e) => {
+    const r = ev<'REVOKE_SESSION'>(e);
+    const s = tx.before.sessions[indexOfId(r.session)];
+    if (r.by === 'admin') tx.log('sapi', undefined, s.user, null, { session_id: s.id }, 'Revoke a session');
+    else tx.log('slo', undefined, s.user, s.device, { session_id: s.id });
+  },
+  alreadyRevoked: nothing,
+  alreadyExpired: nothing,
+  reuseSession: loginLog(false),
+  promptNoSession: nothing,
+  promptMethodNotAllowed: warning('method_not_allowed'),
+  promptNotFoundOrExpired: warning('transfer_token_not_found_or_expired'),
+  promptParentRevoked: warning('parent_refresh_token_revoked'),
+  promptBindingFailed: warning('device_binding_failed'),
+  promptOrganizationMismatch: warning('organization_mismatch'),
+  promptUserMismatch: warning('user_mismatch'),
+  reuseSessionWithTransfer: loginLog(true),
+  createSessionFromTransfer: loginLog(true),
+  reauthenticate: loginLog(false),
+  interactiveLogin: loginLog(false),
+  advanceClock: nothing,
+  moveDevice: nothing,
+} satisfies Record<EffectName, LogWriter>;
+
 /** The implementations a tenant machine is built from; a mutant replaces some of them. */
 export interface TenantImplementation {
   readonly guards: Readonly<Record<GuardName, Guard>>;
   readonly effects: Readonly<Record<EffectName, Effect>>;
+  readonly logs: Readonly<Record<EffectName, LogWriter>>;
 }
-export const TENANT_IMPLEMENTATION: TenantImplementation = { guards: GUARDS, effects: EFFECTS };
-export type { Guard, Effect };
+export const TENANT_IMPLEMENTATION: TenantImplementation = { guards: GUARDS, effects: EFFECTS, logs: LOG_WRITERS };
+export type { Guard, Effect, LogWriter };

@@ -93,6 +93,7 @@ export function createTenantMachine(impl: TenantImplementation = TENANT_IMPLEMEN
     (Object.keys(impl.effects) as EffectName[]).map((name) => [name, enqueueActions(({ context, event, enqueue }: { context: TenantContext; event: ModelEvent; enqueue: any }) => {
       const tx = new Tx(context.setting, context.world, event, context.steps + 1, true);
       impl.effects[name](tx, event);
+      impl.logs[name](tx, event);
       tx.obs.rules = [...currentBranchRules(event, name)];
       enqueue(assign({ world: tx.world, steps: context.steps + 1, observation: tx.obs }));
       for (const c of tx.created) enqueue.spawnChild(LIFECYCLE_MACHINES[c.kind], { id: c.id, systemId: c.id });

@@ -115,6 +115,9 @@ export interface Session {
   /** MODEL.md §8, clock seconds: the absolute lifetime counts from creation, the idle one from the last login into it */
   readonly createdAt: number;
   readonly lastActiveAt: number;
+  /** MODEL.md §2, clock seconds: deadlines a post-login Action set (null: none), earlier than the lifetimes' */
+  readonly expiresAt: number | null;
+  readonly idleExpiresAt: number | null;
 }
 
 export interface DeviceState {

@@ -10,6 +10,8 @@ function sessionBound(v: StepView, s: Session, now: number): string | null {
   const { sessionLifetimeSeconds: life, idleSessionLifetimeSeconds: idle } = v.setting.config;
   if (now - s.createdAt >= life) return `its age ${now - s.createdAt} s reached session_lifetime ${life} s`;
   if (now - s.lastActiveAt >= idle) return `${now - s.lastActiveAt} s since its last login reached idle_session_lifetime ${idle} s`;
+  if (s.expiresAt !== null && now >= s.expiresAt) return `the clock reached the deadline ${s.expiresAt} s a post-login Action set`;
+  if (s.idleExpiresAt !== null && now >= s.idleExpiresAt) return `the clock reached the idle deadline ${s.idleExpiresAt} s a post-login Action set`;
   return null;
 }
 

@@ -9,8 +9,8 @@ import type { RuleId } from '../rules.js';
 import { makeSetting, type Setting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
 import {
-  EFFECTS, GUARDS, exchange, expireTokens, failRedemption, rotateIfOn, issueTransferTokenFrom, revokeFamily, revokeSession, sessionsDue, successorOf, Tx,
-  type Effect, type EffectName, type Guard, type GuardName, type TenantImplementation,
+  EFFECTS, GUARDS, LOG_WRITERS, exchange, expireTokens, failRedemption, rotateIfOn, issueTransferTokenFrom, revokeFamily, revokeSession, sessionsDue, successorOf, Tx,
+  type Effect, type EffectName, type Guard, type GuardName, type LogWriter, type TenantImplementation,
 } from '../tenant.logic.js';
 import {
   DEFAULT_POPULATION, deviceSession, indexOfId, lineage, refreshToken, session, transferToken,
@@ -37,9 +37,10 @@ export interface Mutant {
 // wrong variants sit beside them and say what they leave out.
 
 /** The real implementation with some guards and effects replaced. */
-const replace = (guards: Partial<Record<GuardName, Guard>>, effects: Partial<Record<EffectName, Effect>> = {}): TenantImplementation => ({
+const replace = (guards: Partial<Record<GuardName, Guard>>, effects: Partial<Record<EffectName, Effect>> = {}, logs: Partial<Record<EffectName, LogWriter>> = {}): TenantImplementation => ({
   guards: { ...GUARDS, ...guards },
   effects: { ...EFFECTS, ...effects },
+  logs: { ...LOG_WRITERS, ...logs },
 });
 
 const ev = <T extends ModelEvent['type']>(e: ModelEvent) => e as EventOf<T>;
