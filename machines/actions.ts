@@ -4,7 +4,9 @@
 // (`microtaskMode: 'afterEvaluate'`): an async Action that awaits only what the sandbox offers has settled
 // when the call returns. The sandbox offers no require, no timers, no network, no Math.random, and a Date
 // that reads the model's clock, so the same event gives the same answer; answers are cached by the event.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 /** Clock 0 of the model, as the Action's Date sees it. */
@@ -52,6 +54,17 @@ export interface PostLoginAction {
 const PROTOCOL = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'hasOwnProperty', 'inspect', 'nodeType', '$$typeof']);
 
 const loaded = new Map<string, PostLoginAction>();
+
+/** The package's root folder (where package.json is), from the sources or from dist/: for files it ships. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('n2w: package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
 
 /** The Action in this file, loaded once per process. Throws ActionError for a file that cannot be one. */
 export function loadPostLoginAction(file: string): PostLoginAction {

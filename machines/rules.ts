@@ -8,6 +8,7 @@ export const RULES = {
   R2: 'only a client with can_create_session_transfer_token may mint',
   R3: 'a mint answers the token with token_type N_A and expires_in 60',
   R4: 'with rotation on, a mint or refresh rotates the presented refresh token',
+  R6: 'a mint logs sertft on success and fertft on failure, with the session_transfer audience',
   R7: 'a refresh token that came out of a transfer cannot mint',
   R8: 'a session created from a transfer token cannot produce a transfer token',
   R9: 'a transfer token presented at or after its TTL is rejected as not found or expired',
@@ -23,6 +24,7 @@ export const RULES = {
   R19: 'the transfer token\'s organization must equal the request\'s',
   R20: 'a transfer token whose parent refresh token is revoked is not used',
   R21: 'a transfer session and its web refresh tokens record their parent refresh token',
+  R24: 'login logs carry details.triggered_by_session_transfer_token, true for a login by a transfer token',
   R25: 'a web refresh token comes from a transfer login only with allow_refresh_token and offline_access',
   R26: 'cascade: revoking the parent refresh token revokes its transfer sessions and their refresh tokens',
   R27: 'online refresh tokens: revoking a transfer session revokes the refresh tokens issued to it',
@@ -60,6 +62,9 @@ export const RULES = {
   // MODEL.md §8, several web apps sharing one browser session
   WA1: 'a redemption, and the web refresh token a login issues, are judged by the web app the request is for, and the token belongs to that app',
   WA2: 'the nesting ban and the cascade reach the refresh tokens of every web app',
+  // MODEL.md §2: post-login Actions
+  AC1: 'a post-login Action\'s deny or session revoke refuses the login: no session, no code, the transfer token used up',
+  AC2: 'a post-login Action\'s session deadlines, the earliest below the lifetimes, expire the session when the clock reaches them',
   // the project's own readings where the docs are silent (switches)
   N1: 'a mint by a client that may not mint, with a rotated refresh token: reuse detection before the client check (switch)',
   N2: 'online web refresh tokens as Auth0\'s Online Refresh Tokens: an exchange extends the session\'s idle time, revoking one ends the session (switch)',

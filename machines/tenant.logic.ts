@@ -485,6 +485,23 @@ function runAction(tx: Tx, login: Login): { refused: boolean; expiresAt?: number
   return { refused: true };
 }
 
+/**
+ * A new session from the presented token, after the Action (R15). The options are a mutant's: an Action's
+ * refusal or its deadlines disregarded.
+ */
+export function sessionFromTransfer(opts: { honourRefusal?: boolean; setDeadlines?: boolean } = {}): Effect {
+  return (tx, e) => {
+    const a = ev<'AUTHORIZE'>(e);
+    const stt = presentedTransferToken(tx.before, a);
+    const login: Login = { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock };
+    const allowed = runAction(tx, login);
+    if (allowed?.refused && (opts.honourRefusal ?? true)) return;
+    if (!allowed?.refused) tx.send('transferToken', stt.id, 'REDEEM');
+    const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
+    loggedInWith(tx, s, true, (opts.setDeadlines ?? true) ? allowed : null, () => maybeIssueWebRefreshToken(tx, s, a, stt));
+  };
+}
+
 /** A login the Action let through: its deadlines on the session, the answer, then the web refresh token. */
 function loggedInWith(tx: Tx, s: Session, created: boolean, allowed: ReturnType<typeof runAction>, issue: () => unknown): void {
   if (allowed !== null && (allowed.expiresAt !== undefined || allowed.idleExpiresAt !== undefined)) s = tx.setSessionDeadlines(s.id, allowed.expiresAt, allowed.idleExpiresAt);
@@ -638,16 +655,7 @@ export const EFFECTS = {
     s = tx.touchSession(s.id);
     loggedInWith(tx, s, false, allowed, () => maybeIssueWebRefreshToken(tx, s, a, stt));
   },
-  createSessionFromTransfer: (tx, e) => {
-    const a = ev<'AUTHORIZE'>(e);
-    const stt = presentedTransferToken(tx.before, a);
-    const login: Login = { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock };
-    const allowed = runAction(tx, login);
-    if (allowed?.refused) return;
-    tx.send('transferToken', stt.id, 'REDEEM');
-    const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
-    loggedInWith(tx, s, true, allowed, () => maybeIssueWebRefreshToken(tx, s, a, stt));
-  },
+  createSessionFromTransfer: sessionFromTransfer(),
 
   reauthenticate: (tx, e) => {
     const w = ev<'WEB_LOGIN'>(e);

@@ -6,10 +6,12 @@ import * as tokens from './tokens.js';
 import * as revocation from './revocation.js';
 import * as goals from './goals.js';
 import * as lifetimes from './lifetimes.js';
+import * as logs from './logs.js';
+import * as actions from './actions.js';
 
 const isProperty = (x: unknown): x is Property => typeof x === 'object' && x !== null && 'check' in x && 'claim' in x;
 
-export const PROPERTIES: readonly Property[] = [tokens, redemption, revocation, lifetimes, goals]
+export const PROPERTIES: readonly Property[] = [tokens, redemption, revocation, lifetimes, logs, actions, goals]
   .flatMap((m) => Object.values(m).filter(isProperty));
 export const RULE_PROPERTIES = PROPERTIES.filter((p) => p.kind === 'rule');
 export const GOAL_PROPERTIES = PROPERTIES.filter((p) => p.kind === 'goal');

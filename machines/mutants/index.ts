@@ -6,10 +6,12 @@
 import { resolveConfig, resolveInterpretations, settingsOf, type ConfigInput, type Interpretations } from '../config.js';
 import { eventClient, eventClientId, type ModelEvent, type EventOf } from '../events.js';
 import type { RuleId } from '../rules.js';
+import { join } from 'node:path';
+import { packageRoot } from '../actions.js';
 import { makeSetting, type Setting } from '../setting.js';
 import { createModel, type Model } from '../step.js';
 import {
-  EFFECTS, GUARDS, LOG_WRITERS, exchange, expireTokens, failRedemption, rotateIfOn, issueTransferTokenFrom, revokeFamily, revokeSession, sessionsDue, successorOf, Tx,
+  EFFECTS, GUARDS, LOG_WRITERS, exchange, sessionFromTransfer, expireTokens, failRedemption, rotateIfOn, issueTransferTokenFrom, revokeFamily, revokeSession, sessionsDue, successorOf, Tx,
   type Effect, type EffectName, type Guard, type GuardName, type LogWriter, type TenantImplementation,
 } from '../tenant.logic.js';
 import {
@@ -153,10 +155,78 @@ const SHORT_TOKENS: ConfigInput = {
   web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } },
 };
 
+/** An example Action of examples/actions/, by absolute path (mutants run from any folder). */
+const exampleAction = (name: string) => ({ 'post-login': join(packageRoot(), 'examples', 'actions', name) });
+/** Tokens redeemable from any network, so that an Action comparing networks is the only thing that refuses. */
+const UNBOUND: ConfigInput = { native: NATIVE_MINTS, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS, enforce_device_binding: 'none' } } };
+
 // ---------------------------------------------------------------------------------------------
 // The mutants.
 
 export const MUTANTS: readonly Mutant[] = [
+  // ---- logs and the mint's answer (MODEL.md §4)
+  {
+    id: 'mint-logged-as-refresh',
+    description: 'A mint writes the log of a plain refresh: sertft without the session_transfer audience.',
+    rules: ['R6'], catches: ['mint-logs'],
+    config: REDEEMABLE,
+    implementation: replace({}, {}, {
+      mintTransferToken: (tx, e) => LOG_WRITERS.refresh(tx, { type: 'REFRESH', refreshToken: ev<'MINT_TRANSFER_TOKEN'>(e).refreshToken }),
+    }),
+  },
+  {
+    id: 'transfer-login-not-flagged',
+    description: 'A login that creates a session from a transfer token logs s with triggered_by_session_transfer_token false.',
+    rules: ['R24'], catches: ['login-logs'],
+    config: REDEEMABLE,
+    implementation: replace({}, {}, {
+      createSessionFromTransfer: (tx, e) => {
+        LOG_WRITERS.createSessionFromTransfer(tx, e);
+        for (const l of tx.obs.logs) if (l.type === 's') l.details = { ...l.details, triggered_by_session_transfer_token: false };
+      },
+    }),
+  },
+  {
+    id: 'binding-failure-silent',
+    description: 'A redemption refused by device binding writes no warning.',
+    rules: ['R11'], catches: ['redemption-warnings'],
+    config: webWith({ enforce_device_binding: 'ip' }),
+    implementation: replace({}, {}, { promptBindingFailed: () => {} }),
+  },
+  {
+    id: 'reuse-detection-silent',
+    description: 'Reuse detection revokes the family but writes no ferrt, only the failed exchange.',
+    rules: ['RTR'], catches: ['reuse-detection-logs'],
+    config: { native: { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    implementation: replace({}, {}, { detectReuse: LOG_WRITERS.mintTransferToken }),
+  },
+  {
+    id: 'mint-answer-without-successor',
+    description: 'With rotation on, the mint\'s answer leaves out the rotated refresh token.',
+    rules: ['R3', 'R4'], catches: ['mint-answer'],
+    config: { native: { ...NATIVE_MINTS, refresh_token: { rotation_type: 'rotating' } }, web: { session_transfer: { allowed_authentication_methods: BOTH_METHODS } } },
+    implementation: replace({}, {
+      mintTransferToken: (tx, e) => {
+        EFFECTS.mintTransferToken(tx, e);
+        if (tx.obs.mint) delete tx.obs.mint.refreshToken;
+      },
+    }),
+  },
+  // ---- post-login Actions (MODEL.md §2)
+  {
+    id: 'action-deny-ignored',
+    description: 'A transfer login that the post-login Action denies makes its session anyway.',
+    rules: ['AC1'], catches: ['action-refusal-honoured'],
+    config: { ...UNBOUND, actions: exampleAction('deny-other-network.js') },
+    implementation: replace({}, { createSessionFromTransfer: sessionFromTransfer({ honourRefusal: false }) }),
+  },
+  {
+    id: 'action-deadlines-ignored',
+    description: 'The session deadlines a post-login Action sets on a transfer login are dropped: the session keeps the tenant\'s lifetimes.',
+    rules: ['AC2'], catches: ['action-deadlines-set'],
+    config: { ...REDEEMABLE, actions: exampleAction('shorten-transfer-sessions.js') },
+    implementation: replace({}, { createSessionFromTransfer: sessionFromTransfer({ setDeadlines: false }) }),
+  },
   // ---- lifetimes and leeway (MODEL.md §8)
   {
     id: 'session-never-expires',
