@@ -4,6 +4,7 @@
 // The contract fields an observation is compared on, and their projection, are defined here too.
 import type { Config, Interpretations } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
+import { isSessionTransferAudience, WARNING_PHRASES, type LogEvent } from '../machines/logs.js';
 import { REASONS, type Observation, type Outcome, type Reason } from '../machines/observation.js';
 import type { Population } from '../machines/world.js';
 
@@ -69,15 +70,69 @@ export function contractView(o: Observation): ContractView {
 /** Whether two views agree on one contract field. */
 export const sameField = (f: ContractField, a: ContractView, b: ContractView): boolean => JSON.stringify(a[f]) === JSON.stringify(b[f]);
 
+/**
+ * Compared beside the contract fields, with a projection of their own (`n2wView`): the log events a step
+ * writes (MODEL.md §4 "Logs") and an issued mint's answer (R3, R4). A suite `n2w paths --emit vitest`
+ * writes compares the contract fields only.
+ */
+export const N2W_FIELDS = ['logs', 'mint'] as const;
+export type N2wField = (typeof N2W_FIELDS)[number];
+export type ComparedField = ContractField | N2wField;
+
+/** One log as compared: its type and n2w's fields; the domain in an audience and other details are not. */
+export interface LogView {
+  type: string;
+  /** R6: `session_transfer` for any `urn:{domain}:session_transfer`, else the value, null when absent */
+  audience: string | null;
+  triggered_by_session_transfer_token: boolean | null;
+  session_transfer_token: string | null;
+  parent_refresh_token: string | null;
+  session_id: string | null;
+  reason: string | null;
+  /** on a `w` whose reason has a documented phrase: whether the description holds it (spec §3.3) */
+  phrase: boolean | null;
+}
+
+export function logView(l: LogEvent): LogView {
+  const d = l.details ?? {};
+  const phrase = l.type === 'w' && d.reason !== undefined && d.reason in WARNING_PHRASES
+    ? (l.description ?? '').toLowerCase().includes(WARNING_PHRASES[d.reason as keyof typeof WARNING_PHRASES].toLowerCase())
+    : null;
+  return {
+    type: l.type,
+    audience: d.audience === undefined ? null : isSessionTransferAudience(d.audience) ? 'session_transfer' : d.audience,
+    triggered_by_session_transfer_token: d.triggered_by_session_transfer_token ?? null,
+    session_transfer_token: d.session_transfer_token ?? null,
+    parent_refresh_token: d.parent_refresh_token ?? null,
+    session_id: d.session_id ?? null,
+    reason: d.reason ?? null,
+    phrase,
+  };
+}
+
+export interface N2wView {
+  logs: LogView[];
+  mint: { tokenType: string; expiresIn: number; issuedTokenType: string; refreshToken: string | null } | null;
+}
+
+export function n2wView(o: Observation): N2wView {
+  const m = o.mint;
+  return {
+    logs: (o.logs ?? []).map(logView),
+    mint: m ? { tokenType: m.tokenType, expiresIn: m.expiresIn, issuedTokenType: m.issuedTokenType, refreshToken: m.refreshToken ?? null } : null,
+  };
+}
+
 export interface AdapterStep {
   observation: Observation;
   /** every request/response of the step, in order */
   exchanges: HttpExchange[];
   /**
    * Contract fields this adapter cannot see for this step (for example `revoked` against a server that
-   * does not report effects). The harness does not compare them. Absent: every field is observed.
+   * does not report effects, or `logs` against one without GET /api/v2/logs). The harness does not compare
+   * them. Absent: every field is observed.
    */
-  unobserved?: ContractField[];
+  unobserved?: ComparedField[];
 }
 
 export interface Adapter {

@@ -10,7 +10,7 @@ import { makeSetting, type Setting } from '../machines/setting.js';
 import type { Population, World } from '../machines/world.js';
 import { decodeChoice, sequenceArbitrary, type Sequence } from '../random/generate.js';
 import {
-  CONTRACT_FIELDS, contractView, HarnessError, sameField, type Adapter, type AdapterSetup, type ContractField, type HttpExchange,
+  CONTRACT_FIELDS, contractView, HarnessError, N2W_FIELDS, n2wView, sameField, type Adapter, type AdapterSetup, type ComparedField, type ContractField, type HttpExchange,
 } from './adapter.js';
 import { explainedFields, type KnownDivergence, type StepContext } from './known.js';
 
@@ -18,16 +18,22 @@ import { explainedFields, type KnownDivergence, type StepContext } from './known
 // Comparison
 
 /**
- * The contract fields on which two observations differ, less those the adapter could not observe and those
- * a known divergence explains. Extension fields (rules, transferTokenIgnored, ...) are not compared.
+ * The fields on which two observations differ, less those the adapter could not observe and those a known
+ * divergence explains: the contract fields, then the logs and the mint's answer (adapter.ts: `n2wView`).
+ * Extension fields (rules, transferTokenIgnored, action, ...) are not compared.
  */
-export function compareObservations(model: Observation, impl: Observation, unobserved: readonly ContractField[] = [], ctx?: Omit<StepContext, 'model'>, known: readonly KnownDivergence[] = []): ContractField[] {
+export function compareObservations(model: Observation, impl: Observation, unobserved: readonly ComparedField[] = [], ctx?: Omit<StepContext, 'model'>, known: readonly KnownDivergence[] = []): ComparedField[] {
   const m = contractView(model);
   const i = contractView(impl);
-  const differing = CONTRACT_FIELDS.filter((f) => !unobserved.includes(f) && !sameField(f, m, i));
-  if (differing.length === 0 || !ctx) return differing;
-  const explained = new Set(known.flatMap((k) => explainedFields(k, { ...ctx, model }, i)));
-  return differing.filter((f) => !explained.has(f));
+  let differing: ComparedField[] = CONTRACT_FIELDS.filter((f) => !unobserved.includes(f) && !sameField(f, m, i));
+  if (differing.length > 0 && ctx) {
+    const explained = new Set(known.flatMap((k) => explainedFields(k, { ...ctx, model }, i)));
+    differing = differing.filter((f) => !explained.has(f as ContractField));
+  }
+  const mn = n2wView(model);
+  const iv = n2wView(impl);
+  for (const f of N2W_FIELDS) if (!unobserved.includes(f) && JSON.stringify(mn[f]) !== JSON.stringify(iv[f])) differing.push(f);
+  return differing;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -39,10 +45,10 @@ export type EventSource = { kind: 'events'; events: readonly ModelEvent[] } | { 
 export interface Divergence {
   /** 1-based step number */
   step: number;
-  fields: ContractField[];
+  fields: ComparedField[];
   model: Observation;
   implementation: Observation;
-  unobserved?: ContractField[];
+  unobserved?: ComparedField[];
 }
 
 interface RunBase {
@@ -171,7 +177,7 @@ export interface Trace {
   population: Population;
   /** MODEL.md §3 events, replayable with `replayTrace` (or `n2w run` on the model side) */
   steps: ModelEvent[];
-  divergence?: { step: number; fields: ContractField[]; model: Observation; implementation: Observation; unobserved?: ContractField[] };
+  divergence?: { step: number; fields: ComparedField[]; model: Observation; implementation: Observation; unobserved?: ComparedField[] };
   error?: { step: number; message: string };
   /** every observation of both sides up to the failing step */
   modelObservations: Observation[];
@@ -297,6 +303,8 @@ export function describeTrace(t: Trace): string {
     const pick = (o: Observation) => JSON.stringify({
       outcome: o.outcome, reason: o.reason, user: o.user, session: o.session, sessionCreated: o.sessionCreated,
       issued: o.issued, revoked: o.revoked, consumed: o.consumed, ...(o.expired ? { expired: o.expired } : {}),
+      ...(t.divergence!.fields.includes('logs') ? { logs: n2wView(o).logs } : { logs: (o.logs ?? []).map((l) => l.type) }),
+      ...(o.mint ? { mint: o.mint } : {}),
     });
     lines.push(`divergence at step ${t.divergence.step} on ${t.divergence.fields.join(', ')}`);
     lines.push(`  model:          ${pick(t.divergence.model)}`);

@@ -29,11 +29,17 @@
 //                         POST /api/v2/sessions/{id}/revoke (the Management API; no credentials in test mode)
 //   ADVANCE_TIME          POST /test/clock {seconds}; its x-n2w-effects says what expired and what was revoked
 //   MOVE_DEVICE           nothing is sent: the adapter's network for that device changes
-import { configToInput, NATIVE_CLIENT_ID } from '../machines/config.js';
+//
+// After each step the log events it wrote are read (MODEL.md §4 "Logs"): GET /api/v2/logs?from=<the last
+// log_id seen>&take=100, oldest first, until a page is short. The reset reads the newest log_id as the
+// starting point. Each log's client_id, user_id and the ids in its details are mapped to the model's, as the
+// step's answers are; a server without the endpoint (404 at the reset) has its logs unobserved.
+import { configToInput, NATIVE_CLIENT_ID, webApps } from '../machines/config.js';
 import type { ModelEvent, EventOf } from '../machines/events.js';
-import { emptyObservation, type Observation, type Outcome } from '../machines/observation.js';
+import { LOG_TYPES, type LogDetails, type LogEvent, type LogType } from '../machines/logs.js';
+import { emptyObservation, type MintAnswer, type Observation, type Outcome } from '../machines/observation.js';
 import { indexOfId, type Population } from '../machines/world.js';
-import { HarnessError, type Adapter, type AdapterSetup, type AdapterStep, type ContractField, type HttpExchange } from './adapter.js';
+import { HarnessError, type Adapter, type AdapterSetup, type AdapterStep, type ComparedField, type HttpExchange } from './adapter.js';
 
 export interface HttpAdapterOptions {
   /** e.g. http://127.0.0.1:8080 */
@@ -69,7 +75,25 @@ export interface HttpAdapterOptions {
   timeoutMs?: number;
   /** extra headers on every request (an API key, say) */
   headers?: Record<string, string>;
+  /** the Management API's log events (default /api/v2/logs); null: logs are not read (unobserved) */
+  logsPath?: string | null;
+  /** the server's user_id per model user, to map logs' user_id (default: the user's name, as the reset sends) */
+  userIds?: Record<string, string>;
 }
+
+/** GET /api/v2/logs's items as this adapter reads them. */
+interface ServerLog {
+  log_id?: unknown;
+  type?: unknown;
+  description?: unknown;
+  client_id?: unknown;
+  user_id?: unknown;
+  ip?: unknown;
+  details?: unknown;
+}
+
+const RT_DETAILS = ['refresh_token', 'rotated_to', 'parent_refresh_token', 'issued_refresh_token'] as const;
+const LOGS_PAGE = 100;
 
 /**
  * MODEL.md §4 reasons an OAuth error says without the server's x-n2w-reason: a client refused the grant, or
@@ -115,7 +139,7 @@ interface SessionEntry { cookie?: string; serverId?: string; user?: string; devi
 class StepRecord {
   readonly exchanges: HttpExchange[] = [];
   readonly obs: Observation;
-  readonly unobserved = new Set<ContractField>();
+  readonly unobserved = new Set<ComparedField>();
   effectsSeen = false;
   constructor(event: ModelEvent, step: number) {
     this.obs = emptyObservation(step, event);
@@ -134,6 +158,11 @@ export class HttpAdapter implements Adapter {
   private byCookie = new Map<string, string>();
   /** the model's client_id of the first web app (the one an event naming no client is for) */
   private firstWebClient = 'web-app';
+  /** the server's client_id -> the model's (logs name clients the server's way) */
+  private modelClientIds = new Map<string, string>();
+  /** the last log_id read; undefined: none yet (the server had none at the reset) */
+  private logCheckpoint: string | undefined;
+  private logsObserved = true;
 
   constructor(options: HttpAdapterOptions) {
     this.options = {
@@ -154,9 +183,13 @@ export class HttpAdapter implements Adapter {
     this.sessions = [];
     this.byServerId = new Map();
     this.byCookie = new Map();
-    if (this.options.onReset) return this.options.onReset(setup, this);
+    this.modelClientIds = new Map([[this.options.nativeClientId, NATIVE_CLIENT_ID], ...webApps(setup.config).map((w) => [this.webClientId(w.clientId), w.clientId] as [string, string])]);
+    if (this.options.onReset) {
+      await this.options.onReset(setup, this);
+      return this.logStart();
+    }
     const path = this.options.resetPath === undefined ? '/test/reset' : this.options.resetPath;
-    if (path === null) return;
+    if (path === null) return this.logStart();
     const body: Record<string, unknown> = {};
     if (this.options.sendConfigOnReset !== false) {
       body.config = {
@@ -166,6 +199,9 @@ export class HttpAdapter implements Adapter {
           networks: setup.population.networks.map((n) => ({ name: n.name, ip: n.ip, asn: n.asn })),
         },
       };
+      // MODEL.md §2: the Action's module by its absolute path, so a server started elsewhere finds it
+      const action = (setup.config as { postLoginAction?: string | null }).postLoginAction;
+      if (typeof action === 'string') (body.config as Record<string, unknown>).actions = { 'post-login': action };
       const i = setup.interpretations;
       body.interpretations = { A6: i.A6, A8: i.A8, A10: i.A10, N1: i.N1, A19: i.A19, N2: i.N2 };
     }
@@ -173,6 +209,78 @@ export class HttpAdapter implements Adapter {
     const rec: HttpExchange[] = [];
     const r = await this.send(rec, null, 'POST', path, { json: body });
     if (r.status >= 300) throw new HarnessError(`reset failed: ${r.status} ${r.text.slice(0, 300)}`, rec);
+    await this.logStart();
+  }
+
+  /** The newest log_id at the start of a run: the steps' logs are those after it. */
+  private async logStart(): Promise<void> {
+    this.logCheckpoint = undefined;
+    this.logsObserved = this.options.logsPath !== null;
+    if (!this.logsObserved) return;
+    const rec: HttpExchange[] = [];
+    const r = await this.send(rec, null, 'GET', `${this.logsPath()}?take=1`, {});
+    if (r.status === 404) {
+      this.logsObserved = false;
+      return;
+    }
+    const list = this.logList(r, rec);
+    if (list.length > 0) this.logCheckpoint = String(list[0]!.log_id);
+  }
+
+  private logsPath(): string {
+    return this.options.logsPath ?? '/api/v2/logs';
+  }
+
+  private logList(r: Reply, rec: HttpExchange[]): ServerLog[] {
+    let v: unknown;
+    try {
+      v = JSON.parse(r.text);
+    } catch {
+      v = undefined;
+    }
+    if (r.status !== 200 || !Array.isArray(v)) throw new HarnessError(`the logs endpoint answered ${r.status}: ${r.text.slice(0, 200)}`, rec);
+    for (const l of v as ServerLog[]) if (!l || typeof l !== 'object' || typeof l.log_id !== 'string') throw new HarnessError(`a log without a log_id: ${JSON.stringify(l).slice(0, 200)}`, rec);
+    return v as ServerLog[];
+  }
+
+  /** The log events written since the last read, oldest first, in the model's vocabulary. */
+  private async readLogs(rec: StepRecord): Promise<void> {
+    const out: LogEvent[] = [];
+    for (;;) {
+      const q = this.logCheckpoint === undefined ? `take=${LOGS_PAGE}` : `from=${encodeURIComponent(this.logCheckpoint)}&take=${LOGS_PAGE}`;
+      const r = await this.send(rec.exchanges, null, 'GET', `${this.logsPath()}?${q}`, {});
+      let list = this.logList(r, rec.exchanges);
+      // without a `from` the newest come first
+      if (this.logCheckpoint === undefined) list = [...list].reverse();
+      if (list.length > 0) this.logCheckpoint = String(list[list.length - 1]!.log_id);
+      out.push(...list.map((l) => this.modelLog(l)));
+      if (list.length < LOGS_PAGE) break;
+    }
+    rec.obs.logs = out;
+  }
+
+  /** A server log with the model's ids: clients, users, and the artifacts its details name. */
+  private modelLog(l: ServerLog): LogEvent {
+    const type = (LOG_TYPES as readonly string[]).includes(String(l.type)) ? (l.type as LogType) : (String(l.type) as LogType);
+    const out: LogEvent = { type };
+    if (typeof l.description === 'string') out.description = l.description;
+    if (typeof l.client_id === 'string') out.client_id = this.modelClientIds.get(l.client_id) ?? l.client_id;
+    if (typeof l.user_id === 'string') out.user_id = this.modelUser(l.user_id);
+    if (typeof l.ip === 'string') out.ip = l.ip;
+    if (l.details && typeof l.details === 'object') {
+      const d = { ...(l.details as Record<string, unknown>) } as LogDetails & Record<string, unknown>;
+      const map = (kind: 'rt' | 'stt' | 's', v: unknown) => (typeof v === 'string' ? (this.byServerId.get(`${kind}:${v}`) ?? `?${v}`) : v);
+      for (const k of RT_DETAILS) if (k in d) d[k] = map('rt', d[k]) as string;
+      if ('session_transfer_token' in d) d.session_transfer_token = map('stt', d.session_transfer_token) as string;
+      if ('session_id' in d) d.session_id = map('s', d.session_id) as string;
+      out.details = d;
+    }
+    return out;
+  }
+
+  private modelUser(serverUserId: string): string {
+    const byOption = Object.entries(this.options.userIds ?? {}).find(([, v]) => v === serverUserId)?.[0];
+    return byOption ?? serverUserId;
   }
 
   // ------------------------------------------------------------------------------------------ events
@@ -195,6 +303,13 @@ export class HttpAdapter implements Adapter {
       if (e instanceof HarnessError) throw new HarnessError(e.message, rec.exchanges, e.cause ?? e);
       throw new HarnessError(`step ${step} (${event.type}): ${(e as Error).message ?? String(e)}`, rec.exchanges, e);
     }
+    try {
+      if (event.type !== 'MOVE_DEVICE' && this.logsObserved) await this.readLogs(rec);
+    } catch (e) {
+      if (e instanceof HarnessError) throw new HarnessError(e.message, rec.exchanges, e.cause ?? e);
+      throw new HarnessError(`step ${step} (${event.type}), reading its logs: ${(e as Error).message ?? String(e)}`, rec.exchanges, e);
+    }
+    if (!this.logsObserved) rec.unobserved.add('logs');
     if (!rec.effectsSeen && event.type !== 'MOVE_DEVICE') {
       // a clock move consumes nothing, whoever reports it; what it expires and revokes needs the effects
       if (event.type !== 'ADVANCE_TIME') rec.unobserved.add('consumed');
@@ -230,8 +345,16 @@ export class HttpAdapter implements Adapter {
       if (typeof r.json.access_token !== 'string') throw new HarnessError(`mint: 200 without an access_token: ${r.text.slice(0, 200)}`, rec.exchanges);
       this.registerStt(rec, r.json.access_token, fx?.transferTokens?.[0], rt.user);
     }
+    let successor: string | undefined;
     if (typeof r.json.refresh_token === 'string' && r.json.refresh_token !== rt.value) {
-      this.registerRt(rec, r.json.refresh_token, fx?.refreshTokens?.[0], { client: rt.client, clientId: rt.clientId, device: rt.device, user: rt.user });
+      successor = this.registerRt(rec, r.json.refresh_token, fx?.refreshTokens?.[0], { client: rt.client, clientId: rt.clientId, device: rt.device, user: rt.user });
+    }
+    if (mint) {
+      // R3, R4: the mint's answer as the server gave it
+      rec.obs.mint = {
+        tokenType: r.json.token_type, expiresIn: r.json.expires_in, issuedTokenType: r.json.issued_token_type,
+        ...(successor !== undefined ? { refreshToken: successor } : {}),
+      } as MintAnswer;
     }
     this.answer(rec, 'issued', r);
   }
@@ -311,6 +434,12 @@ export class HttpAdapter implements Adapter {
       if (user === undefined) rec.unobserved.add('user');
       if (sessionId === undefined) rec.unobserved.add('session');
       if (offline) await this.exchangeCode(rec, code, device, entry?.user ?? user, clientId);
+      return;
+    }
+    if (r.status >= 300 && r.status < 400 && where?.searchParams.get('error') === 'access_denied') {
+      // MODEL.md §2: the post-login Action refused the login (a revoke also ended the browser's session)
+      rec.obs.outcome = 'access_denied';
+      rec.obs.reason = (r.headers.get('x-n2w-reason') ?? r.effects?.reason ?? 'action_denied') as Observation['reason'];
       return;
     }
     if (r.status >= 300 && r.status < 400 && where && (where.pathname.endsWith('/login') || where.searchParams.get('error') === 'login_required')) {

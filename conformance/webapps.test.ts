@@ -37,7 +37,9 @@ describe('the HTTP adapter with two web apps', () => {
     ];
     const out = [];
     for (const [i, e] of steps.entries()) out.push(await adapter.apply(e, i + 1));
-    const clientOf = (s: (typeof out)[number]) => s.exchanges.map((x) => new URLSearchParams(x.requestBody ?? new URL(x.url).search).get('client_id'));
+    // the step's own requests; the adapter's read of the step's logs names no client
+    const clientOf = (s: (typeof out)[number]) => s.exchanges.filter((x) => !new URL(x.url).pathname.startsWith('/api/v2/logs'))
+      .map((x) => new URLSearchParams(x.requestBody ?? new URL(x.url).search).get('client_id'));
     expect(out.map(clientOf)).toEqual([['portal', 'portal'], ['shop', 'shop'], ['shop'], ['shop'], ['portal']]);
     expect(out.map((s) => [s.observation.outcome, s.observation.session ?? null, s.observation.issued])).toEqual([
       ['logged_in', 's1', ['rt1']],
@@ -45,6 +47,10 @@ describe('the HTTP adapter with two web apps', () => {
       ['issued', null, ['rt3']], // the second app rotates
       ['issued', null, ['stt1', 'rt4']], // and may mint off an ordinary login
       ['revoked', null, []],
+    ]);
+    // the logs name the model's client_ids, mapped from the server's
+    expect(out.map((s) => s.observation.logs.map((l) => `${l.type}:${l.client_id}`))).toEqual([
+      ['s:web-app'], ['s:web-app-2'], ['sertft:web-app-2'], ['sertft:web-app-2'], ['srrt:web-app'],
     ]);
     const state = (await (await fetch(`${server.url}/test/state`)).json()) as { refreshTokens: { id: string; client_id: string }[] };
     expect(state.refreshTokens.map((r) => r.client_id)).toEqual(['portal', 'shop', 'shop', 'shop']);

@@ -135,7 +135,7 @@ export class PostLoginAction {
       const calls = JSON.parse(await Promise.race([done, timeout])) as [string, string | number][];
       const out: ActionOutcome = {};
       for (const [k, v] of calls) {
-        if (k === 'deny' && out.denied === undefined && out.revoked === undefined) out.denied = v as string;
+        if (k === 'deny' && out.denied === undefined) out.denied = v as string;
         if (k === 'revoke' && out.revoked === undefined) out.revoked = v as string;
         if (k === 'expiresAt') out.expiresAt = Math.min(out.expiresAt ?? Infinity, v as number);
         if (k === 'idleExpiresAt') out.idleExpiresAt = Math.min(out.idleExpiresAt ?? Infinity, v as number);

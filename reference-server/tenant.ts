@@ -360,7 +360,7 @@ export class Tenant {
 
   /** A refused login's answer fields and its `f` log (api.access.deny, api.session.revoke, or a failed Action). */
   private actionDenied(a: ActionOutcome, fx: Effects, log: Omit<LogInput, 'type' | 'description'>): string {
-    const description = a.failed !== undefined ? `The post-login Action failed: ${a.failed}` : (a.revoked ?? a.denied ?? 'Access denied.');
+    const description = a.failed !== undefined ? `The post-login Action failed: ${a.failed}` : (a.denied ?? a.revoked ?? 'Access denied.');
     fx.outcome = 'access_denied';
     fx.reason = a.failed !== undefined ? 'action_failed' : 'action_denied';
     this.log({ ...log, type: 'f', description, details: { ...log.details, reason: fx.reason } });
@@ -453,12 +453,11 @@ export class Tenant {
   }
 
   /**
-   * LT2: a login into the session (at /authorize or on the login page) restarts its idle timer, and with it
-   * any idle deadline an earlier login's Action set (MODEL.md §2). `login` false: an N2 exchange, not a login.
+   * LT2: a login into the session (at /authorize or on the login page), or under N2 an exchange with its
+   * online token, restarts its idle timer, and with it any idle deadline a login's Action set (MODEL.md §2).
    */
-  private touchSession(id: string, login = true): void {
-    if (login) this.db.prepare('UPDATE sessions SET last_active_at = ?, idle_expires_at = NULL WHERE id = ?').run(this.now(), id);
-    else this.db.prepare('UPDATE sessions SET last_active_at = ? WHERE id = ?').run(this.now(), id);
+  private touchSession(id: string): void {
+    this.db.prepare('UPDATE sessions SET last_active_at = ?, idle_expires_at = NULL WHERE id = ?').run(this.now(), id);
   }
 
   private issueCode(
@@ -737,7 +736,7 @@ export class Tenant {
       } else this.db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ?').run(now, tok.id); // LT4: the idle timer restarts
       // N2 (Online Refresh Tokens): using an online token keeps its session alive (LT2's idle timer restarts)
       const session = this.onlineSession(fam);
-      if (session) this.touchSession(session.id, false);
+      if (session) this.touchSession(session.id);
       fx.outcome = 'issued';
       fx.user = fam.user_id;
       return { ok: true, body };
