@@ -62,7 +62,7 @@ const BOOTSTRAP = new vm.Script(`(() => {
   };
   const ev = JSON.parse(__n2w.event);
   for (const k of ['organization', 'session_transfer_token']) if (!(k in ev)) ev[k] = undefined;
-  if (!('session_transfer' in ev.session)) ev.session.session_transfer = undefined;
+  if (ev.session && !('session_transfer' in ev.session)) ev.session.session_transfer = undefined;
   const calls = [];
   const reason = (name, r) => { if (typeof r !== 'string') throw new TypeError(name + ': the reason must be a string'); return r; };
   const ms = (name, v) => { if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(name + ': expected epoch milliseconds'); return v; };

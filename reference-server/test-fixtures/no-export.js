@@ -1,0 +1,2 @@
+// Test Action: exports no onExecutePostLogin.
+exports.onExecutePreUserRegistration = async () => {};
