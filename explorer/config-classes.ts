@@ -104,7 +104,7 @@ const clientsOf = (c: Config): ClientSettings[] => [c.native, c.web, ...c.moreWe
 
 /** The values `c` takes on the fields of `mask`, as a string key (with its web apps' client_ids, always). */
 export function signature(c: Config, mask: number): string {
-  const parts: string[] = [c.webClientId, ...c.moreWeb.map((a) => a.clientId), c.postLoginAction ?? '', '/'];
+  const parts: string[] = [c.webClientId, ...c.moreWeb.map((a) => a.clientId), ...(c.postLoginAction === null ? [] : [c.postLoginAction]), '/'];
   clientsOf(c).forEach((s, client) => {
     CLIENT_KEYS.forEach((f, i) => { parts.push(mask & clientBit(client, i) ? String(s[f]) : '*'); });
   });

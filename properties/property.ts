@@ -244,6 +244,9 @@ class PresentationFacts implements Presentation {
   }
 }
 
+/** A post-login Action refused this login (MODEL.md §2): action-refusal-honoured judges it, not the login rules. */
+export const refusedByAction = (v: StepView): boolean => v.observation.action !== undefined && (v.observation.action.denied !== undefined || v.observation.action.revoked !== undefined);
+
 /** The step redeemed the presented transfer token: a login that used it (not one that ignored it). */
 export const redeemed = (v: StepView): boolean =>
   v.event.type === 'AUTHORIZE' && v.event.transferToken !== undefined && v.observation.outcome === 'logged_in' && !v.observation.transferTokenIgnored;

@@ -1,6 +1,6 @@
 // properties/redemption.ts: what /authorize does with a transfer token (spec §3.3, A9 order of checks).
 import { eventClient } from '../machines/events.js';
-import { property, presentation, redeemed, sessionAfter, outcomeText, transferTokenAfter } from './property.js';
+import { property, presentation, redeemed, sessionAfter, outcomeText, transferTokenAfter, refusedByAction } from './property.js';
 import { deviceSession } from '../machines/world.js';
 
 export const transferTokenExpiry = property({
@@ -76,7 +76,7 @@ export const validTokenNoSessionLogsIn = property({
   claim: 'A valid transfer token in a browser without a session logs its user in without a prompt, in a new session created from that token and linked to its parent family.',
   check(v) {
     const p = presentation(v);
-    if (!p || !p.valid || p.sessionBefore) return null;
+    if (!p || !p.valid || p.sessionBefore || refusedByAction(v)) return null;
     const o = v.observation;
     if (!(o.outcome === 'logged_in' && o.sessionCreated === true)) return `expected logged_in in a new session, got ${outcomeText(o)}${o.sessionCreated === false ? ' in an existing session' : ''}`;
     const s = sessionAfter(v, o.session);
@@ -91,7 +91,7 @@ export const sameUserReusesSession = property({
   claim: 'A valid transfer token meeting a session of the same user logs in without a prompt, reusing that session, using the token up, and linking an unlinked session to the token\'s parent exactly when A6 says so.',
   check(v) {
     const p = presentation(v);
-    if (!p || !p.valid || !p.sessionBefore || p.sessionBefore.user !== p.token.user) return null;
+    if (!p || !p.valid || !p.sessionBefore || p.sessionBefore.user !== p.token.user || refusedByAction(v)) return null;
     const o = v.observation;
     const old = p.sessionBefore;
     if (!(o.outcome === 'logged_in' && o.session === old.id && o.sessionCreated === false)) {
