@@ -10,6 +10,7 @@ import type { Population } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { PROPERTIES } from '../properties/index.js';
+import { ActionError } from '../machines/actions.js';
 import { authorizeFacts, exercised, type Property, type Relevance } from '../properties/property.js';
 import { deriveSeed, runRandom, type Counterexample } from '../random/random.js';
 import { coverageToJson, emptyCoverage, mergeCoverage, type Coverage, type CoverageCategory } from '../properties/coverage.js';
@@ -235,7 +236,8 @@ export async function checkBatches(batches: readonly Batch[], par: ParallelOptio
         current = b;
         worker.postMessage({ batch: b, family, given: family.map((j) => classes[b]?.find(j.config)) });
       };
-      worker.on('message', (rs: (ConfigResult & { learned?: Learned })[]) => {
+      worker.on('message', (rs: (ConfigResult & { learned?: Learned })[] | { actionError: { file: string; call: string; detail: string } }) => {
+        if (!Array.isArray(rs)) { finished = true; void worker.terminate(); reject(new ActionError(rs.actionError.file, rs.actionError.call, rs.actionError.detail)); return; }
         for (const r of rs) {
           if (r.learned) classes[current]?.add(r.config, r.learned.mask, r.learned.part);
           done(current, withoutLearned(r));

@@ -3,9 +3,16 @@
 // exploration when an equivalent configuration's is known), and posts their results back.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../machines/config.js';
+import { ActionError } from '../machines/actions.js';
 import { checkFamily, type CheckOptions, type ExplorerPart } from './check.js';
 
 const { opts } = workerData as { opts: CheckOptions[] };
 parentPort!.on('message', ({ batch, family, given }: { batch: number; family: { index: number; config: Config }[]; given: (ExplorerPart | undefined)[] }) => {
-  parentPort!.postMessage(checkFamily(family, opts[batch], undefined, given));
+  try {
+    parentPort!.postMessage(checkFamily(family, opts[batch], undefined, given));
+  } catch (e) {
+    // a scenario error of the reviewer's Action crosses the thread as itself, not as an internal failure
+    if (e instanceof ActionError) parentPort!.postMessage({ actionError: { file: e.file, call: e.call, detail: e.detail } });
+    else throw e;
+  }
 });

@@ -2,7 +2,8 @@
 // configurations (the space, a slice of it, or one), run the engines on each across worker threads,
 // build the report (cli/report/report.ts), write it, print a short summary with the scope explored.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { ActionError, loadPostLoginAction } from '../machines/actions.js';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, SECOND_WEB_CLIENT_ID, twoAppSpace, type Config } from '../machines/config.js';
@@ -11,7 +12,7 @@ import { checkBatches, checkConfigurations, explorerPremises, workerCount, type 
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
-import { buildReport, nonVacuity, type BuiltReport, type NonVacuity } from './report/report.js';
+import { actionComparison, buildReport, nonVacuity, type BuiltReport, type NonVacuity } from './report/report.js';
 import { writeReport, toJson } from './report/write.js';
 import { loadClients, loadConfigFile, parseInterpretationFlags, readJson, type GivenConfiguration } from './input.js';
 import { parseKeywordFlags } from './clients.js';
@@ -45,6 +46,8 @@ export interface CheckFlags extends EngineFlags {
   scope: string;
   depth?: number;
   explore: boolean;
+  /** MODEL.md §2: a post-login Action module, checked beside the same configurations without it */
+  action?: string;
 }
 
 export interface ExploreFlags extends EngineFlags {
@@ -74,7 +77,18 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     random: flags.runs > 0 ? { runs: flags.runs, maxSteps: flags.maxSteps, seed: flags.seed } : null,
     explorer: flags.explore ? { scope: scopeName(flags.scope), depth: flags.depth === undefined ? SCOPES[flags.scope].depth : positiveDepth(flags.depth) } : null,
   });
-  return run(flags, opts, selectConfigurations(flags, 'space'));
+  const action = flags.action === undefined ? null : actionModule(flags.action);
+  return run(flags, opts, selectConfigurations(flags, 'space'), action);
+}
+
+/** The Action's absolute path, loaded once here so that a module that cannot be one stops the run before it starts. */
+function actionModule(file: string): string {
+  const abs = resolve(file);
+  try { loadPostLoginAction(abs); } catch (e) {
+    if (e instanceof ActionError) throw new InputError(`--action ${file}: ${e.call}: ${e.detail}`);
+    throw e;
+  }
+  return abs;
 }
 
 export async function exploreCommand(flags: ExploreFlags): Promise<number> {
@@ -159,19 +173,28 @@ function selectConfigurations(flags: EngineFlags, fallback: 'space' | 'golden'):
   return { jobs: space.slice(from, to), total: space.length, source: `shard ${index}/${count} of the configuration space`, one: null, given: null, shard: { index, count } };
 }
 
-async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Promise<number> {
+async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, action: string | null = null): Promise<number> {
   const workers = workerCount(sel.jobs.length, flags.workers);
   const started = performance.now();
   const progress = progressReporter(sel.jobs.length);
   // MODEL.md §8: over the space, what a second web app changes, queued on the same workers after the space
-  const twoApp = sel.source === 'configuration space' ? secondAppBatch(opts) : null;
-  const running = checkBatches([{ jobs: sel.jobs, opts }, ...(twoApp ? [twoApp.batch] : [])], { workers, onResult: progress.tick, onExploreProgress: progress.explore });
+  // (left out beside an Action: the Action's comparison is the question then, and it doubles the work)
+  const twoApp = sel.source === 'configuration space' && action === null ? secondAppBatch(opts) : null;
+  // MODEL.md §2: the same configurations with the Action, on the same workers
+  const withAction: Batch | null = action === null ? null : { jobs: sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: action } })), opts };
+  if (withAction) process.stderr.write(`then the same ${sel.jobs.length} configuration${sel.jobs.length > 1 ? 's' : ''} with the post-login Action ${relative(process.cwd(), action!)}\n`);
+  const batches = [{ jobs: action === null ? sel.jobs : sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: null } })), opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : [])];
+  const running = checkBatches(batches, { workers, onResult: progress.tick, onExploreProgress: progress.explore });
   // while the workers check configurations, this thread shows that the rule properties can fail
   const mutants = sel.shard ? null : nonVacuity();
-  const [results, twoResults] = await running;
+  const all = await running;
   progress.stop();
+  const results = all[0];
+  const twoResults = twoApp ? all[1] : [];
+  const actionResults = withAction ? all[all.length - 1] : null;
   const secondApp: SecondAppResults | null = twoApp && { results: twoResults, opts: twoApp.batch.opts, description: twoApp.description };
   const seconds = (performance.now() - started) / 1000;
+  if (sel.shard && action !== null) throw new InputError('--action with --shard: check the Action on one machine (merge-reports does not combine it)');
   if (sel.shard) {
     const partial: Partial = { format: PARTIAL_FORMAT, shard: sel.shard, total: sel.total, options: opts, results };
     mkdirSync(flags.out, { recursive: true });
@@ -184,7 +207,7 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection): Prom
   // one configuration given: count the explorer's premises too, so "not exercised" speaks for both engines
   if (sel.one && results[0].explorer) results[0].explorer.exercised = explorerPremises(sel.one, opts);
   const given = sel.given ? await givenReport(sel.given, results[0], opts, workers) : null;
-  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given, secondApp);
+  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given, secondApp, actionResults && { file: relative(process.cwd(), action!) || action!, results: actionResults });
 }
 
 /**
@@ -231,8 +254,18 @@ async function givenReport(g: GivenConfiguration, result: ConfigResult, opts: Ch
   };
 }
 
-function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null, secondApp: SecondAppResults | null = null): number {
+function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null, secondApp: SecondAppResults | null = null, action: { file: string; results: ConfigResult[] } | null = null): number {
   const built = buildReport(results, opts, source, mutants, flags.out, given, secondApp);
+  if (action) {
+    // the report with the Action in a folder of its own; this one sets its goals beside these
+    const dir = 'with-action';
+    const withBuilt = buildReport(action.results, opts, `${source}, with the post-login Action ${action.file}`, mutants, join(flags.out, dir), null, null);
+    writeReport(join(flags.out, dir), withBuilt);
+    const a = actionComparison(built.report, withBuilt.report, action.file.split(sep).join('/'), dir);
+    built.report.action = a;
+    built.report.verdict.specRulesHold &&= a.ruleViolations === 0;
+    built.report.verdict.ruleViolations += a.ruleViolations;
+  }
   writeReport(flags.out, built);
   const r = built.report;
   if (flags.json) process.stdout.write(toJson(r));
@@ -282,6 +315,12 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
           : `  ${pc.green('holds')} ${g.goal}: no violation found${g.holdsVacuouslyIn > 0 ? ` (vacuously in ${g.holdsVacuouslyIn} of the ${g.of} configurations, where nothing can be minted or redeemed)` : ''}`);
     const fix = r.given?.fixes.find((f) => f.goal === g.goal);
     if (fix) lines.push(...fixLines(fix));
+  }
+  if (r.action) {
+    const a = r.action;
+    lines.push(`${pc.bold('with the post-login Action')} ${a.file}${a.explorer ? ` (explorer ${fmt(a.explorer.states)} states, raw: the Action may read ids and the clock)` : ''}:`);
+    if (a.ruleViolations > 0) lines.push(`  ${pc.red('spec rules violated with the Action')}: ${a.ruleViolations}; see ${out}/${a.report}`);
+    for (const g of a.goals) lines.push(`  ${g.effect === 'closes' ? pc.green(g.effect) : g.effect === 'widens' ? pc.red(g.effect) : g.effect} ${g.goal}: ${g.without.failsIn} -> ${g.with.failsIn} of ${g.with.of}${g.with.failsIn > 0 ? ` (still: ${g.condition})` : ''}`);
   }
   if (r.secondApp) {
     const t = r.secondApp;

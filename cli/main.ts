@@ -9,6 +9,7 @@ import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
 import { conformCommand, pathsCommand } from './conform.js';
 import { TOOL_VERSION } from './report/report.js';
+import { ActionError } from '../machines/actions.js';
 
 const program = new Command()
   .name('n2w')
@@ -42,10 +43,12 @@ engineFlags(program.command('check')
   .option('--scope <name>', 'the explorer\'s scope: smoke, default or deep (explorer/scopes.ts)', 'default')
   .addOption(new Option('--depth <k>', 'the explorer\'s depth (default: the scope\'s)').argParser(parseNat))
   .option('--no-explore', 'leave the explorer out')
+  .option('--action <file>', 'a post-login Action module (MODEL.md §2): check every configuration without it and with it, and report side by side which goals it closes')
   .option('--out <dir>', 'where to write the report', 'reports')
   .addHelpText('after', `
 Examples:
   $ n2w check                                     # all 768 configurations, default interpretations
+  $ n2w check --action examples/actions/deny-other-network.js   # what a post-login Action closes
   $ n2w check --native native.json --web web.json # your real clients, as the Management API returns them
   $ n2w check --native 'clients.json#Acme Mobile' --web 'clients.json#Acme Portal'   # from GET /api/v2/clients
   $ n2w check --config tenant.yaml --keyword 'WEB_METHODS=["cookie"]'                # a Deploy CLI export
@@ -140,7 +143,8 @@ function exitFor(e: unknown): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     return EXIT.badInput;
   }
-  if (e instanceof InputError) {
+  if (e instanceof InputError || e instanceof ActionError) {
+    // an Action that throws or calls what the model does not offer is a scenario error (MODEL.md §2)
     process.stderr.write(`${pc.red('error:')} ${boundedMessage(e.message)}\n`);
     return EXIT.badInput;
   }

@@ -36,7 +36,7 @@ export interface ActionAnswer {
 
 /** An Action that throws or uses what the model does not offer: a scenario error naming the file and the call. */
 export class ActionError extends Error {
-  constructor(readonly file: string, readonly call: string, detail: string) {
+  constructor(readonly file: string, readonly call: string, readonly detail: string) {
     super(`${file}: ${call}: ${detail}`);
     this.name = 'ActionError';
   }

@@ -84,6 +84,7 @@ export function renderReport(r: Report): string {
     }
   }
   out.push(...secondAppSection(r));
+  out.push(...actionSection(r));
   const verdict = (p: Report['properties'][number]) => [
     p.status === 'not exercised' ? '**not exercised**: its premise never occurred, so "no violation" says nothing' : '',
     p.status === 'holds vacuously' ? `**holds vacuously**: ${p.vacuousBecause}` : '',
@@ -143,6 +144,25 @@ function secondAppSection(r: Report): string[] {
     for (const o of g.others) out.push(`| only \`${o.config}\` (${esc(o.readable)}) | 1 | [${o.steps} steps](${o.counterexample.replace(/\.json$/, '.md')}) |`);
     out.push('');
   }
+  return out;
+}
+
+/** MODEL.md §2: what the post-login Action changes, goal by goal, beside the matrix without it. */
+function actionSection(r: Report): string[] {
+  const a = r.action;
+  if (!a) return [];
+  const engines = [
+    a.explorer && `the explorer: every world of scope ${a.explorer.scope} up to depth ${a.explorer.depth}, ids and clock kept as they are (the Action may read both: ${fmt(a.explorer.states)} distinct states summed)`,
+    a.random && `the random engine: ${fmt(a.random.sequences)} sequences (${fmt(a.random.steps)} steps)`,
+  ].filter(Boolean).join('; ');
+  const out = [`## What the post-login Action \`${a.file}\` changes`, '',
+    `The same configurations, checked again with the Action running on every login it applies to (MODEL.md §2). Engines: ${engines}. The full report with the Action: [${a.report}](${a.report}).`, '',
+    a.ruleViolations === 0 ? 'No spec rule was violated with the Action.' : `**${a.ruleViolations} spec-rule violation(s) with the Action**: see its report.`, '',
+    '| goal | fails without the Action | fails with it | effect | where it still fails | shortest counterexample with it |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const g of a.goals) {
+    out.push(`| ${g.goal} | ${g.without.failsIn} of ${g.without.of} | ${g.with.failsIn} of ${g.with.of} | ${g.effect} | ${esc(g.condition)} | ${g.counterexample ? `[${g.steps} steps](${g.counterexample.replace(/\.json$/, '.md')})` : '—'} |`);
+  }
+  out.push('');
   return out;
 }
 

@@ -140,6 +140,8 @@ export interface Report {
   given: GivenReport | null;
   /** MODEL.md §8: what a second web app changes; null when the check was not over the space */
   secondApp: SecondAppReport | null;
+  /** MODEL.md §2: with --action, the same configurations with the post-login Action, goal by goal */
+  action: ActionReport | null;
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
   /** per configuration, what each engine explored and the properties it found violated */
@@ -151,6 +153,50 @@ export interface Report {
     explorer: { states: number; transitions: number; violated: string[] } | null;
     random: { sequences: number; steps: number; violated: string[] } | null;
   }[];
+}
+
+/** MODEL.md §2: what a post-login Action changes, from the report without it and the report with it. */
+export interface ActionReport {
+  /** the module, as given */
+  file: string;
+  /** the full report with the Action, relative to this one */
+  report: string;
+  explorer: { scope: string; depth: number; states: number; transitions: number } | null;
+  random: { sequences: number; steps: number } | null;
+  ruleViolations: number;
+  goals: {
+    goal: string;
+    without: { failsIn: number; of: number };
+    with: { failsIn: number; of: number };
+    /** closes: fails without, never with; narrows: fails in fewer; unchanged; widens: fails in more */
+    effect: 'closes' | 'narrows' | 'unchanged' | 'widens' | 'holds either way';
+    /** where it still fails with the Action, as flag conditions */
+    condition: string;
+    /** the shortest counterexample with the Action, relative to this report */
+    counterexample: string | null;
+    steps: number | null;
+  }[];
+}
+
+/** Side by side: each goal without the Action (this report) and with it (the other). */
+export function actionComparison(without: Report, withAction: Report, file: string, dir: string): ActionReport {
+  return {
+    file, report: `${dir}/report.md`,
+    explorer: withAction.scope.explorer,
+    random: withAction.scope.random && { sequences: withAction.scope.random.sequences, steps: withAction.scope.random.steps },
+    ruleViolations: withAction.ruleViolations.length,
+    goals: without.riskMatrix.map((a) => {
+      const b = withAction.riskMatrix.find((x) => x.goal === a.goal)!;
+      const effect = a.failsIn === 0 && b.failsIn === 0 ? 'holds either way' : b.failsIn === 0 ? 'closes' : b.failsIn < a.failsIn ? 'narrows' : b.failsIn === a.failsIn ? 'unchanged' : 'widens';
+      const shortest = [...b.terms.map((t) => ({ file: t.counterexample, steps: t.steps })), ...b.others.map((o) => ({ file: o.counterexample, steps: o.steps }))]
+        .sort((x, y) => x.steps - y.steps)[0];
+      return {
+        goal: a.goal, without: { failsIn: a.failsIn, of: a.of }, with: { failsIn: b.failsIn, of: b.of }, effect,
+        condition: b.failsIn === 0 ? 'nowhere' : b.condition,
+        counterexample: shortest ? `${dir}/${shortest.file}` : null, steps: shortest?.steps ?? null,
+      };
+    }),
+  };
 }
 
 /** MODEL.md §8: a goal in the two-app check, next to the same configurations with the first app alone. */
@@ -411,6 +457,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       },
       given,
       secondApp: second,
+      action: null,
       nonVacuity: mutants,
       configurations: results.map((r, i) => ({
         label: r.label, readable: describeConfig(r.config), vacuousBecause: vacuity[i],
