@@ -1,5 +1,6 @@
 // cli/input.ts: reading what a user gives us (scenario files, client JSON, configuration files),
 // validated with zod. Every failure is an InputError naming the file and the place in it.
+import { dirname } from 'node:path';
 import { readJsonFile } from './read.js';
 import { z } from 'zod';
 import { configSchema, DEFAULT_INTERPRETATIONS, defaultedFields, nearest, interpretationsSchema, resolveConfig, resolveInterpretations, type ClientInput, type Config, type Interpretations, type TenantInput } from '../machines/config.js';
@@ -51,7 +52,7 @@ export function parseScenario(value: unknown, file: string): ScenarioInput {
   });
   if (problems.length > 0) throw new InputError(problems.join('\n'));
   return {
-    config: resolveConfig(s.config),
+    config: resolveConfig(s.config, dirname(file)),
     interpretations: resolveInterpretations(s.interpretations),
     population: s.world ?? DEFAULT_POPULATION,
     steps: steps as NonNullable<(typeof steps)[number]>[],
@@ -109,7 +110,7 @@ export function loadConfigFile(file: string, keywords: Keywords = new Map()): Gi
         judged(role, c, c ? { ...NO_CLIENT, name: c.name ?? null, clientId: c.client_id ?? null, file, where, format: 'configuration file' } : NO_CLIENT);
       // MODEL.md §8: several web apps, each judged and shown
       const webs = Array.isArray(input.web) ? input.web.map((w, i) => from('web', w, `web[${i}]`)) : [from('web', input.web, 'web')];
-      return { config: resolveConfig(input), clients: [from('native', input.native, 'native'), ...webs], tenant: input.tenant ? { ...input.tenant, file } : null };
+      return { config: resolveConfig(input, dirname(file)), clients: [from('native', input.native, 'native'), ...webs], tenant: input.tenant ? { ...input.tenant, file } : null };
     }
   }
   return fromSource(sourceFromDocument(doc, file, syntax), file);
@@ -184,7 +185,7 @@ export function loadSettingFile(file: string): Setting {
   const { interpretations: _i, world: _w, ...cfgOnly } = cfgDoc ?? {};
   const input = parseWith(configSchema, cfgOnly, `${file}${'config' in d ? ': config' : ''}`);
   if (!input.native && !input.web) throw new InputError(`${file}: no client: expected { "native": { "session_transfer": { ... } }, "web": { ... } }${'steps' in d ? ' under "config"' : ''}`);
-  const config = resolveConfig(input);
+  const config = resolveConfig(input, dirname(file));
   const interpretations = resolveInterpretations(parseWith(interpretationsSchema, d.interpretations ?? cfgDoc?.interpretations ?? {}, `${file}: interpretations`));
   const world = d.world ?? cfgDoc?.world;
   const population: Population = world === undefined ? DEFAULT_POPULATION : parseWith(populationSchema, world, `${file}: world`) as Population;

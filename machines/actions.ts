@@ -103,7 +103,7 @@ function compile(file: string): PostLoginAction {
   try {
     new vm.Script(source, { filename: file }).runInContext(context);
   } catch (e) {
-    throw new ActionError(file, 'load', `the module does not run: ${firstLine(e)}`);
+    throw new ActionError(file, 'load', misuseOf.first ?? `the module does not run: ${firstLine(e)}`);
   }
   if (misuseOf.first) throw new ActionError(file, 'load', misuseOf.first);
   const exported = (sandbox.module as { exports: Record<string, unknown> }).exports;

@@ -1,6 +1,7 @@
 // cli/report/report.ts: the Report, the single source of truth of a check (reports/report.json).
 // report.md and the counterexample views are rendered from it (markdown.ts). Deterministic: no
 // timestamps, no timings, results in configuration order; the same seed gives the same bytes.
+import { resolve } from 'node:path';
 import {
   configLabel, configToInput, TWO_APP_DIMENSIONS, twoAppValues, webApps, withoutSecondApp,
   type Config, type ConfigInput, type Interpretations,
@@ -257,7 +258,7 @@ export function counterexampleFile(ce: Counterexample, config: Config, opts: Che
   const p = propertyById(ce.property)!;
   const label = configLabel(config);
   return {
-    property: p.id, kind: p.kind, rules: p.rules, claim: p.claim, configLabel: label, config: configToInput(config),
+    property: p.id, kind: p.kind, rules: p.rules, claim: p.claim, configLabel: label, config: configToInput(config, resolve(dir, 'counterexamples')),
     interpretations: opts.interpretations, ...(isDefaultPopulation(opts.population) ? {} : { world: opts.population }),
     foundBy: ce.foundBy,
     replay: `n2w replay ${dir}/counterexamples/${counterexampleName(p.id, label)}`,

@@ -1,0 +1,1 @@
+exports.onExecutePostLogin = async (event) => { if (event.user.email === 'x') throw new Error('no'); };

@@ -1,0 +1,2 @@
+const axios = require('axios');
+exports.onExecutePostLogin = async () => {};

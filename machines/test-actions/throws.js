@@ -1,0 +1,1 @@
+exports.onExecutePostLogin = async () => { throw new Error('the Action failed on purpose'); };
