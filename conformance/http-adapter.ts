@@ -323,7 +323,8 @@ export class HttpAdapter implements Adapter {
     this.device(e.device);
     const r = await this.form(rec, e.device, '/oauth/token', {
       grant_type: 'password', client_id: this.options.nativeClientId, username: this.username(e.user), password: this.password(e.user),
-      organization: e.organization, scope: 'openid profile offline_access',
+      // MODEL.md §2: what a native login asks for, which an Action reads as the transfer token's scope
+      organization: e.organization, scope: 'openid offline_access',
     }, false);
     this.readEffects(rec, r);
     if (r.status === 200 && typeof r.json.refresh_token === 'string') {

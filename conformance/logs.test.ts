@@ -110,6 +110,26 @@ describe('with a post-login Action', () => {
     expect(bare.kind).toBe('divergence');
   });
 
+  it('the Action sees the same event on both sides', async () => {
+    const s = setting({ ...N2W, actions: { 'post-login': 'reference-server/test-fixtures/echo-event.js' } });
+    const events: ModelEvent[] = [
+      { type: 'NATIVE_LOGIN', user: 'alice', device: 'alice-phone' },
+      { type: 'MINT_TRANSFER_TOKEN', refreshToken: 'rt1' },
+      { type: 'ADVANCE_TIME', seconds: 5 },
+      { type: 'AUTHORIZE', device: 'alice-laptop', transferToken: 'stt1', method: 'query' },
+      { type: 'WEB_LOGIN', device: 'mallory-phone', user: 'mallory' },
+    ];
+    const r = await runSequence(createModel(s), createHttpAdapter({ baseUrl: server.url }), { kind: 'events', events });
+    expect(r.kind).toBe('pass');
+    // client.name differs: the model names its first web app by its client_id, the server by its name (reported)
+    const seen = (o: Observation) => { const e = JSON.parse(o.logs[0]!.description!); delete e.client.name; return e; };
+    for (const i of [3, 4]) expect(seen(r.implementationObservations[i]!)).toEqual(seen(r.modelObservations[i]!));
+    expect(seen(r.implementationObservations[3]!)).toMatchObject({
+      session_transfer_token: { client_id: 'native-app', scope: 'openid offline_access', request: { ip: '198.51.100.7', asn: 64500 } },
+      session: { id: 's1', created_at: '2026-01-01T00:00:05.000Z', session_transfer: { parent_refresh_token: { id: 'rt1' } } },
+    });
+  });
+
   it('the deny answers access_denied with action_denied on both sides', async () => {
     const s = setting({ ...N2W, actions: { 'post-login': 'reference-server/test-fixtures/deny-other-ip.js' } });
     const events: ModelEvent[] = [
