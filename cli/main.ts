@@ -8,6 +8,7 @@ import { boundedMessage, EXIT, InputError } from './errors.js';
 import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
 import { conformCommand, pathsCommand } from './conform.js';
+import { registerObserve } from './observe.js';
 import { TOOL_VERSION } from './report/report.js';
 import { ActionError } from '../machines/actions.js';
 
@@ -131,6 +132,8 @@ program.command('replay')
 Example:
   $ n2w replay reports/counterexamples/no-session-injection--n-mint-casc-norot_w-nomint-query-nobind-nort-online.json`)
   .action((file, opts) => process.exit(replayCommand(file, opts)));
+
+registerObserve(program);
 
 try {
   await program.parseAsync(process.argv);
