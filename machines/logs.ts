@@ -25,7 +25,9 @@ export const MODEL_DOMAIN = 'n2w.test';
 /** R1, R6: the audience of a mint, for a tenant domain. */
 export const sessionTransferAudience = (domain: string = MODEL_DOMAIN): string => `urn:${domain}:session_transfer`;
 /** R6 as a test over a real log: the audience names some domain's session_transfer marker. */
-export const isSessionTransferAudience = (a: unknown): boolean => typeof a === 'string' && /^urn:[^:]+:session_transfer$/.test(a);
+export const isSessionTransferAudience = (a: unknown): boolean =>
+  a === MODEL_AUDIENCE || (typeof a === 'string' && /^urn:[^:]+:session_transfer$/.test(a));
+const MODEL_AUDIENCE = `urn:${MODEL_DOMAIN}:session_transfer`;
 
 /**
  * Spec §3.3: the phrase each documented warning contains, by the refusal it reports. A real tenant's text

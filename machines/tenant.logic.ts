@@ -232,12 +232,9 @@ export class Tx {
     if (o.logs === NO_LOGS) o.logs = [];
     const here = device === null ? undefined : this.devicesNow[device];
     const ip = here === undefined ? undefined : this.setting.networks.get(here.network)?.ip;
-    // one literal, one key order: the same bytes for the same step
+    // one literal, one key order, one shape: an absent field is undefined (JSON leaves it out), never
+    // deleted (a deleted key turns the object into a slow dictionary, and the explorer writes ~10^6 of them)
     const entry: LogEvent = { type, description, client_id: clientId, user_id: user, ip, details };
-    if (description === undefined) delete entry.description;
-    if (clientId === undefined) delete entry.client_id;
-    if (user === undefined) delete entry.user_id;
-    if (ip === undefined) delete entry.ip;
     o.logs.push(entry);
   }
 }
@@ -493,8 +490,8 @@ export function sessionFromTransfer(opts: { honourRefusal?: boolean; setDeadline
   return (tx, e) => {
     const a = ev<'AUTHORIZE'>(e);
     const stt = presentedTransferToken(tx.before, a);
-    const login: Login = { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock };
-    const allowed = runAction(tx, login);
+    // the login's view is built only for an Action (most steps have none)
+    const allowed = tx.setting.action === null ? null : runAction(tx, { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock });
     if (allowed?.refused && (opts.honourRefusal ?? true)) return;
     if (!allowed?.refused) tx.send('transferToken', stt.id, 'REDEEM');
     const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
@@ -645,8 +642,8 @@ export const EFFECTS = {
     const a = ev<'AUTHORIZE'>(e);
     const stt = presentedTransferToken(tx.before, a);
     let s = deviceSession(tx.before, a.device)!;
-    const login: Login = { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: s.id, sessionCreatedAt: s.createdAt };
-    const allowed = runAction(tx, login);
+    // the login's view is built only for an Action (most steps have none)
+    const allowed = tx.setting.action === null ? null : runAction(tx, { clientId: eventClientId(tx.setting, a), user: stt.user, device: a.device, organization: orgForAction(tx, a), stt, sessionId: s.id, sessionCreatedAt: s.createdAt });
     if (allowed?.refused) return;
     tx.send('transferToken', stt.id, 'REDEEM');
     if (tx.setting.interpretations.A6 && s.parent === null) {
@@ -660,8 +657,8 @@ export const EFFECTS = {
   reauthenticate: (tx, e) => {
     const w = ev<'WEB_LOGIN'>(e);
     const before = deviceSession(tx.before, w.device)!;
-    const login: Login = { clientId: eventClientId(tx.setting, w), user: w.user, device: w.device, organization: undefined, stt: null, sessionId: before.id, sessionCreatedAt: before.createdAt };
-    const allowed = runAction(tx, login);
+    // the login's view is built only for an Action (most steps have none)
+    const allowed = tx.setting.action === null ? null : runAction(tx, { clientId: eventClientId(tx.setting, w), user: w.user, device: w.device, organization: undefined, stt: null, sessionId: before.id, sessionCreatedAt: before.createdAt });
     if (allowed?.refused) return;
     const s = tx.touchSession(before.id);
     loggedInWith(tx, s, false, allowed, () => maybeIssueWebRefreshToken(tx, s, w, null));
@@ -669,8 +666,8 @@ export const EFFECTS = {
   /** an ordinary login replaces another user's session in the browser (A3, A7); an Action's refusal leaves it */
   interactiveLogin: (tx, e) => {
     const w = ev<'WEB_LOGIN'>(e);
-    const login: Login = { clientId: eventClientId(tx.setting, w), user: w.user, device: w.device, organization: undefined, stt: null, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock };
-    const allowed = runAction(tx, login);
+    // the login's view is built only for an Action (most steps have none)
+    const allowed = tx.setting.action === null ? null : runAction(tx, { clientId: eventClientId(tx.setting, w), user: w.user, device: w.device, organization: undefined, stt: null, sessionId: `s${tx.sessions.length + 1}`, sessionCreatedAt: tx.clock });
     if (allowed?.refused) return;
     const old = deviceSession(tx.before, w.device);
     if (old) revokeSession(tx, old.id);

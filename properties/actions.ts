@@ -5,7 +5,7 @@ import { deviceSession, transferToken } from '../machines/world.js';
 import { property, outcomeText } from './property.js';
 
 export const actionRefusalHonoured = property({
-  id: 'action-refusal-honoured', kind: 'rule', relevance: 'login', rules: ['AC1'],
+  id: 'action-refusal-honoured', kind: 'rule', relevance: 'action', rules: ['AC1'],
   claim: 'A login a post-login Action denies, or whose session it revokes, answers access_denied: no session is made or entered, no refresh token issued, the transfer token is used up, and a revoked session ends.',
   premise: (v) => v.observation.action !== undefined,
   check(v) {
@@ -28,7 +28,7 @@ export const actionRefusalHonoured = property({
 });
 
 export const actionDeadlinesSet = property({
-  id: 'action-deadlines-set', kind: 'rule', relevance: 'login', rules: ['AC2'],
+  id: 'action-deadlines-set', kind: 'rule', relevance: 'action', rules: ['AC2'],
   claim: 'A login whose Action sets session deadlines leaves the session with the earliest of them, unless the tenant\'s lifetimes end it sooner.',
   premise: (v) => v.observation.action?.expiresAt !== undefined || v.observation.action?.idleExpiresAt !== undefined,
   check(v) {

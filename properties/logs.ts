@@ -4,7 +4,21 @@ import { isSessionTransferAudience, WARNING_PHRASES, type LogEvent, type WarnedR
 import { ISSUED_TOKEN_TYPE } from '../machines/observation.js';
 import { property, outcomeText, redeemed, type StepView } from './property.js';
 
-const ofType = (logs: readonly LogEvent[], ...types: string[]) => logs.filter((l) => types.includes(l.type));
+/**
+ * The logs of one or two types, without allocating when there are none or one (the common cases: these
+ * properties run on most of the explorer's transitions).
+ */
+function ofType(logs: readonly LogEvent[], a: string, b?: string): readonly LogEvent[] {
+  let found: LogEvent[] | null = null;
+  let one: LogEvent | null = null;
+  for (const l of logs) {
+    if (l.type !== a && l.type !== b) continue;
+    if (one === null) one = l;
+    else (found ??= [one]).push(l);
+  }
+  return found ?? (one === null ? NONE : [one]);
+}
+const NONE: readonly LogEvent[] = [];
 const isWarned = (r: string | undefined): r is WarnedReason => r !== undefined && r in WARNING_PHRASES;
 
 export const mintLogs = property({

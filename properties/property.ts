@@ -23,6 +23,7 @@ export interface StepView {
  * explorer calls a property only on such transitions (properties/relevance.test.ts checks each
  * declaration against the checks on random sequences of the mutants).
  *  - 'mint': MINT_TRANSFER_TOKEN; 'grant': MINT_TRANSFER_TOKEN or REFRESH; 'login': NATIVE_LOGIN, AUTHORIZE, WEB_LOGIN;
+ *  - 'action': a post-login Action ran (the observation's `action`);
  *  - 'issued' / 'revoked': the observation issued something / revoked a session or refresh token;
  *  - 'state': a world invariant, reading only `after` and `setting`: the same verdict for every
  *    transition into a world (the explorer checks it on the first, a shortest one);
@@ -32,7 +33,7 @@ export interface StepView {
  *  - a list of /authorize facts (AUTHORIZE_FACTS): AUTHORIZE where one of them holds. Each is the
  *    negation of an early `return null` of a check, so the list reads off its first lines.
  */
-export type Relevance = 'mint' | 'grant' | 'login' | 'grant+revoke' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | 'clock+login' | 'clock+grant+issued' | readonly AuthorizeFact[];
+export type Relevance = 'mint' | 'grant' | 'login' | 'action' | 'grant+revoke' | 'issued' | 'revoked' | 'state' | 'state+grant' | 'state+revoked' | 'clock+login' | 'clock+grant+issued' | readonly AuthorizeFact[];
 
 /**
  * Facts of an /authorize step: of the transfer-token presentation (Presentation below) and of the answer
@@ -93,6 +94,7 @@ export function triggered(r: Relevance, v: StepView): boolean {
   switch (r) {
     case 'mint': return e.type === 'MINT_TRANSFER_TOKEN';
     case 'login': return e.type === 'NATIVE_LOGIN' || e.type === 'AUTHORIZE' || e.type === 'WEB_LOGIN';
+    case 'action': return o.action !== undefined;
     case 'grant': case 'state+grant': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH';
     case 'grant+revoke': return e.type === 'MINT_TRANSFER_TOKEN' || e.type === 'REFRESH' || e.type === 'REVOKE_REFRESH_TOKEN';
     case 'issued': return o.issued.length > 0;

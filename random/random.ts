@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { Model } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
-import { authorizeFacts, exercised, type Property, type StepView } from '../properties/property.js';
+import { authorizeFacts, exercised, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
 import { decodeChoice, sequenceArbitrary, type Sequence } from './generate.js';
 import { emptyCoverage, recordStep, type Coverage } from '../properties/coverage.js';
 
@@ -67,12 +67,13 @@ export function play(model: Model, [mask, choices]: Sequence, properties: readon
     observations.push(result.observation);
     if (coverage) recordStep(coverage, view, result.branch);
     world = result.world;
-    if (premises) {
-      const facts = authorizeFacts(view);
-      for (let j = 0; j < properties.length; j++) if (exercised(properties[j], view, facts)) premises[j]++;
-    }
+    const facts = authorizeFacts(view);
+    if (premises) for (let j = 0; j < properties.length; j++) if (exercised(properties[j], view, facts)) premises[j]++;
     for (const p of properties) {
       if (violations.has(p.id)) continue;
+      // asked only where its declared relevance lets it answer (check/relevance.test.ts holds every
+      // declaration on random sequences of the mutants); world invariants on every step
+      if (!askable(p, view, facts)) continue;
       const message = p.check(view);
       if (message !== null) {
         violations.set(p.id, [i, message]);
@@ -81,6 +82,13 @@ export function play(model: Model, [mask, choices]: Sequence, properties: readon
     }
   }
   return { events, observations, violations };
+}
+
+/** Whether a property's relevance lets it answer on this step: undeclared and world invariants, always. */
+function askable(p: Property, v: StepView, facts: number): boolean {
+  const r = p.relevance;
+  if (r === undefined || isStateRelevance(r)) return true;
+  return typeof r === 'string' ? triggered(r, v) : (facts & factBits(r)) !== 0;
 }
 
 export function runRandom(model: Model, opts: RandomOptions): RandomResult {
