@@ -246,7 +246,7 @@ const mintLogAudience = define({
   const sertft = f.logs.filter((l) => l.type === 'sertft');
   const minted = sertft.filter((l) => detail(l, 'session_transfer_token') !== undefined);
   if (sertft.length > 0 && minted.length === 0 && !f.carries('details.session_transfer_token')) {
-    return { judged: 0, premise: NONE, violations: [], notJudged: absent('details.session_transfer_token', 'sertft') };
+    return { judged: 0, premise: NONE, violations: [], notJudged: `${absent('details.session_transfer_token', 'sertft')}, so no mint can be told from a refresh` };
   }
   const violations = minted.filter((l) => !isSessionTransferAudience(l.details.audience)).map((l) => ({
     message: `sertft ${l.log_id} names the minted transfer token ${detail(l, 'session_transfer_token')} but carries audience ${JSON.stringify(l.details.audience ?? null)}, expected urn:{domain}:session_transfer`,
@@ -536,7 +536,9 @@ const rotatedTokenRefused = define({
     const root = f.families.find(x);
     const rotatedBy = retired.get(x);
     if (rotatedBy !== undefined) {
-      judged++;
+      // a reuse detection writes ferrt then the exchange's fertft: one presentation
+      const prev = f.logs[f.index.get(l)! - 1];
+      if (!(l.type === 'fertft' && prev?.type === 'ferrt' && detail(prev, 'refresh_token') === x)) judged++;
       if (l.type !== 'sertft') continue;
       const cur = active.get(root)!;
       const immediate = previous.get(cur) === x;
