@@ -121,8 +121,7 @@ describe('with a post-login Action', () => {
     ];
     const r = await runSequence(createModel(s), createHttpAdapter({ baseUrl: server.url }), { kind: 'events', events });
     expect(r.kind).toBe('pass');
-    // client.name differs: the model names its first web app by its client_id, the server by its name (reported)
-    const seen = (o: Observation) => { const e = JSON.parse(o.logs[0]!.description!); delete e.client.name; return e; };
+    const seen = (o: Observation) => JSON.parse(o.logs[0]!.description!);
     for (const i of [3, 4]) expect(seen(r.implementationObservations[i]!)).toEqual(seen(r.modelObservations[i]!));
     expect(seen(r.implementationObservations[3]!)).toMatchObject({
       session_transfer_token: { client_id: 'native-app', scope: 'openid offline_access', request: { ip: '198.51.100.7', asn: 64500 } },

@@ -83,7 +83,7 @@ describe('what an Action sees', () => {
 
   it('answers are cached by the event: the same login asked twice runs the module once', () => {
     const a = loadPostLoginAction(example('deny-other-asn.js'));
-    const event = { user: { user_id: 'alice' }, client: { client_id: 'web-app', name: 'web-app' }, organization: undefined, request: { ip: '1.1.1.1', asn: 1 }, transaction: { protocol: 'oidc-basic-profile' },
+    const event = { user: { user_id: 'alice' }, client: { client_id: 'web-app' }, organization: undefined, request: { ip: '1.1.1.1', asn: 1 }, transaction: { protocol: 'oidc-basic-profile' },
       session_transfer_token: { client_id: 'native-app', scope: 'openid', request: { ip: '1.1.1.1', asn: 2 } }, session: { id: 's1', created_at: 'x', session_transfer: undefined } };
     const before = { ...a.stats };
     expect(a.run(event, 0).denied).toMatch(/ASN/);

@@ -18,7 +18,7 @@ export const MINT_SCOPE = 'openid offline_access';
 /** The event an Action sees: exactly the fields of MODEL.md §2's table. */
 export interface ActionEvent {
   user: { user_id: string };
-  client: { client_id: string; name: string };
+  client: { client_id: string };
   organization: { id: string } | undefined;
   request: { ip: string; asn: number };
   transaction: { protocol: string };

@@ -453,11 +453,10 @@ function runAction(tx: Tx, login: Login): { refused: boolean; expiresAt?: number
   const action = tx.setting.action;
   if (action === null) return null;
   const net = tx.setting.networks.get(tx.devices[login.device].network)!;
-  const app = tx.setting.config.moreWeb.find((a) => a.clientId === login.clientId);
   const stt = login.stt;
   const event: ActionEvent = {
     user: { user_id: login.user },
-    client: { client_id: login.clientId, name: app?.name ?? login.clientId },
+    client: { client_id: login.clientId },
     organization: login.organization === undefined ? undefined : { id: login.organization },
     request: { ip: net.ip, asn: net.asn },
     transaction: { protocol: TRANSACTION_PROTOCOL },

@@ -11,7 +11,7 @@ import { ConfigError } from './config.js';
 /** MODEL.md §2's event, every field the model lists and no other. */
 export interface ActionEvent {
   user: { user_id: string };
-  client: { client_id: string; name: string };
+  client: { client_id: string };
   organization?: { id: string };
   request: { ip: string; asn: number | null };
   transaction: { protocol: 'oidc-basic-profile' };

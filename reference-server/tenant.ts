@@ -338,7 +338,7 @@ export class Tenant {
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
       user: { user_id: userId },
-      client: { client_id: client.client_id, name: client.name },
+      client: { client_id: client.client_id },
       ...(organization !== undefined ? { organization: { id: organization } } : {}),
       request: { ip, asn: this.asnOf(ip) },
       transaction: { protocol: 'oidc-basic-profile' },
