@@ -2,8 +2,13 @@
 // shape (the model's detail keys and ids), one that holds and one that violates it, and the premises that
 // leave it not exercised or not judged.
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type ConfigInput } from '../machines/config.js';
-import { compareLogIds, monitorLogs, orderLogs, type Judgment, type MonitorTenant, type ObservedLog } from './log-monitor.js';
+import { NATIVE_CLIENT_ID, resolveConfig, type ConfigInput } from '../machines/config.js';
+import type { ModelEvent } from '../machines/events.js';
+import type { LogEvent } from '../machines/logs.js';
+import { correctModel, mutantModel, MUTANTS } from '../machines/mutants/index.js';
+import type { Model } from '../machines/step.js';
+import { E } from '../machines/test-helpers.js';
+import { compareLogIds, monitorLogs, observedFromModel, orderLogs, type Judgment, type MonitorTenant, type ObservedLog } from './log-monitor.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const AUD = 'urn:n2w.test:session_transfer';
@@ -430,4 +435,52 @@ describe('the report', () => {
     expect(r.judgments.filter((j) => j.status === 'violated').map((j) => j.id)).toEqual(['single-use', 'device-binding', 'transfer-token-expiry']);
     expect(r.violated).toBe(3);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The model's own logs: the correct model's violate nothing, and each mutant below is caught by a judgment
+// from its logs alone. Unlike the reference server's, the model's transfer login names the web refresh token
+// it issued, so the nesting mutants show here.
+
+function modelLogs(model: Model, events: readonly ModelEvent[]): ObservedLog[] {
+  let world = model.initial;
+  const steps: { clock: number; logs: readonly LogEvent[] }[] = [];
+  events.forEach((e, i) => {
+    const r = model.step(world, e, i + 1);
+    world = r.world;
+    steps.push({ clock: world.clock, logs: r.observation.logs });
+  });
+  return observedFromModel(steps);
+}
+
+const MINTED = [E.nativeLogin(), E.mint('rt1')];
+const TRANSFER_RT = [...MINTED, E.authorize('alice-laptop', 'stt1', { offlineAccess: true })];
+const CAUGHT: [string, string, ModelEvent[]][] = [
+  ['mint-without-flag', 'mint-needs-flag', MINTED],
+  ['reusable-transfer-token', 'single-use', [...MINTED, E.authorize('alice-laptop', 'stt1'), E.authorize('alice-laptop', 'stt1')]],
+  ['no-expiry', 'transfer-token-expiry', [...MINTED, E.advance(1), E.authorize('alice-laptop', 'stt1')]],
+  ['ignore-device-binding', 'device-binding', [...MINTED, E.move('alice-laptop', 'mobile'), E.authorize('alice-laptop', 'stt1')]],
+  ['revoked-parent-still-redeems', 'no-login-after-family-revoked', [...MINTED, E.revokeRefreshToken('rt1'), E.authorize('alice-laptop', 'stt1')]],
+  ['web-session-can-mint', 'no-nested-mint', [...TRANSFER_RT, E.mint('rt2')]],
+  ['nested-transfer-allowed', 'no-nested-mint', [...TRANSFER_RT, E.revokeSession('s1'), E.mint('rt2')]],
+  ['second-app-nests', 'no-nested-mint', [...MINTED, { type: 'AUTHORIZE', device: 'alice-laptop', transferToken: 'stt1', offlineAccess: true, client: 'web-app-2' }, E.mint('rt2')]],
+  ['revoked-refresh-token-accepted', 'revoked-refresh-token-refused', [E.nativeLogin(), E.revokeRefreshToken('rt1'), E.refresh('rt1')]],
+  ['no-reuse-detection', 'rotated-token-refused', [E.nativeLogin(), E.refresh('rt1'), E.refresh('rt1')]],
+  ['leeway-any-old-token', 'rotated-token-refused', [E.nativeLogin(), E.refresh('rt1'), E.refresh('rt2'), E.refresh('rt1')]],
+];
+
+describe('the model\'s logs, and its mutants\'', () => {
+  for (const [id, judgment, events] of CAUGHT) {
+    it(`${id}: ${judgment} violated by the mutant's logs, nothing by the correct model's`, () => {
+      const m = MUTANTS.find((x) => x.id === id)!;
+      expect(m, id).toBeDefined();
+      const bad = mutantModel(m);
+      const t: MonitorTenant = { config: bad.setting.config, nativeClientId: NATIVE_CLIENT_ID };
+      const caught = monitorLogs(modelLogs(bad, events), t);
+      expect(caught.judgments.filter((j) => j.status === 'violated').map((j) => j.id)).toContain(judgment);
+      const good = monitorLogs(modelLogs(correctModel(m), events), t);
+      expect(good.judgments.filter((j) => j.status === 'violated').map((j) => `${j.id}: ${j.violations[0].message}`)).toEqual([]);
+      expect(good.judgments.find((j) => j.id === judgment)!.status).not.toBe('not judged');
+    });
+  }
 });

@@ -4,7 +4,7 @@
 // what it needs; it holds, is violated, was not exercised (no log met its premise) or was not judged (a field
 // the logs never carry, or a configuration it was not given). Nothing here claims more than the logs show.
 import type { ClientSettings, Config } from '../machines/config.js';
-import { isSessionTransferAudience, LOG_TYPES, WARNING_PHRASES, type WarnedReason } from '../machines/logs.js';
+import { isSessionTransferAudience, LOG_TYPES, WARNING_PHRASES, type LogEvent, type WarnedReason } from '../machines/logs.js';
 import type { RuleId } from '../machines/rules.js';
 
 /** One log event as read from a file: the fields the judgments read, and where it was (for messages). */
@@ -94,6 +94,34 @@ export const UNDECIDABLE: readonly { what: string; why: string }[] = [
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const detail = (l: ObservedLog, key: string): string | undefined => str(l.details[key]);
+
+/** The date the model's clock counts from, as the reference server's frozen clock starts. */
+export const MODEL_EPOCH = Date.UTC(2026, 0, 1);
+
+/**
+ * Log events as the model writes them (MODEL.md §4: no id, no date) as a tenant's: numbered in the order
+ * written, dated by the clock (seconds) of the step that wrote them. So the model's logs, and a mutant's,
+ * can be judged as a real tenant's are.
+ */
+export function observedFromModel(steps: readonly { readonly clock: number; readonly logs: readonly LogEvent[] }[], epoch = MODEL_EPOCH): ObservedLog[] {
+  const out: ObservedLog[] = [];
+  for (const { clock, logs } of steps) {
+    for (const l of logs) {
+      const n = out.length + 1;
+      const time = epoch + clock * 1000;
+      out.push({
+        log_id: `9${String(n).padStart(19, '0')}`, date: new Date(time).toISOString(), time, type: l.type,
+        ...(l.description !== undefined ? { description: l.description } : {}),
+        ...(l.client_id !== undefined ? { client_id: l.client_id } : {}),
+        ...(l.user_id !== undefined ? { user_id: l.user_id } : {}),
+        ...(l.ip !== undefined ? { ip: l.ip } : {}),
+        details: Object.fromEntries(Object.entries(l.details ?? {}).filter(([, v]) => v !== undefined)),
+        where: `log ${n}`,
+      });
+    }
+  }
+  return out;
+}
 
 /** Log ids order events of one instant: numeric ids by length then digits (Auth0's are digit strings). */
 export function compareLogIds(a: string, b: string): number {
