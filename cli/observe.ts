@@ -229,6 +229,7 @@ export function formatText(d: ObserveDocument): string {
   for (const j of d.judgments) {
     const n = j.violations.length;
     out.push(`  ${STATUS_TEXT[j.status](j.status.padEnd(width))}  ${pc.bold(j.id)} (${j.rules.join(', ')}): ${j.summary}${n > 0 ? `, ${n} violation${n === 1 ? '' : 's'}` : ''}`);
+    if (j.status === 'not judged') out.push(`  ${' '.repeat(width)}    ${pc.dim(`reads: ${j.needs.join('; ')}`)}`);
     for (const note of j.notes) out.push(`  ${' '.repeat(width)}    ${pc.dim(note)}`);
   }
   const violated = d.judgments.filter((j) => j.violations.length > 0);
