@@ -53,6 +53,29 @@ describe('n2w check --action', () => {
   });
 });
 
+// The README's table of what each example Action changes, on one configuration that shows it (scope smoke)
+const TWO_APPS = {
+  native: ASN_BOUND.native,
+  web: [{ session_transfer: { allowed_authentication_methods: ['cookie'], enforce_device_binding: 'ip' } },
+    { client_id: 'partner-portal', session_transfer: { allowed_authentication_methods: ['cookie', 'query'], enforce_device_binding: 'none' } }],
+};
+const README_TABLE: [string, object, Record<string, string>][] = [
+  ['deny-other-network.js', ASN_BOUND, { 'no-replay': 'closes', 'no-token-theft-takeover': 'unchanged' }],
+  ['deny-other-asn.js', ASN_BOUND, { 'no-replay': 'unchanged', 'no-token-theft-takeover': 'unchanged' }],
+  ['shorten-transfer-sessions.js', ASN_BOUND, { 'no-replay': 'unchanged', 'no-token-theft-takeover': 'unchanged' }],
+  ['transfer-clients-allowlist.js', TWO_APPS, { 'no-replay': 'closes', 'no-session-injection': 'closes', 'no-token-theft-takeover': 'unchanged' }],
+];
+describe('what the example Actions change, as the README says', () => {
+  it.each(README_TABLE)('%s', (name, config, effects) => {
+    const s = scratch('n2w-action-');
+    const out = join(s.dir, 'out');
+    const r = n2w('check', '--config', s.file('config.json', config), '--action', action(name), '--scope', 'smoke', '--runs', '30', '--out', out, '--workers', '1');
+    expect(r.code, r.err).toBe(0);
+    const goals = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).action.goals as { goal: string; effect: string }[];
+    for (const [goal, effect] of Object.entries(effects)) expect(goals.find((g) => g.goal === goal)?.effect, `${name}: ${goal}`).toBe(effect);
+  });
+});
+
 describe('a scenario naming an Action', () => {
   it('runs it, with the path relative to the scenario file', () => {
     const s = scratch('n2w-action-');
