@@ -447,12 +447,11 @@ interface Login {
 const orgForAction = (tx: Tx, a: EventOf<'AUTHORIZE'>): string | undefined => (tx.setting.action === null ? undefined : a.organization);
 
 /**
- * Runs the configured Action on a login; null when there is none or it let the login through untouched.
- * A deny or revoke answers `access_denied` (the transfer token used up as any redemption) and writes `f`.
+ * Runs the configured Action on a login (its caller asks only when there is one). A deny or revoke answers
+ * `access_denied`, the transfer token used up as any redemption (the login's log writer then writes `f`).
  */
-function runAction(tx: Tx, login: Login): { refused: boolean; expiresAt?: number; idleExpiresAt?: number } | null {
-  const action = tx.setting.action;
-  if (action === null) return null;
+function runAction(tx: Tx, login: Login): { refused: boolean; expiresAt?: number; idleExpiresAt?: number } {
+  const action = tx.setting.action!;
   const net = tx.setting.networks.get(tx.devices[login.device].network)!;
   const stt = login.stt;
   const event: ActionEvent = {
@@ -495,15 +494,15 @@ export function sessionFromTransfer(opts: { honourRefusal?: boolean; setDeadline
     if (allowed?.refused && (opts.honourRefusal ?? true)) return;
     if (!allowed?.refused) tx.send('transferToken', stt.id, 'REDEEM');
     const s = tx.createSession({ user: stt.user, device: a.device, via: 'transfer', transferToken: stt.id, parent: stt.family });
-    loggedInWith(tx, s, true, (opts.setDeadlines ?? true) ? allowed : null, () => maybeIssueWebRefreshToken(tx, s, a, stt));
+    loggedInWith(tx, s, true, (opts.setDeadlines ?? true) ? allowed : null, a, stt);
   };
 }
 
 /** A login the Action let through: its deadlines on the session, the answer, then the web refresh token. */
-function loggedInWith(tx: Tx, s: Session, created: boolean, allowed: ReturnType<typeof runAction>, issue: () => unknown): void {
+function loggedInWith(tx: Tx, s: Session, created: boolean, allowed: ReturnType<typeof runAction> | null, e: { readonly offlineAccess?: boolean; readonly client?: string }, redeemed: TransferToken | null): void {
   if (allowed !== null && (allowed.expiresAt !== undefined || allowed.idleExpiresAt !== undefined)) s = tx.setSessionDeadlines(s.id, allowed.expiresAt, allowed.idleExpiresAt);
   tx.loggedIn(s, created);
-  issue();
+  maybeIssueWebRefreshToken(tx, s, e, redeemed);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -650,7 +649,7 @@ export const EFFECTS = {
       s = tx.linkSession(s.id, stt.family);
     }
     s = tx.touchSession(s.id);
-    loggedInWith(tx, s, false, allowed, () => maybeIssueWebRefreshToken(tx, s, a, stt));
+    loggedInWith(tx, s, false, allowed, a, stt);
   },
   createSessionFromTransfer: sessionFromTransfer(),
 
@@ -661,7 +660,7 @@ export const EFFECTS = {
     const allowed = tx.setting.action === null ? null : runAction(tx, { clientId: eventClientId(tx.setting, w), user: w.user, device: w.device, organization: undefined, stt: null, sessionId: before.id, sessionCreatedAt: before.createdAt });
     if (allowed?.refused) return;
     const s = tx.touchSession(before.id);
-    loggedInWith(tx, s, false, allowed, () => maybeIssueWebRefreshToken(tx, s, w, null));
+    loggedInWith(tx, s, false, allowed, w, null);
   },
   /** an ordinary login replaces another user's session in the browser (A3, A7); an Action's refusal leaves it */
   interactiveLogin: (tx, e) => {
@@ -672,7 +671,7 @@ export const EFFECTS = {
     const old = deviceSession(tx.before, w.device);
     if (old) revokeSession(tx, old.id);
     const s = tx.createSession({ user: w.user, device: w.device, via: 'login', transferToken: null, parent: null });
-    loggedInWith(tx, s, true, allowed, () => maybeIssueWebRefreshToken(tx, s, w, null));
+    loggedInWith(tx, s, true, allowed, w, null);
   },
 
   // Time is the only thing that expires artifacts (MODEL.md §8), in this order: transfer tokens (R9, A14),
