@@ -328,6 +328,11 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
     if (t.ruleViolations.length > 0) lines.push(`  ${pc.red('spec rules violated')}: ${[...new Set(t.ruleViolations.map((v) => v.property))].join(', ')}`);
     for (const g of t.goals) lines.push(`  ${g.undoneIn > 0 ? pc.yellow('undone') : 'kept'} ${g.goal}: ${g.verdict}`);
   }
+  if (r.remediation) {
+    const top = r.remediation.recommended[0];
+    lines.push(top ? `${pc.bold('recommended')}: ${top.settings.map((s) => `${s.key} = ${JSON.stringify(s.value)}`).join(', ')} closes ${top.closes.join(', ')}${top.stillFailing.length ? ` (not ${top.stillFailing.join(', ')})` : ''}; ranked list in ${out}/report.md`
+      : `${pc.bold('recommended')}: no flag setting closes a failing goal while Native to Web SSO works`);
+  }
   const notReached = Object.entries(r.coverage.missing).filter(([, v]) => v.length > 0);
   lines.push(notReached.length === 0 ? 'coverage: every reason code, outcome row, actor state, transition and branch reached'
     : `coverage: not reached: ${notReached.map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ')}`);

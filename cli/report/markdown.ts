@@ -1,5 +1,6 @@
 // cli/report/markdown.ts: Markdown views of the report and of each counterexample. Views only:
 // everything shown comes from report.json or the counterexample's JSON.
+import { MAX_SETTINGS } from './remediation.js';
 import { RULES } from '../../machines/rules.js';
 import { resolveConfig } from '../../machines/config.js';
 import { describeEvent } from '../../machines/events.js';
@@ -122,7 +123,30 @@ export function renderReport(r: Report): string {
   out.push('');
   for (const n of r.coverage.notes) out.push(`- ${n}`);
   out.push('');
+  out.push(...remediationSection(r));
   return out.join('\n');
+}
+
+const settingText = (s: { key: string; value: unknown }) => `\`${s.key}\` = \`${JSON.stringify(s.value)}\``;
+
+/** Over the space: what to set, goal by goal, and the recommended settings ranked (for the attacker of MODEL.md §6). */
+function remediationSection(r: Report): string[] {
+  const m = r.remediation;
+  if (!m) return [];
+  const out = ['## Remediation: what to set', '', `Searched: ${m.searched}. Costs are counted against the most permissive value of each flag; turning Native to Web SSO off for an app counts three.`, '',
+    '### Recommended settings, ranked', ''];
+  if (m.recommended.length === 0) out.push('No combination of the remedies below closes a goal.', '');
+  m.recommended.forEach((x, i) => {
+    out.push(`${i + 1}. ${x.settings.map(settingText).join(', ')}: closes ${x.closes.join(', ')}${x.stillFailing.length ? `; still failing: ${x.stillFailing.join(', ')}` : ''}.`);
+    for (const c of x.costs) out.push(`   - costs: ${esc(c)}`);
+  });
+  out.push('', '### Per goal', '', '| goal | fails in | fewest settings under which it holds | configurations (N2W working) | cost |', '| --- | --- | --- | --- | --- |');
+  for (const g of m.goals) {
+    if (g.remedies.length === 0 && g.failsIn > 0) out.push(`| ${g.goal} | ${g.failsIn} | none: no set of up to ${MAX_SETTINGS} settings keeps it while Native to Web SSO works (an Action may: \`n2w check --action\`) | — | — |`);
+    for (const x of g.remedies) out.push(`| ${g.goal} | ${g.failsIn} | ${x.settings.map(settingText).join(', ')} | ${x.configurations} (${x.working}) | ${x.costs.length ? esc(x.costs.join('; ')) : 'nothing'} |`);
+  }
+  out.push('');
+  return out;
 }
 
 /** MODEL.md §8: what a second web app changes, goal by goal. */

@@ -2,6 +2,7 @@
 // report.md and the counterexample views are rendered from it (markdown.ts). Deterministic: no
 // timestamps, no timings, results in configuration order; the same seed gives the same bytes.
 import { resolve } from 'node:path';
+import { remediation, type Remediation } from './remediation.js';
 import {
   configLabel, configToInput, TWO_APP_DIMENSIONS, twoAppValues, webApps, withoutSecondApp,
   type Config, type ConfigInput, type Interpretations,
@@ -143,6 +144,8 @@ export interface Report {
   secondApp: SecondAppReport | null;
   /** MODEL.md §2: with --action, the same configurations with the post-login Action, goal by goal */
   action: ActionReport | null;
+  /** over the space: for each goal the fewest flag settings under which it holds, and ranked recommendations */
+  remediation: Remediation | null;
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
   /** per configuration, what each engine explored and the properties it found violated */
@@ -410,8 +413,10 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
     };
   });
 
+  const failingBy = new Map<string, Set<number>>();
   const riskMatrix: RiskRow[] = GOAL_PROPERTIES.map((p) => {
     const failing = new Set(results.map((_, i) => i).filter((i) => best[i].has(p.id)));
+    failingBy.set(p.id, failing);
     const cond = summarise(configs, failing);
     return {
       goal: p.id, claim: p.claim, failsIn: failing.size, of: n,
@@ -459,6 +464,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       given,
       secondApp: second,
       action: null,
+      remediation: source === 'configuration space' ? remediation(configs, failingBy, vacuity) : null,
       nonVacuity: mutants,
       configurations: results.map((r, i) => ({
         label: r.label, readable: describeConfig(r.config), vacuousBecause: vacuity[i],
