@@ -14,7 +14,7 @@ import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
 import { actionComparison, buildReport, nonVacuity, type BuiltReport, type NonVacuity } from './report/report.js';
 import { writeReport, toJson } from './report/write.js';
-import { loadClients, loadConfigFile, parseInterpretationFlags, readJson, type GivenConfiguration } from './input.js';
+import { loadClients, loadConfigFile, parseAttackerFlag, parseInterpretationFlags, readJson, type GivenConfiguration } from './input.js';
 import { parseKeywordFlags } from './clients.js';
 import { checkOutDir } from './read.js';
 import { findFixes } from './fixes.js';
@@ -37,6 +37,8 @@ export interface EngineFlags {
   shard?: string;
   failOn?: 'security';
   json?: boolean;
+  /** MODEL.md §10: the attacker's capabilities, comma-separated (absent: the legacy set) */
+  attacker?: string;
 }
 
 export interface CheckFlags extends EngineFlags {
@@ -127,7 +129,7 @@ export async function mergeCommand(dirs: string[], flags: { out: string; failOn?
 function engineOptions(flags: EngineFlags, engines: Pick<CheckOptions, 'random' | 'explorer'>): CheckOptions {
   return {
     interpretations: flags.interpret.length ? parseInterpretationFlags(flags.interpret) : DEFAULT_INTERPRETATIONS,
-    population: DEFAULT_POPULATION,
+    population: flags.attacker === undefined ? DEFAULT_POPULATION : { ...DEFAULT_POPULATION, capabilities: parseAttackerFlag(flags.attacker) },
     ...engines,
   };
 }
@@ -286,6 +288,7 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   ].filter(Boolean);
   lines.push(`${pc.bold('n2w')}: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''}${one ? ` (${describeConfig(one)})` : ` (${s.source})`}; ${engines.join('; ')}`
     + (seconds > 0 ? `; ${seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}` : ''));
+  lines.push(`attacker (MODEL.md §10): ${s.attacker.join(', ')}`);
   if (r.given) lines.push(...judgedLines(r.given));
   const rules = r.properties.filter((p) => p.kind === 'rule');
   const broken = rules.filter((p) => p.violatedIn > 0);

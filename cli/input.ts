@@ -1,5 +1,6 @@
 // cli/input.ts: reading what a user gives us (scenario files, client JSON, configuration files),
 // validated with zod. Every failure is an InputError naming the file and the place in it.
+import { CAPABILITIES, type Capability } from '../machines/attacker.js';
 import { dirname } from 'node:path';
 import { readJsonFile } from './read.js';
 import { z } from 'zod';
@@ -28,6 +29,8 @@ const scenarioSchema = z.object({
   config: configSchema.optional(),
   interpretations: interpretationsSchema.optional(),
   world: populationSchema.optional(),
+  /** MODEL.md §10: the attacker's capabilities (absent: the legacy set; the world's own, if it names them) */
+  attacker: z.array(z.enum(CAPABILITIES)).optional(),
   steps: z.array(z.unknown()),
 });
 
@@ -54,7 +57,7 @@ export function parseScenario(value: unknown, file: string): ScenarioInput {
   return {
     config: resolveConfig(s.config, dirname(file)),
     interpretations: resolveInterpretations(s.interpretations),
-    population: s.world ?? DEFAULT_POPULATION,
+    population: s.attacker ? { ...(s.world ?? DEFAULT_POPULATION), capabilities: s.attacker } : s.world ?? DEFAULT_POPULATION,
     steps: steps as NonNullable<(typeof steps)[number]>[],
   };
 }
@@ -193,6 +196,14 @@ export function loadSettingFile(file: string): Setting {
 }
 
 /** `-i A8=false -i A10=invalid` into interpretations; an unknown id or value is an InputError. */
+/** `--attacker CAP,...` (MODEL.md §10): the capabilities, checked by name; own-account is always on. */
+export function parseAttackerFlag(value: string): Capability[] {
+  const names = value.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const bad = names.filter((x) => !(CAPABILITIES as readonly string[]).includes(x));
+  if (bad.length > 0) throw new InputError(`--attacker: unknown capability ${bad.map((b) => JSON.stringify(b)).join(', ')}; expected a comma-separated list of ${CAPABILITIES.join(', ')}`);
+  return [...new Set(names as Capability[])];
+}
+
 export function parseInterpretationFlags(flags: readonly string[]): Interpretations {
   // no prototype: `-i __proto__=x` must be an unknown id, not a prototype change
   const out: Record<string, unknown> = Object.create(null);

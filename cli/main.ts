@@ -31,6 +31,7 @@ const engineFlags = (cmd: Command) => cmd
   .option('--web <file[#client]>', 'the web app, as --native')
   .option('--keyword <name=value...>', 'a Deploy CLI keyword: @@NAME@@ becomes the JSON of VALUE, ##NAME## the text (VALUE is read as JSON when it parses)', [])
   .option('-i, --interpret <id=value...>', 'an interpretation switch, e.g. -i A8=false -i A10=invalid', [])
+  .option('--attacker <caps>', 'the attacker\'s capabilities (MODEL.md §10), comma-separated: own-account, send-link, join-network, read-url, device-malware, steal-in-transit (default: own-account,send-link,join-network,steal-in-transit)')
   .addOption(new Option('--workers <n>', 'worker threads').default(0, 'one per core').argParser(parseNat))
   .option('--shard <i/n>', 'check only the i-th of n slices of the configuration space and write a partial report (see merge-reports)')
   .addOption(new Option('--fail-on <what>', 'also exit 1 when a security goal fails').choices(['security']))

@@ -272,7 +272,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
   //                 issuedAt, familyIssuedAt, usedAt, previous index
   //  transfer token: user, status, device index, network, organization, capped age, parent index, family index
   //  session: user, device index, status, via, transfer-token index, parent index, createdAt, lastActiveAt
-  const RT = 14, TT = 8, SS = 8;
+  const RT = 14, TT = 9, SS = 8;
   let rtF = new Int32Array(16 * RT), sttF = new Int32Array(16 * TT), sF = new Int32Array(16 * SS);
   const devF = new Int32Array(nD * 2);
   // scratch, grown on demand
@@ -337,6 +337,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     F[o + 5] = t.issuedAt; // the capped age is taken against the world's clock when hashed
     F[o + 6] = idx(t.parent);
     F[o + 7] = idx(t.family);
+    F[o + 8] = t.inUrl ? 1 : 0;
   }
   function encodeS(F: Int32Array, o: number, s: Session): void {
     F[o] = id(s.user);
@@ -450,7 +451,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     let h = mix(sttF[o] | (sttF[o + 3] << 16), sttF[o + 4] | (sttF[o + 1] << 16) | ((perm[sttF[o + 2]] + 1) << 19));
     h = mix(h, Math.min(clock - sttF[o + 5], ttl));
     h = mix(h, rtK(sttF[o + 6]));
-    h = mix(h, rtK(sttF[o + 7]));
+    h = mix(h, rtK(sttF[o + 7]) ^ sttF[o + 8]);
     h &= ~FLAGS;
     sttKey[i] = h | DONE;
     return h;
@@ -528,7 +529,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
       x[n++] = sttF[o] | (sttF[o + 3] << 16); // user, network
       x[n++] = sttF[o + 4] | (sttF[o + 1] << 16) | ((perm[sttF[o + 2]] + 1) << 19); // organization, status, device
       x[n++] = Math.min(clock - sttF[o + 5], ttl); // capped age
-      x[n++] = rtRank[sttF[o + 6]] | (rtRank[sttF[o + 7]] << 10); // parent, family
+      x[n++] = rtRank[sttF[o + 6]] | (rtRank[sttF[o + 7]] << 10) | (sttF[o + 8] << 20); // parent, family, in a URL
     }
     for (let r = 0; r < nS; r++) {
       const o = sOrder[r] * SS;
@@ -581,7 +582,7 @@ export function createCanonicalizer(setting: Setting, scope: Scope, opts: Canoni
     }
     for (const t of w.transferTokens) {
       feed(id(t.user)); feed(STT_STATUS[t.status]); feed(id(t.device)); feed(id(t.network)); feed(id(t.organization));
-      feed(t.issuedAt); feed(idx(t.parent)); feed(idx(t.family));
+      feed(t.issuedAt); feed(idx(t.parent)); feed(idx(t.family)); feed(t.inUrl ? 1 : 0);
     }
     for (const s of w.sessions) {
       feed(id(s.user)); feed(id(s.device)); feed(S_STATUS[s.status]); feed(s.via === 'login' ? 1 : 2);

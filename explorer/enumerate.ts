@@ -1,9 +1,10 @@
 // explorer/enumerate.ts: the scope's events at a world, in a fixed order. Event objects are cached and shared
 // (the model never mutates them); watched fields are getters that report their reads (twins.ts).
-import { EVENT_TYPES, keepMethodForAllowance, type EventType, type ModelEvent } from '../machines/events.js';
+import { EVENT_TYPES, keepMethodForAllowance, sentMethod, type EventType, type ModelEvent } from '../machines/events.js';
 import { webApps, type Method } from '../machines/config.js';
 import type { Setting } from '../machines/setting.js';
 import { deviceSession, type World } from '../machines/world.js';
+import { refusedByCapabilities } from '../machines/attacker.js';
 import { timeStepSeconds, type Scope } from './scopes.js';
 
 export interface EventEnumerator {
@@ -197,6 +198,26 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
   const each = (fns: readonly ((i: number) => void)[], n: number) => {
     if (fns.length > 0) for (let i = 0; i < n; i++) for (const f of fns) f(i);
   };
+  // MODEL.md §10: only what the attacker can make happen. A group of twins keeps its allowed members, each
+  // pointing back to the first of them (the method is read through its unreported copy: no twin read)
+  const attacker = setting.attacker;
+  // newStart[s]: where the first kept member of the group starting at s went (-1: none yet); reused
+  let newStart = new Int32Array(256);
+  const keepAllowed = (w: World) => {
+    if (newStart.length < buf.length) newStart = new Int32Array(buf.length * 2);
+    newStart.fill(-1, 0, buf.length);
+    let k = 0;
+    for (let i = 0; i < buf.length; i++) {
+      const e = buf[i];
+      if (((e.type === 'AUTHORIZE' && e.transferToken !== undefined) || e.type === 'MOVE_DEVICE') && refusedByCapabilities(attacker, w, e, sentMethod(e)) !== null) continue;
+      const s = i - groupOffset[i];
+      if (newStart[s] < 0) newStart[s] = k;
+      buf[k] = e; variant[k] = variant[i]; groupOffset[k] = k - newStart[s];
+      k++;
+    }
+    buf.length = k; variant.length = k; groupOffset.length = k;
+  };
+
   return {
     groupOffset, variant, reads,
     events(w) {
@@ -207,6 +228,7 @@ export function createEnumerator(setting: Setting, scope: Scope): EventEnumerato
         each(st.perTransferToken, w.transferTokens.length);
         each(st.perSession, w.sessions.length);
       }
+      keepAllowed(w);
       return buf;
     },
     withinBounds(w) {

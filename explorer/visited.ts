@@ -110,7 +110,7 @@ export const sameRefreshToken = (x: RefreshToken, y: RefreshToken): boolean => x
   && x.issuedAt === y.issuedAt && x.familyIssuedAt === y.familyIssuedAt && x.usedAt === y.usedAt && x.previous === y.previous;
 export const sameTransferToken = (x: TransferToken, y: TransferToken): boolean => x.status === y.status && x.id === y.id
   && x.user === y.user && x.parent === y.parent && x.family === y.family && x.device === y.device && x.network === y.network
-  && x.ip === y.ip && x.asn === y.asn && x.organization === y.organization && x.issuedAt === y.issuedAt;
+  && x.ip === y.ip && x.asn === y.asn && x.organization === y.organization && x.issuedAt === y.issuedAt && x.inUrl === y.inUrl;
 export const sameSession = (x: Session, y: Session): boolean => x.status === y.status && x.id === y.id && x.user === y.user
   && x.device === y.device && x.via === y.via && x.transferToken === y.transferToken && x.parent === y.parent
   && x.createdAt === y.createdAt && x.lastActiveAt === y.lastActiveAt && x.expiresAt === y.expiresAt && x.idleExpiresAt === y.idleExpiresAt;

@@ -102,6 +102,12 @@ export function keepMethodForAllowance(e: object, method: Method | undefined): v
   Object.defineProperty(e, UNREPORTED_METHOD, { value: method, enumerable: false });
 }
 
+/** The method an /authorize event sends its token by, read without reporting (MODEL.md §10's constraints). */
+export function sentMethod(e: ModelEvent): Method | undefined {
+  if (e.type !== 'AUTHORIZE') return undefined;
+  return UNREPORTED_METHOD in e ? (e as { [UNREPORTED_METHOD]?: Method })[UNREPORTED_METHOD] : e.method;
+}
+
 /** The redeeming web app allows the method this /authorize event sends its token by (default cookie). */
 export function methodAllowed(m: Setting, e: EventOf<'AUTHORIZE'>): boolean {
   const method = UNREPORTED_METHOD in e ? (e as { [UNREPORTED_METHOD]?: Method })[UNREPORTED_METHOD] : e.method;

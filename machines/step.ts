@@ -49,6 +49,9 @@ function compile(impl: TenantImplementation): Record<EventType, CompiledBranch[]
 
 export function createModel(setting: Setting, impl: TenantImplementation = TENANT_IMPLEMENTATION): Model {
   const compiled = compile(impl);
+  // MODEL.md §10: a token a victim's device sent in a URL is recorded only for an attacker who can read it
+  const readUrl = setting.attacker.capabilities.has('read-url');
+  const attackerDevice = (d: string) => setting.attacker.attackers.has(setting.attacker.owners.get(d) ?? '');
 
   return {
     setting,
@@ -59,6 +62,7 @@ export function createModel(setting: Setting, impl: TenantImplementation = TENAN
         if (b.guard && !b.guard(setting, world, event)) continue;
         b.effect(tx, event);
         b.log(tx, event);
+        if (readUrl && event.type === 'AUTHORIZE' && event.transferToken !== undefined && event.method === 'query' && !attackerDevice(event.device)) tx.markInUrl(event.transferToken);
         tx.obs.rules = b.rules as RuleId[];
         return { world: tx.world, observation: tx.obs, branch: b.name };
       }

@@ -31,7 +31,7 @@ const refreshTokenAs = (id: string, t: Omit<Fields<RefreshToken>, 'family' | 'us
 });
 const transferTokenAs = (id: string, t: Fields<TransferToken>, status: TransferToken['status']): TransferToken => ({
   id, user: t.user, parent: t.parent, family: t.family, device: t.device, network: t.network, ip: t.ip, asn: t.asn,
-  organization: t.organization, issuedAt: t.issuedAt, status,
+  organization: t.organization, issuedAt: t.issuedAt, inUrl: t.inUrl, status,
 });
 type SessionFields = Omit<Fields<Session>, 'parent' | 'lastActiveAt' | 'expiresAt' | 'idleExpiresAt'>;
 const sessionAs = (id: string, s: SessionFields, status: Session['status'], parent: string | null, lastActiveAt: number, expiresAt: number | null, idleExpiresAt: number | null): Session => ({
@@ -186,6 +186,13 @@ export class Tx {
     return s;
   }
 
+  /** MODEL.md §10: a victim's device sent this token in a URL (read-url may learn it). */
+  markInUrl(id: string): void {
+    const i = indexOfId(id);
+    const cur = this.transferTokens[i];
+    if (!cur.inUrl) this.writableStts()[i] = transferTokenAs(id, { ...cur, inUrl: true }, cur.status);
+  }
+
   /** A login into the session: its idle timer restarts (LT2); returns the session as it is now. */
   touchSession(id: string): Session {
     const i = indexOfId(id);
@@ -284,7 +291,7 @@ export function issueTransferTokenFrom(tx: Tx, rt: RefreshToken): void {
   const network = tx.setting.networks.get(tx.devices[rt.device].network)!;
   tx.issueTransferToken({
     user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
-    asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
+    asn: network.asn, organization: rt.organization, issuedAt: tx.clock, inUrl: false,
   });
 }
 

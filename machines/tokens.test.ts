@@ -16,7 +16,7 @@ describe('R2: minting needs can_create_session_transfer_token', () => {
     expectObservation(r.last, { outcome: 'issued', issued: ['stt1'] });
     expect(r.world.transferTokens).toEqual([{
       id: 'stt1', user: 'alice', status: 'issued', parent: 'rt1', family: 'rt1', device: 'alice-phone', network: 'home',
-      ip: '198.51.100.7', asn: 64500, organization: null, issuedAt: 5,
+      ip: '198.51.100.7', asn: 64500, organization: null, issuedAt: 5, inUrl: false,
     }]);
     expect(statuses(r.world)).toEqual({ rt1: 'active', stt1: 'issued' });
   });

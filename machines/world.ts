@@ -2,6 +2,7 @@
 // The world state is a plain, serialisable value, and it is also the *public world summary*:
 // every field here is something a reviewer may see (statuses, owners, lineage). Properties read it.
 import { z } from 'zod';
+import { CAPABILITIES, type Capability } from './attacker.js';
 
 // ---------------------------------------------------------------------------------------------
 // The population: users, networks, devices. Fixed for a run; a scenario may declare its own.
@@ -13,6 +14,8 @@ export interface Population {
   readonly users: readonly User[];
   readonly networks: readonly Network[];
   readonly devices: readonly Device[];
+  /** MODEL.md §10: what the attacker can do (absent: the legacy set of machines/attacker.ts) */
+  readonly capabilities?: readonly Capability[];
 }
 
 /** MODEL.md §1: alice with a phone and a laptop at home, mallory on a café network of the same carrier. */
@@ -36,6 +39,7 @@ export const populationSchema = z
     users: z.array(z.object({ name, attacker: z.boolean().optional() })).min(1),
     networks: z.array(z.object({ name, ip: z.string().min(1), asn: z.number().int().nonnegative() })).min(1),
     devices: z.array(z.object({ name, owner: name, network: name })).min(1),
+    capabilities: z.array(z.enum(CAPABILITIES)).optional(),
   })
   .superRefine((p, ctx) => {
     const users = new Set(p.users.map((u) => u.name));
@@ -101,6 +105,8 @@ export interface TransferToken {
   readonly asn: number;
   readonly organization: string | null;
   readonly issuedAt: number;
+  /** MODEL.md §10: a victim's device presented it by query (only recorded when the attacker has read-url) */
+  readonly inUrl: boolean;
 }
 
 export interface Session {

@@ -5,6 +5,7 @@
 // Shrinking a choice towards 0 makes it pick the first, plainest option, and dropping a choice drops a
 // step; the decoding keeps any shrunk list meaningful. Weights favour the deep situations: redemptions
 // right after a mint, from the minting device, then revocations of the parent.
+import { refusedByCapabilities } from '../machines/attacker.js';
 import fc from 'fast-check';
 import { refreshTokenLifetimes, webApps, type Config } from '../machines/config.js';
 import { eventClient, type EventType, type ModelEvent } from '../machines/events.js';
@@ -151,10 +152,16 @@ const GENERATORS: { readonly [K in Kind]: KindGenerator } = {
       const method = allowed.length > 0 && !chance(c[3], 15) ? pick(allowed, c[3] >> 7) : pick(['cookie', 'query'] as const, c[3] >> 7);
       // mostly the token's own organization; sometimes the other side of A24's asymmetry
       const organization = chance(c[4], 10) ? (stt.organization === null ? 'org-a' : null) : stt.organization;
-      return {
-        type: 'AUTHORIZE', device, transferToken: stt.id, method,
+      const make = (d: string, m: 'cookie' | 'query'): ModelEvent => ({
+        type: 'AUTHORIZE', device: d, transferToken: stt.id, method: m,
         ...(organization !== null ? { organization } : {}), ...(chance(c[4] >> 7, 40) ? { offlineAccess: true } : {}), ...client,
-      };
+      });
+      // MODEL.md §10: what the attacker cannot make happen is turned into what he can: the other method
+      // (his token reaches a victim's browser by a link), else the minting device, which always may
+      const e = make(device, method);
+      if (refusedByCapabilities(setting.attacker, w, e) === null) return e;
+      const other = make(device, method === 'cookie' ? 'query' : 'cookie');
+      return refusedByCapabilities(setting.attacker, w, other) === null ? other : make(stt.device, method);
     },
   },
   AUTHORIZE_PLAIN: {

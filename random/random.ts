@@ -7,6 +7,7 @@ import type { ModelEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import { authorizeFacts, exercised, factBits, isStateRelevance, triggered, type Property, type StepView } from '../properties/property.js';
 import { decodeChoice, sequenceArbitrary, type Sequence } from './generate.js';
+import { refusedByCapabilities } from '../machines/attacker.js';
 import { emptyCoverage, recordStep, type Coverage } from '../properties/coverage.js';
 
 export interface RandomOptions {
@@ -46,8 +47,9 @@ export interface RandomResult {
 interface Played {
   events: ModelEvent[];
   observations: Observation[];
-  /** property id -> [step index, message] of its first violation in this sequence */
-  violations: Map<string, [number, string]>;
+  /** property id -> [step index, message, choice index] of its first violation in this sequence (a choice
+   * the attacker cannot make is passed over, so the two indexes may differ) */
+  violations: Map<string, [number, string, number]>;
 }
 
 /**
@@ -58,10 +60,12 @@ export function play(model: Model, [mask, choices]: Sequence, properties: readon
   let world = model.initial;
   const events: ModelEvent[] = [];
   const observations: Observation[] = [];
-  const violations = new Map<string, [number, string]>();
+  const violations = new Map<string, [number, string, number]>();
   for (let i = 0; i < choices.length; i++) {
     const event = decodeChoice(model.setting, world, choices[i], mask);
-    const result = model.step(world, event, i + 1);
+    // MODEL.md §10: a choice the attacker cannot make happen is passed over (the step is not taken)
+    if (refusedByCapabilities(model.setting.attacker, world, event) !== null) continue;
+    const result = model.step(world, event, events.length + 1);
     const view: StepView = { setting: model.setting, event, observation: result.observation, before: world, after: result.world };
     events.push(event);
     observations.push(result.observation);
@@ -76,7 +80,7 @@ export function play(model: Model, [mask, choices]: Sequence, properties: readon
       if (!askable(p, view, facts)) continue;
       const message = p.check(view);
       if (message !== null) {
-        violations.set(p.id, [i, message]);
+        violations.set(p.id, [events.length - 1, message, i]);
         if (stopOn === p) return { events, observations, violations };
       }
     }
@@ -102,9 +106,9 @@ export function runRandom(model: Model, opts: RandomOptions): RandomResult {
   samples.forEach((sequence, run) => {
     const played = play(model, sequence, opts.properties, coverage, undefined, premises);
     steps += played.events.length;
-    for (const [id, [at]] of played.violations) {
+    for (const [id, [, , choice]] of played.violations) {
       const known = first.get(id);
-      if (!known || at + 1 < known.sequence[1].length) first.set(id, { run, sequence: [sequence[0], sequence[1].slice(0, at + 1)], played });
+      if (!known || choice + 1 < known.sequence[1].length) first.set(id, { run, sequence: [sequence[0], sequence[1].slice(0, choice + 1)], played });
     }
   });
   const counterexamples = new Map<string, Counterexample>();

@@ -1,5 +1,6 @@
 // random/scenario.ts: runs a scenario (a reviewer's, or a saved counterexample) through the model,
 // checking every property after every step.
+import { refusedByCapabilities } from '../machines/attacker.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel, referenceError, type Model } from '../machines/step.js';
 import type { ModelEvent } from '../machines/events.js';
@@ -39,6 +40,9 @@ export function runScenario(input: ScenarioInput, properties: readonly Property[
   input.steps.forEach((event, i) => {
     const err = referenceError(setting, world, event);
     if (err) throw new ScenarioReferenceError(i, err.field, err.message);
+    // MODEL.md §10: a step the attacker cannot make happen is no step of this world
+    const refused = refusedByCapabilities(setting.attacker, world, event);
+    if (refused) throw new ScenarioReferenceError(i, 'attacker', `${refused} (world.capabilities: ${[...setting.attacker.capabilities].join(', ')})`);
     const r = m.step(world, event, i + 1);
     violations.push(...violationsAt({ setting, event, observation: r.observation, before: world, after: r.world }, properties));
     observations.push(r.observation);

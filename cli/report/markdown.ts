@@ -36,6 +36,8 @@ export function renderCounterexample(ce: CounterexampleFile): string {
     '',
     `**Found by** ${describeFoundBy(ce.foundBy)}.`,
     '',
+    `**The attacker** can: ${ce.attacker.capabilities.join(', ')} (MODEL.md §10).${ce.attacker.tokens.length ? ` How each token his devices presented reached him: ${ce.attacker.tokens.map((t) => `step ${t.step}: ${t.how}`).join('; ')}.` : ''}`,
+    '',
     '| # | event | answer |',
     '| --- | --- | --- |',
     ...rows,
@@ -52,7 +54,7 @@ export function renderReport(r: Report): string {
   const out: string[] = [
     '# Native to Web SSO: check report',
     '',
-    `Scope: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''} (${s.source}), interpretations ${describeInterpretations(s.interpretations)}, ${s.population === 'default' ? 'the default world' : 'a custom world'}.`,
+    `Scope: ${s.configurations} configuration${s.configurations > 1 ? 's' : ''} (${s.source}), interpretations ${describeInterpretations(s.interpretations)}, ${s.population === 'default' ? 'the default world' : 'a custom world'}; the attacker can ${s.attacker.join(', ')} (MODEL.md §10).`,
     '',
     ...(s.explorer ? [`- Explorer: every world of scope \`${s.explorer.scope}\` up to depth ${s.explorer.depth}, breadth first (${fmt(s.explorer.states)} distinct states and ${fmt(s.explorer.transitions)} transitions, summed over the configurations, each configuration's own; configurations the scope cannot tell apart share one exploration, and families of configurations are searched together); its counterexamples are shortest within that scope.`] : []),
     ...(s.random ? [`- Random engine: seed ${s.random.seed}, ${s.random.runsPerConfiguration} sequences per configuration of up to ${s.random.maxSteps} steps (${fmt(s.random.sequences)} sequences, ${fmt(s.random.steps)} steps in all).`] : []),

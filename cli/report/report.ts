@@ -2,6 +2,10 @@
 // report.md and the counterexample views are rendered from it (markdown.ts). Deterministic: no
 // timestamps, no timings, results in configuration order; the same seed gives the same bytes.
 import { resolve } from 'node:path';
+import { capabilitiesOf, howKnown, type Capability, type HowKnown } from '../../machines/attacker.js';
+import { makeSetting, type Setting } from '../../machines/setting.js';
+import { createModel } from '../../machines/step.js';
+import type { TransferToken } from '../../machines/world.js';
 import { remediation, type Remediation } from './remediation.js';
 import {
   configLabel, configToInput, TWO_APP_DIMENSIONS, twoAppValues, webApps, withoutSecondApp,
@@ -57,6 +61,8 @@ export interface CounterexampleFile {
   violation: { step: number; message: string };
   steps: ModelEvent[];
   observations: Observation[];
+  /** MODEL.md §10: the attacker's capabilities, and how each token his devices presented reached him */
+  attacker: { capabilities: Capability[]; tokens: { step: number; token: string; how: string }[] };
 }
 
 export interface PropertyVerdict {
@@ -126,6 +132,8 @@ export interface Report {
     source: string;
     interpretations: Interpretations;
     population: 'default' | Population;
+    /** MODEL.md §10: the attacker's capabilities */
+    attacker: Capability[];
     explorer: { scope: string; depth: number; states: number; transitions: number } | null;
     random: { seed: number; runsPerConfiguration: number; maxSteps: number; sequences: number; steps: number } | null;
   };
@@ -267,7 +275,32 @@ export function counterexampleFile(ce: Counterexample, config: Config, opts: Che
     replay: `n2w replay ${dir}/counterexamples/${counterexampleName(p.id, label)}`,
     violation: { step: ce.events.length, message: ce.message },
     steps: ce.events, observations: ce.observations,
+    attacker: attackerStory(makeSetting(config, opts.interpretations, opts.population), ce.events),
   };
+}
+
+const HOW: Record<HowKnown, (t: TransferToken) => string> = {
+  'own-account': (t) => `he minted ${t.id} himself on ${t.device}`,
+  'steal-in-transit': (t) => `he took ${t.id} in transit when ${t.user} minted it on ${t.device} (steal-in-transit)`,
+  'device-malware': (t) => `his malware on ${t.device} read ${t.id} when ${t.user} minted it there (device-malware)`,
+  'read-url': (t) => `he read ${t.id} from the URL ${t.user}'s device opened with it (read-url)`,
+};
+
+/** For each transfer token an attacker's device presents, how it reached him (the world replayed up to that step). */
+function attackerStory(setting: Setting, events: readonly ModelEvent[]): CounterexampleFile['attacker'] {
+  const a = setting.attacker;
+  const model = createModel(setting);
+  let world = model.initial;
+  const tokens: { step: number; token: string; how: string }[] = [];
+  events.forEach((e, i) => {
+    if (e.type === 'AUTHORIZE' && e.transferToken !== undefined && a.attackers.has(a.owners.get(e.device) ?? '')) {
+      const t = world.transferTokens[Number(e.transferToken.slice(3)) - 1];
+      const how = t && howKnown(a, t);
+      if (t && how) tokens.push({ step: i + 1, token: t.id, how: HOW[how](t) });
+    }
+    world = model.step(world, e, i + 1).world;
+  });
+  return { capabilities: [...a.capabilities], tokens };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -448,6 +481,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       scope: {
         configurations: n, source, interpretations: opts.interpretations,
         population: isDefaultPopulation(opts.population) ? 'default' : opts.population,
+        attacker: [...capabilitiesOf(opts.population)],
         explorer: explorerScope, random: randomScope,
       },
       verdict: {

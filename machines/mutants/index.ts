@@ -618,7 +618,7 @@ export const MUTANTS: readonly Mutant[] = [
         const network = tx.setting.networks.get(start)!;
         tx.issueTransferToken({
           user: rt.user, parent: rt.id, family: rt.family, device: rt.device, network: network.name, ip: network.ip,
-          asn: network.asn, organization: rt.organization, issuedAt: tx.clock,
+          asn: network.asn, organization: rt.organization, issuedAt: tx.clock, inUrl: false,
         });
         tx.answer('issued');
       },

@@ -1,0 +1,39 @@
+// MODEL.md §10 through the CLI: the legacy capability set gives the risk matrix the attacker had before
+// capabilities existed, exactly; a weaker attacker gives findings of its own; a bad name exits 2.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { n2w, scratch } from './test-cli.js';
+
+interface Row { goal: string; failsIn: number; of: number; condition: string; terms: { when: string; configurations: number }[] }
+const matrixOf = (dir: string): Row[] => (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).riskMatrix as Row[])
+  .map((r) => ({ goal: r.goal, failsIn: r.failsIn, of: r.of, condition: r.condition, terms: r.terms.map((t) => ({ when: t.when, configurations: t.configurations })) }));
+
+describe('n2w check --attacker', () => {
+  it('the legacy set (the default, and named explicitly) gives the pre-capability risk matrix exactly (scope smoke, explorer)', () => {
+    // legacy-risk-matrix.json: n2w check --scope smoke --runs 0 at 12fdfbb, before capabilities
+    const before = JSON.parse(readFileSync(join(import.meta.dirname, 'legacy-risk-matrix.json'), 'utf8')).riskMatrix as Row[];
+    const s = scratch('n2w-attacker-');
+    const r = n2w('check', '--scope', 'smoke', '--runs', '0', '--attacker', 'own-account,send-link,join-network,steal-in-transit', '--out', s.dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/attacker \(MODEL\.md §10\): own-account, send-link, join-network, steal-in-transit/);
+    expect(matrixOf(s.dir)).toEqual(before);
+  });
+
+  it('read-url alone (with links and networks) steals only where the web app takes cookies only: a token sent in a URL is ignored there and stays usable', () => {
+    const s = scratch('n2w-attacker-');
+    const r = n2w('check', '--scope', 'smoke', '--runs', '0', '--attacker', 'read-url,send-link,join-network', '--out', s.dir);
+    expect(r.code, r.err).toBe(0);
+    const takeover = matrixOf(s.dir).find((x) => x.goal === 'no-token-theft-takeover')!;
+    expect(takeover.failsIn).toBe(144);
+    expect(takeover.condition).toMatch(/web allowed_authentication_methods is \[cookie\]/);
+    const ce = JSON.parse(readFileSync(join(s.dir, takeover.terms.length ? JSON.parse(readFileSync(join(s.dir, 'report.json'), 'utf8')).riskMatrix.find((x: Row) => x.goal === 'no-token-theft-takeover').terms[0].counterexample : ''), 'utf8'));
+    expect(ce.attacker.tokens.map((t: { how: string }) => t.how).join(' ')).toMatch(/read-url/);
+  });
+
+  it('an unknown capability is bad input', () => {
+    const r = n2w('check', '--attacker', 'telepathy', '--out', scratch('n2w-attacker-').dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--attacker: unknown capability "telepathy"; expected a comma-separated list of own-account, send-link/);
+  });
+});
