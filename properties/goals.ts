@@ -1,13 +1,10 @@
 // properties/goals.ts: the security goals of MODEL.md §6. A reviewer hopes for them; some fail under
 // some configurations, and the point is to find which. A failure here is a finding, not a model bug.
 //
-// Threat model (spec §7.1): the attacker is an ordinary user of the tenant. They can mint transfer
-// tokens for their own account on their own devices, steal a token another user minted on that user's
-// device (a leaked URL, a log), present any token from their own devices by either method, and move
-// their devices between networks (a shared café or home network). They can bring a token into another
-// user's browser only through a link, i.e. by the query method: a cookie on the Auth0 domain cannot be
-// set cross-site [BP]. They do not hold another user's device or password: a token minted on a device
-// that is not its user's (a login on someone else's phone) is outside the goals' concern.
+// Threat model: the attacker is a user of the tenant with the capabilities of MODEL.md §10
+// (machines/attacker.ts). The engines enumerate only what he can make happen, so the goals judge the
+// steps as they are: they need not know how a token reached him. A token minted on a device that is not
+// its user's (a login on someone else's phone) is outside the goals' concern.
 import { property, presentation, redeemed, owner, isAttacker, revokedAParent, endedASessionWithRefreshTokens, ended, type StepView } from './property.js';
 import { orphans } from './revocation.js';
 
