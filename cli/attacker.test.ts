@@ -37,3 +37,27 @@ describe('n2w check --attacker', () => {
     expect(r.err).toMatch(/--attacker: unknown capability "telepathy"; expected a comma-separated list of own-account, send-link/);
   });
 });
+
+describe('n2w check --capability-grid', () => {
+  it('gives, per goal, the minimal capability sets under which it fails, each with a counterexample that replays', () => {
+    const s = scratch('n2w-grid-');
+    const config = s.file('config.json', {
+      native: { session_transfer: { can_create_session_transfer_token: true } },
+      web: { session_transfer: { allowed_authentication_methods: ['cookie'], enforce_device_binding: 'asn' } },
+    });
+    const r = n2w('check', '--config', config, '--capability-grid', '--runs', '20', '--out', join(s.dir, 'out'), '--workers', '1');
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(readFileSync(join(s.dir, 'out', 'report.json'), 'utf8'));
+    const cells = report.capabilityGrid.cells as { goal: string; capabilities: string[]; counterexample?: string; terms: { counterexample: string }[]; others: { counterexample: string }[] }[];
+    const takeover = cells.filter((c) => c.goal === 'no-token-theft-takeover').map((c) => c.capabilities.filter((x) => x !== 'own-account').join('+'));
+    // each way of learning the victim's token is enough alone (ASN binding: the café is on her carrier)
+    expect(takeover.sort()).toEqual(['device-malware', 'read-url', 'steal-in-transit']);
+    // cookie only: no link carries the attacker's token into her browser
+    expect(cells.some((c) => c.goal === 'no-session-injection')).toBe(false);
+    const cell = cells.find((c) => c.goal === 'no-token-theft-takeover' && c.capabilities.includes('read-url'))!;
+    const file = join(s.dir, 'out', [...cell.terms, ...cell.others][0].counterexample);
+    const replay = n2w('replay', file);
+    expect(replay.code, replay.out + replay.err).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).attacker.tokens[0].how).toMatch(/read-url/);
+  });
+});

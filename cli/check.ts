@@ -12,7 +12,8 @@ import { checkBatches, checkConfigurations, explorerPremises, workerCount, type 
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
-import { actionComparison, buildReport, nonVacuity, type BuiltReport, type NonVacuity } from './report/report.js';
+import { actionComparison, buildReport, nonVacuity, type BuiltReport, type CapabilityGridResults, type NonVacuity } from './report/report.js';
+import { CAPABILITIES, type Capability } from '../machines/attacker.js';
 import { writeReport, toJson } from './report/write.js';
 import { loadClients, loadConfigFile, parseAttackerFlag, parseInterpretationFlags, readJson, type GivenConfiguration } from './input.js';
 import { parseKeywordFlags } from './clients.js';
@@ -50,6 +51,8 @@ export interface CheckFlags extends EngineFlags {
   explore: boolean;
   /** MODEL.md §2: a post-login Action module, checked beside the same configurations without it */
   action?: string;
+  /** MODEL.md §10: the space checked again under every set of capabilities (explorer, scope smoke) */
+  capabilityGrid?: boolean;
 }
 
 export interface ExploreFlags extends EngineFlags {
@@ -80,7 +83,9 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     explorer: flags.explore ? { scope: scopeName(flags.scope), depth: flags.depth === undefined ? SCOPES[flags.scope].depth : positiveDepth(flags.depth) } : null,
   });
   const action = flags.action === undefined ? null : actionModule(flags.action);
-  return run(flags, opts, selectConfigurations(flags, 'space'), action);
+  const sel = selectConfigurations(flags, 'space');
+  if (flags.capabilityGrid && (sel.shard !== null || action !== null)) throw new InputError('--capability-grid: not with --action or --shard (check the grid on one machine, without an Action)');
+  return run(flags, opts, sel, action, flags.capabilityGrid === true);
 }
 
 /** The Action's absolute path, loaded once here so that a module that cannot be one stops the run before it starts. */
@@ -175,7 +180,14 @@ function selectConfigurations(flags: EngineFlags, fallback: 'space' | 'golden'):
   return { jobs: space.slice(from, to), total: space.length, source: `shard ${index}/${count} of the configuration space`, one: null, given: null, shard: { index, count } };
 }
 
-async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, action: string | null = null): Promise<number> {
+/** Every capability set: own-account with each subset of the others, smallest first (MODEL.md §10). */
+function capabilitySets(): Capability[][] {
+  const optional = CAPABILITIES.filter((c) => c !== 'own-account');
+  const sets = Array.from({ length: 1 << optional.length }, (_, m) => optional.filter((_, i) => m & (1 << i)));
+  return sets.sort((a, b) => a.length - b.length).map((s) => ['own-account', ...s] as Capability[]);
+}
+
+async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, action: string | null = null, grid = false): Promise<number> {
   const workers = workerCount(sel.jobs.length, flags.workers);
   const started = performance.now();
   const progress = progressReporter(sel.jobs.length);
@@ -185,7 +197,12 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   // MODEL.md §2: the same configurations with the Action, on the same workers
   const withAction: Batch | null = action === null ? null : { jobs: sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: action } })), opts };
   if (withAction) process.stderr.write(`then the same ${sel.jobs.length} configuration${sel.jobs.length > 1 ? 's' : ''} with the post-login Action ${relative(process.cwd(), action!)}\n`);
-  const batches = [{ jobs: action === null ? sel.jobs : sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: null } })), opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : [])];
+  // MODEL.md §10: the space again for each capability set, explorer only, scope smoke
+  const sets = grid ? capabilitySets() : [];
+  const gridOpts: CheckOptions = { ...opts, random: null, explorer: { scope: 'smoke', depth: SCOPES.smoke.depth } };
+  if (grid) process.stderr.write(`then the space under each of ${sets.length} capability sets (explorer, scope smoke)\n`);
+  const gridBatches: Batch[] = sets.map((s) => ({ jobs: sel.jobs, opts: { ...gridOpts, population: { ...opts.population, capabilities: s.filter((c) => c !== 'own-account') } } }));
+  const batches = [{ jobs: action === null ? sel.jobs : sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: null } })), opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : []), ...gridBatches];
   const running = checkBatches(batches, { workers, onResult: progress.tick, onExploreProgress: progress.explore });
   // while the workers check configurations, this thread shows that the rule properties can fail
   const mutants = sel.shard ? null : nonVacuity();
@@ -193,7 +210,8 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   progress.stop();
   const results = all[0];
   const twoResults = twoApp ? all[1] : [];
-  const actionResults = withAction ? all[all.length - 1] : null;
+  const actionResults = withAction ? all[1 + (twoApp ? 1 : 0)] : null;
+  const gridResults = grid ? { sets, results: all.slice(all.length - sets.length), opts: gridOpts } : null;
   const secondApp: SecondAppResults | null = twoApp && { results: twoResults, opts: twoApp.batch.opts, description: twoApp.description };
   const seconds = (performance.now() - started) / 1000;
   if (sel.shard && action !== null) throw new InputError('--action with --shard: check the Action on one machine (merge-reports does not combine it)');
@@ -209,7 +227,7 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   // one configuration given: count the explorer's premises too, so "not exercised" speaks for both engines
   if (sel.one && results[0].explorer) results[0].explorer.exercised = explorerPremises(sel.one, opts);
   const given = sel.given ? await givenReport(sel.given, results[0], opts, workers) : null;
-  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given, secondApp, actionResults && { file: relative(process.cwd(), action!) || action!, results: actionResults });
+  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given, secondApp, actionResults && { file: relative(process.cwd(), action!) || action!, results: actionResults }, gridResults);
 }
 
 /**
@@ -256,8 +274,8 @@ async function givenReport(g: GivenConfiguration, result: ConfigResult, opts: Ch
   };
 }
 
-function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null, secondApp: SecondAppResults | null = null, action: { file: string; results: ConfigResult[] } | null = null): number {
-  const built = buildReport(results, opts, source, mutants, flags.out, given, secondApp);
+function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null, secondApp: SecondAppResults | null = null, action: { file: string; results: ConfigResult[] } | null = null, grid: CapabilityGridResults | null = null): number {
+  const built = buildReport(results, opts, source, mutants, flags.out, given, secondApp, grid);
   if (action) {
     // the report with the Action in a folder of its own; this one sets its goals beside these
     const dir = 'with-action';
@@ -324,6 +342,10 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
     lines.push(`${pc.bold('with the post-login Action')} ${a.file}${a.explorer ? ` (explorer ${fmt(a.explorer.states)} states, raw: the Action may read ids and the clock)` : ''}:`);
     if (a.ruleViolations > 0) lines.push(`  ${pc.red('spec rules violated with the Action')}: ${a.ruleViolations}; see ${out}/${a.report}`);
     for (const g of a.goals) lines.push(`  ${g.effect === 'closes' ? pc.green(g.effect) : g.effect === 'widens' ? pc.red(g.effect) : g.effect} ${g.goal}: ${g.without.failsIn} -> ${g.with.failsIn} of ${g.with.of}${g.with.failsIn > 0 ? ` (still: ${g.condition})` : ''}`);
+  }
+  if (r.capabilityGrid) {
+    lines.push(`${pc.bold('capability grid')} (${r.capabilityGrid.sets} sets, explorer scope smoke): the minimal sets under which each goal fails`);
+    for (const c of r.capabilityGrid.cells) lines.push(`  ${c.goal} with ${c.capabilities.filter((x) => x !== 'own-account').join(' + ') || 'own-account alone'}: ${c.condition}`);
   }
   if (r.secondApp) {
     const t = r.secondApp;

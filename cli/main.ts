@@ -45,6 +45,7 @@ engineFlags(program.command('check')
   .option('--scope <name>', 'the explorer\'s scope: smoke, default or deep (explorer/scopes.ts)', 'default')
   .addOption(new Option('--depth <k>', 'the explorer\'s depth (default: the scope\'s)').argParser(parseNat))
   .option('--no-explore', 'leave the explorer out')
+  .option('--capability-grid', 'also check the configurations under each of the 32 sets of the attacker\'s capabilities (explorer, scope smoke) and report, per goal, the minimal sets under which it fails (MODEL.md §10)')
   .option('--action <file>', 'a post-login Action module (MODEL.md §2): check every configuration without it and with it, and report side by side which goals it closes')
   .option('--out <dir>', 'where to write the report', 'reports')
   .addHelpText('after', `

@@ -88,6 +88,7 @@ export function renderReport(r: Report): string {
   }
   out.push(...secondAppSection(r));
   out.push(...actionSection(r));
+  out.push(...gridSection(r));
   const verdict = (p: Report['properties'][number]) => [
     p.status === 'not exercised' ? '**not exercised**: its premise never occurred, so "no violation" says nothing' : '',
     p.status === 'holds vacuously' ? `**holds vacuously**: ${p.vacuousBecause}` : '',
@@ -170,6 +171,24 @@ function secondAppSection(r: Report): string[] {
     for (const o of g.others) out.push(`| only \`${o.config}\` (${esc(o.readable)}) | 1 | [${o.steps} steps](${o.counterexample.replace(/\.json$/, '.md')}) |`);
     out.push('');
   }
+  return out;
+}
+
+/** MODEL.md §10: per goal, the minimal capability sets under which it fails, with their flag conditions. */
+function gridSection(r: Report): string[] {
+  const g = r.capabilityGrid;
+  if (!g) return [];
+  const out = ['## Risk matrix per capability set', '',
+    `The space checked again under each of the ${g.sets} sets of the attacker's capabilities (own-account always on${g.explorer ? `; the explorer, scope ${g.explorer.scope} to depth ${g.explorer.depth}, ${fmt(g.explorer.states)} distinct states summed` : ''}). `
+      + 'A row is a minimal set: the configurations named fail the goal with this set and with no set one capability smaller. A configuration can meet more than one row\'s condition (it can fail under two different minimal sets), so rows of a goal may sum to more than the configurations where it fails.', '',
+    '| goal | capabilities | fails with them | minimal in | when (flags, over those configurations) | shortest counterexample |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const c of g.cells) {
+    const ce = [...c.terms.map((t) => ({ f: t.counterexample, n: t.steps })), ...c.others.map((o) => ({ f: o.counterexample, n: o.steps }))].sort((a, b) => a.n - b.n)[0];
+    out.push(`| ${c.goal} | ${c.capabilities.filter((x) => x !== 'own-account').map((x) => `\`${x}\``).join(' + ') || 'own-account alone'} | ${c.failsIn} | ${c.minimalIn} | ${esc(c.condition)} | ${ce ? `[${ce.n} steps](${ce.f.replace(/\.json$/, '.md')})` : '—'} |`);
+  }
+  const holding = [...new Set(r.riskMatrix.map((x) => x.goal))].filter((goal) => !g.cells.some((c) => c.goal === goal));
+  if (holding.length) out.push('', `Under every capability set checked: ${holding.join(', ')} never fail${holding.length === 1 ? 's' : ''}.`);
+  out.push('');
   return out;
 }
 

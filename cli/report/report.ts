@@ -154,6 +154,8 @@ export interface Report {
   action: ActionReport | null;
   /** over the space: for each goal the fewest flag settings under which it holds, and ranked recommendations */
   remediation: Remediation | null;
+  /** MODEL.md §10, with --capability-grid: per goal, the minimal capability sets under which it fails */
+  capabilityGrid: CapabilityGrid | null;
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
   /** per configuration, what each engine explored and the properties it found violated */
@@ -165,6 +167,64 @@ export interface Report {
     explorer: { states: number; transitions: number; violated: string[] } | null;
     random: { sequences: number; steps: number; violated: string[] } | null;
   }[];
+}
+
+/** MODEL.md §10: the same space checked once per set of the attacker's capabilities. */
+export interface CapabilityGridResults {
+  sets: Capability[][];
+  /** per set, the results, in the order of the space */
+  results: ConfigResult[][];
+  opts: CheckOptions;
+}
+
+/** A cell of the grid: a goal failing under a capability set in configurations where no smaller set fails it. */
+export interface CapabilityCell {
+  goal: string;
+  /** the set (own-account always included) */
+  capabilities: Capability[];
+  /** configurations where it fails with this set, and among them those where every set one capability smaller keeps it */
+  failsIn: number;
+  minimalIn: number;
+  condition: string;
+  terms: { when: string; configurations: number; counterexample: string; steps: number }[];
+  others: { config: string; readable: string; counterexample: string; steps: number }[];
+}
+
+export interface CapabilityGrid {
+  sets: number;
+  explorer: { scope: string; depth: number; states: number; transitions: number } | null;
+  /** per goal, its cells by set size; a goal with no cell holds under every set checked */
+  cells: CapabilityCell[];
+}
+
+const CAP_CODE: Record<Capability, string> = { 'own-account': 'own', 'send-link': 'link', 'join-network': 'net', 'read-url': 'url', 'device-malware': 'mal', 'steal-in-transit': 'steal' };
+
+function capabilityGrid(g: CapabilityGridResults, dir: string, files: Map<string, CounterexampleFile>): CapabilityGrid {
+  const bests = g.results.map((rs) => rs.map(bestPerProperty));
+  const configs = g.results[0].map((r) => r.config);
+  const key = (s: readonly Capability[]) => [...s].sort().join(',');
+  const index = new Map(g.sets.map((s, i) => [key(s), i]));
+  const cells: CapabilityCell[] = [];
+  for (const p of GOAL_PROPERTIES) {
+    const failing = bests.map((b) => new Set(b.map((_, i) => i).filter((i) => b[i].has(p.id))));
+    g.sets.forEach((set, k) => {
+      const optional = set.filter((c) => c !== 'own-account');
+      // the sets one capability smaller, each checked too
+      const below = optional.map((c) => index.get(key(set.filter((x) => x !== c))));
+      const minimal = new Set([...failing[k]].filter((i) => below.every((b) => b === undefined || !failing[b].has(i))));
+      if (minimal.size === 0) return;
+      const opts = { ...g.opts, population: { ...g.opts.population, capabilities: optional } };
+      const suffix = `_a-${optional.map((c) => CAP_CODE[c]).join('-') || 'own'}`;
+      const save = (r: ConfigResult, ce: Counterexample): string => {
+        const name = counterexampleName(ce.property, `${r.label}${suffix}`);
+        if (!files.has(name)) files.set(name, { ...counterexampleFile(ce, r.config, opts, dir), configLabel: r.label, replay: `n2w replay ${dir}/counterexamples/${name}` });
+        return `counterexamples/${name}`;
+      };
+      const cond = summarise(configs, minimal);
+      cells.push({ goal: p.id, capabilities: set, failsIn: failing[k].size, minimalIn: minimal.size, condition: cond.text, ...termsOf(cond, p.id, g.results[k], bests[k], save) });
+    });
+  }
+  return { sets: g.sets.length, explorer: engineScopes(g.results.flat(), g.opts).explorer, cells };
 }
 
 /** MODEL.md §2: what a post-login Action changes, from the report without it and the report with it. */
@@ -392,7 +452,7 @@ function secondAppSection(two: SecondAppResults, single: readonly ConfigResult[]
   return { description: two.description, configurations: results.length, explorer: scopes.explorer, random: scopes.random, ruleViolations, goals };
 }
 
-export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports', given: GivenReport | null = null, secondApp: SecondAppResults | null = null): BuiltReport {
+export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports', given: GivenReport | null = null, secondApp: SecondAppResults | null = null, grid: CapabilityGridResults | null = null): BuiltReport {
   const configs = results.map((r) => r.config);
   const n = results.length;
   const files = new Map<string, CounterexampleFile>();
@@ -499,6 +559,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       secondApp: second,
       action: null,
       remediation: source === 'configuration space' ? remediation(configs, failingBy, vacuity) : null,
+      capabilityGrid: grid ? capabilityGrid(grid, dir, files) : null,
       nonVacuity: mutants,
       configurations: results.map((r, i) => ({
         label: r.label, readable: describeConfig(r.config), vacuousBecause: vacuity[i],
