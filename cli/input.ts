@@ -31,7 +31,8 @@ const scenarioSchema = z.object({
   world: populationSchema.optional(),
   /** MODEL.md §10: the attacker's capabilities (absent: the legacy set; the world's own, if it names them) */
   // a saved counterexample's `attacker` is an object with its capabilities (and how each token reached him)
-  attacker: z.union([z.array(z.enum(CAPABILITIES)), z.looseObject({ capabilities: z.array(z.enum(CAPABILITIES)) })]).optional(),
+  attacker: z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { capabilities?: unknown }).capabilities : v),
+    z.array(z.enum(CAPABILITIES))).optional(),
   steps: z.array(z.unknown()),
 });
 
@@ -58,7 +59,7 @@ export function parseScenario(value: unknown, file: string): ScenarioInput {
   return {
     config: resolveConfig(s.config, dirname(file)),
     interpretations: resolveInterpretations(s.interpretations),
-    population: s.attacker ? { ...(s.world ?? DEFAULT_POPULATION), capabilities: (Array.isArray(s.attacker) ? s.attacker : s.attacker.capabilities).filter((c) => c !== 'own-account') } : s.world ?? DEFAULT_POPULATION,
+    population: s.attacker ? { ...(s.world ?? DEFAULT_POPULATION), capabilities: s.attacker.filter((c) => c !== 'own-account') } : s.world ?? DEFAULT_POPULATION,
     steps: steps as NonNullable<(typeof steps)[number]>[],
   };
 }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { capabilitiesOf, howKnown, type Capability, type HowKnown } from '../../machines/attacker.js';
 import { makeSetting, type Setting } from '../../machines/setting.js';
 import { createModel } from '../../machines/step.js';
-import type { TransferToken } from '../../machines/world.js';
+import { transferToken, type TransferToken } from '../../machines/world.js';
 import { remediation, type Remediation } from './remediation.js';
 import {
   configLabel, configToInput, TWO_APP_DIMENSIONS, twoAppValues, webApps, withoutSecondApp,
@@ -354,7 +354,7 @@ function attackerStory(setting: Setting, events: readonly ModelEvent[]): Counter
   const tokens: { step: number; token: string; how: string }[] = [];
   events.forEach((e, i) => {
     if (e.type === 'AUTHORIZE' && e.transferToken !== undefined && a.attackers.has(a.owners.get(e.device) ?? '')) {
-      const t = world.transferTokens[Number(e.transferToken.slice(3)) - 1];
+      const t = transferToken(world, e.transferToken);
       const how = t && howKnown(a, t);
       if (t && how) tokens.push({ step: i + 1, token: t.id, how: HOW[how](t) });
     }
