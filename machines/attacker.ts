@@ -8,7 +8,7 @@
 // interleavings and no behaviour; a counterexample still says how each token reached him (howKnown).
 import type { ModelEvent } from './events.js';
 import type { Population } from './world.js';
-import { transferToken, type TransferToken, type World } from './world.js';
+import type { TransferToken, World } from './world.js';
 
 export const CAPABILITIES = ['own-account', 'send-link', 'join-network', 'read-url', 'device-malware', 'steal-in-transit'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -72,7 +72,8 @@ export function howKnown(a: AttackerView, t: TransferToken): HowKnown | null {
  */
 export function refusedByCapabilities(a: AttackerView, w: World, e: ModelEvent, method: string | undefined = e.type === 'AUTHORIZE' ? e.method : undefined): string | null {
   if (e.type === 'AUTHORIZE' && e.transferToken !== undefined) {
-    const t = transferToken(w, e.transferToken);
+    // (world.ts imports this module for the population schema: its look-ups are not imported back)
+    const t = w.transferTokens[Number(e.transferToken.slice(3)) - 1];
     if (t === undefined) return null;
     const device = a.owners.get(e.device);
     const byAttacker = device !== undefined && a.attackers.has(device);
