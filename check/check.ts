@@ -17,7 +17,7 @@ import { coverageToJson, emptyCoverage, mergeCoverage, type Coverage, type Cover
 import { explore, type ExploreCounterexample, type ExploreProgress } from '../explorer/explore.js';
 import { exploreFamily, MAX_FAMILY } from '../explorer/family.js';
 import { scopeByName, withBounds } from '../explorer/scopes.js';
-import { ConfigClasses, trackedConfig, type Reads } from '../explorer/config-classes.js';
+import { ConfigClasses, switchesRead, trackedConfig, trackedInterpretations, type Reads } from '../explorer/config-classes.js';
 
 export interface CheckOptions {
   interpretations: Interpretations;
@@ -35,32 +35,39 @@ export interface ConfigResult {
   /** `exercised`: per property, the random steps on which its premise held */
   random: { seed: number; sequences: number; steps: number; counterexamples: Counterexample[]; exercised: Record<string, number> } | null;
   /** `exercised`: per property, the explored transitions on which its premise held (one given configuration only: explorerPremises) */
-  explorer: { states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Counterexample[]; exercised?: Record<string, number> } | null;
+  explorer: {
+    states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Counterexample[]; exercised?: Record<string, number>;
+    /** the interpretation switches the exploration read: under readings that agree on these it runs the same */
+    interpretationsRead: string[];
+  } | null;
   coverage: Record<CoverageCategory, string[]>;
 }
 
 export type ExplorerPart = { result: NonNullable<ConfigResult['explorer']>; coverage: Record<CoverageCategory, string[]> };
-/** An exploration run for a configuration, with the configuration fields it read (its class, config-classes.ts). */
-export interface Learned { mask: number; part: ExplorerPart }
+/** An exploration run for a configuration, with the configuration fields and interpretation switches it read (its class, config-classes.ts). */
+export interface Learned { mask: number; imask: number; part: ExplorerPart }
 // Explorations already run in this thread, by class of configurations they cannot tell apart
 // (explorer/config-classes.ts); keyed first by what else the exploration depends on.
 const explored = new Map<string, ConfigClasses<ExplorerPart>>();
 export const explorationStats = { explored: 0, reused: 0 };
 
-/** The class table of this thread for the options' scope, depth, interpretations and population. */
+/** What an exploration depends on besides its configuration and interpretations (their classes are keyed by both). */
+const explorationKey = (opts: CheckOptions) => JSON.stringify([opts.explorer!.scope, opts.explorer!.depth, opts.population]);
+
+/** The class table of this thread for the options' scope, depth and population. */
 function classesFor(opts: CheckOptions): ConfigClasses<ExplorerPart> {
-  const key = JSON.stringify([opts.explorer!.scope, opts.explorer!.depth, opts.interpretations, opts.population]);
+  const key = explorationKey(opts);
   let classes = explored.get(key);
   if (!classes) explored.set(key, (classes = new ConfigClasses()));
   return classes;
 }
 
 /** An exploration's result as a configuration's report holds it. */
-function explorerPart(r: { states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Map<string, ExploreCounterexample>; coverage: Coverage }, opts: CheckOptions): ExplorerPart {
+function explorerPart(r: { states: number; transitions: number; maxDepth: number; complete: boolean; counterexamples: Map<string, ExploreCounterexample>; coverage: Coverage }, opts: CheckOptions, imask: number): ExplorerPart {
   const { scope, depth } = opts.explorer!;
   return {
     result: {
-      states: r.states, transitions: r.transitions, maxDepth: r.maxDepth, complete: r.complete,
+      states: r.states, transitions: r.transitions, maxDepth: r.maxDepth, complete: r.complete, interpretationsRead: switchesRead(imask),
       counterexamples: [...r.counterexamples.values()].map((c) => ({ ...c, foundBy: { engine: 'explorer', scope, depth } })),
     },
     coverage: coverageToJson(r.coverage),
@@ -76,25 +83,25 @@ function exploreConfigurations(configs: readonly Config[], opts: CheckOptions, o
   const { scope, depth } = opts.explorer!;
   const classes = classesFor(opts);
   const out: ({ part: ExplorerPart; learned?: Learned } | undefined)[] = configs.map((c, i) => {
-    const known = given[i] ?? classes.find(c);
+    const known = given[i] ?? classes.find(c, opts.interpretations);
     if (known) explorationStats.reused++;
     return known ? { part: known } : undefined;
   });
   const fresh = configs.flatMap((c, i) => (out[i] ? [] : [i]));
   const bounded = withBounds(scopeByName(scope), { depth });
-  const learn = (i: number, mask: number, part: ExplorerPart) => {
-    classes.add(configs[i], mask, part);
+  const learn = (i: number, mask: number, imask: number, part: ExplorerPart) => {
+    classes.add(configs[i], mask, part, opts.interpretations, imask);
     explorationStats.explored++;
-    out[i] = { part, learned: { mask, part } };
+    out[i] = { part, learned: { mask, imask, part } };
   };
   if (fresh.length === 1) {
-    const reads: Reads = { mask: 0 };
-    const setting = makeSetting(trackedConfig(configs[fresh[0]], reads), opts.interpretations, opts.population);
+    const reads: Reads = { mask: 0 }, ireads: Reads = { mask: 0 };
+    const setting = makeSetting(trackedConfig(configs[fresh[0]], reads), trackedInterpretations(opts.interpretations, ireads), opts.population);
     const r = explore(setting, bounded, { properties: PROPERTIES, onProgress });
-    learn(fresh[0], reads.mask, explorerPart(r, opts));
+    learn(fresh[0], reads.mask, ireads.mask, explorerPart(r, opts, ireads.mask));
   } else if (fresh.length > 1) {
     const r = exploreFamily(fresh.map((i) => configs[i]), opts.interpretations, opts.population, bounded, { properties: PROPERTIES });
-    r.members.forEach((m, j) => learn(fresh[j], m.reads, explorerPart(m, opts)));
+    r.members.forEach((m, j) => learn(fresh[j], m.reads, r.interpretationReads, explorerPart(m, opts, r.interpretationReads)));
   }
   return out as { part: ExplorerPart; learned?: Learned }[];
 }
@@ -224,7 +231,15 @@ export async function checkBatches(batches: readonly Batch[], par: ParallelOptio
     // Work handed out one family at a time to whichever worker is free. The main thread keeps the class
     // tables (one per batch: their options differ): a configuration whose class a worker has explored goes
     // out with that exploration, and the worker runs only its random engine.
-    const classes = batches.map((batch) => (batch.opts.explorer ? new ConfigClasses<ExplorerPart>() : null));
+    // (batches that differ only in their interpretations share one: the classes are keyed by both)
+    const tables = new Map<string, ConfigClasses<ExplorerPart>>();
+    const classes = batches.map((batch) => {
+      if (!batch.opts.explorer) return null;
+      const k = explorationKey(batch.opts);
+      let t = tables.get(k);
+      if (!t) tables.set(k, (t = new ConfigClasses<ExplorerPart>()));
+      return t;
+    });
     let next = 0;
     await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { opts: batches.map((batch) => batch.opts) } });
@@ -234,12 +249,12 @@ export async function checkBatches(batches: readonly Batch[], par: ParallelOptio
         if (next >= queue.length) { finished = true; void worker.terminate().then(() => resolve()); return; }
         const { b, family } = queue[next++];
         current = b;
-        worker.postMessage({ batch: b, family, given: family.map((j) => classes[b]?.find(j.config)) });
+        worker.postMessage({ batch: b, family, given: family.map((j) => classes[b]?.find(j.config, batches[b].opts.interpretations)) });
       };
       worker.on('message', (rs: (ConfigResult & { learned?: Learned })[] | { actionError: { file: string; call: string; detail: string } }) => {
         if (!Array.isArray(rs)) { finished = true; void worker.terminate(); reject(new ActionError(rs.actionError.file, rs.actionError.call, rs.actionError.detail)); return; }
         for (const r of rs) {
-          if (r.learned) classes[current]?.add(r.config, r.learned.mask, r.learned.part);
+          if (r.learned) classes[current]?.add(r.config, r.learned.mask, r.learned.part, batches[current].opts.interpretations, r.learned.imask);
           done(current, withoutLearned(r));
         }
         feed();

@@ -1,7 +1,8 @@
 // Exploring once per class of configurations is sound: for configurations whose result is reused from an
-// equivalent one, exploring them directly gives the same states, transitions, counterexamples and coverage.
+// equivalent one, exploring them directly gives the same states, transitions, counterexamples and coverage;
+// and the same for a result reused under another reading of switches its exploration never read.
 import { describe, expect, it } from 'vitest';
-import { CLIENT_KEYS, CONFIG_KEYS, configurationSpace, DEFAULT_INTERPRETATIONS, resolveConfig } from '../machines/config.js';
+import { CLIENT_KEYS, CONFIG_KEYS, configurationSpace, DEFAULT_INTERPRETATIONS, INTERPRETATION_KEYS, interpretationSpace, interpretationsSchema, resolveConfig } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { makeSetting } from '../machines/setting.js';
 import { PROPERTIES } from '../properties/index.js';
@@ -9,7 +10,7 @@ import { checkConfiguration, explorationStats } from './check.js';
 import { coverageToJson } from '../properties/coverage.js';
 import { explore } from '../explorer/explore.js';
 import { SMOKE, withBounds } from '../explorer/scopes.js';
-import { ConfigClasses, signature, trackedConfig, type Reads } from '../explorer/config-classes.js';
+import { ConfigClasses, signature, switchesRead, trackedConfig, trackedInterpretations, type Reads } from '../explorer/config-classes.js';
 
 const DEPTH = 4;
 const opts = { interpretations: DEFAULT_INTERPRETATIONS, population: DEFAULT_POPULATION, random: null, explorer: { scope: 'smoke', depth: DEPTH } };
@@ -52,5 +53,52 @@ describe('configuration classes', () => {
         [...direct.counterexamples.values()].map((x) => [x.property, x.message, x.events]));
       expect(results[i].coverage).toEqual(coverageToJson(direct.coverage));
     }
+  });
+});
+
+describe('interpretation classes (--interpretations all)', () => {
+  it('tracked interpretations read like the original, record each switch read, and serialise plainly', () => {
+    const reads: Reads = { mask: 0 };
+    const t = trackedInterpretations({ ...DEFAULT_INTERPRETATIONS, A8: false }, reads);
+    expect(reads.mask).toBe(0);
+    expect(t.A8).toBe(false);
+    expect(t.A19).toBe('online-flag');
+    expect(switchesRead(reads.mask)).toEqual(['A8', 'A19']);
+    expect(JSON.parse(JSON.stringify(t))).toEqual({ ...DEFAULT_INTERPRETATIONS, A8: false });
+    const classes = new ConfigClasses<string>();
+    const c = configurationSpace()[0];
+    classes.add(c, 0, 'result', t, reads.mask);
+    // agrees on A8 and A19: found; differs on A8: not
+    expect(classes.find(c, { ...DEFAULT_INTERPRETATIONS, A8: false, A6: true, N2: true })).toBe('result');
+    expect(classes.find(c, DEFAULT_INTERPRETATIONS)).toBeUndefined();
+  });
+
+  it('every combination of readings, the defaults first, each once', () => {
+    const all = interpretationSpace();
+    expect(all).toHaveLength(2 ** INTERPRETATION_KEYS.length);
+    expect(all[0]).toEqual(DEFAULT_INTERPRETATIONS);
+    expect(new Set(all.map((i) => JSON.stringify(i))).size).toBe(all.length);
+    // each reading is one the input schema accepts
+    for (const i of all) expect(interpretationsSchema.safeParse(i).success).toBe(true);
+  });
+
+  it('a result reused under another reading equals exploring under that reading directly', () => {
+    // configurations that mint and redeem (switches read) and some that do not (switches unread, so reused)
+    const all = configurationSpace();
+    const space = [...all.filter((c) => !c.native.canCreateSessionTransferToken && !c.web.canCreateSessionTransferToken).slice(0, 4), ...all.filter((_, i) => i % 97 === 0)];
+    // the first eight vary A6, A8 and A10 (read only where tokens are minted and redeemed); the last, every switch
+    const readings = [...interpretationSpace().slice(0, 8), interpretationSpace().at(-1)!];
+    const before = { ...explorationStats };
+    const results = readings.map((interpretations) => space.map((c, i) => checkConfiguration(i, c, { ...opts, interpretations })));
+    expect(explorationStats.reused - before.reused).toBeGreaterThan(5); // the test means something
+    readings.forEach((interpretations, k) => space.forEach((c, i) => {
+      const direct = explore(makeSetting(c, interpretations, DEFAULT_POPULATION), withBounds(SMOKE, { depth: DEPTH }), { properties: PROPERTIES });
+      const got = results[k][i].explorer!;
+      expect(got.states, `${results[k][i].label} ${JSON.stringify(interpretations)}`).toBe(direct.states);
+      expect(got.transitions).toBe(direct.transitions);
+      expect(got.counterexamples.map((x) => [x.property, x.message, x.events])).toEqual(
+        [...direct.counterexamples.values()].map((x) => [x.property, x.message, x.events]));
+      expect(results[k][i].coverage).toEqual(coverageToJson(direct.coverage));
+    }));
   });
 });

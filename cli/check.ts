@@ -6,13 +6,13 @@ import { join, relative, resolve, sep } from 'node:path';
 import { ActionError, loadPostLoginAction } from '../machines/actions.js';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import { configurationSpace, DEFAULT_INTERPRETATIONS, SECOND_WEB_CLIENT_ID, twoAppSpace, type Config } from '../machines/config.js';
+import { configurationSpace, DEFAULT_INTERPRETATIONS, interpretationSpace, SECOND_WEB_CLIENT_ID, twoAppSpace, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
 import { checkBatches, checkConfigurations, explorerPremises, workerCount, type Batch, type CheckOptions, type ConfigResult } from '../check/check.js';
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
-import { actionComparison, buildReport, nonVacuity, type BuiltReport, type CapabilityGridResults, type NonVacuity } from './report/report.js';
+import { actionComparison, buildReport, nonVacuity, type BuiltReport, type NonVacuity, type ReportSections } from './report/report.js';
 import { CAPABILITIES, type Capability } from '../machines/attacker.js';
 import { writeReport, toJson } from './report/write.js';
 import { loadClients, loadConfigFile, parseAttackerFlag, parseInterpretationFlags, readJson, type GivenConfiguration } from './input.js';
@@ -53,6 +53,8 @@ export interface CheckFlags extends EngineFlags {
   action?: string;
   /** MODEL.md §10: the space checked again under every set of capabilities (explorer, scope smoke) */
   capabilityGrid?: boolean;
+  /** MODEL.md §2: 'all' checks the space again under every combination of the interpretation switches */
+  interpretations?: string;
 }
 
 export interface ExploreFlags extends EngineFlags {
@@ -85,7 +87,11 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   const action = flags.action === undefined ? null : actionModule(flags.action);
   const sel = selectConfigurations(flags, 'space');
   if (flags.capabilityGrid && (sel.shard !== null || action !== null)) throw new InputError('--capability-grid: not with --action or --shard (check the grid on one machine, without an Action)');
-  return run(flags, opts, sel, action, flags.capabilityGrid === true);
+  const readings = flags.interpretations ?? 'default';
+  if (readings !== 'default' && readings !== 'all') throw new InputError(`--interpretations ${readings}: expected "all" (every combination of the switches) or "default"`);
+  if (readings === 'all' && flags.interpret.length > 0) throw new InputError('--interpretations all with -i: every combination is checked already; choose one');
+  if (readings === 'all' && (sel.shard !== null || action !== null)) throw new InputError('--interpretations all: not with --action or --shard (check the readings on one machine, without an Action)');
+  return run(flags, opts, sel, action, { grid: flags.capabilityGrid === true, readings: readings === 'all' });
 }
 
 /** The Action's absolute path, loaded once here so that a module that cannot be one stops the run before it starts. */
@@ -126,7 +132,7 @@ export async function mergeCommand(dirs: string[], flags: { out: string; failOn?
   // the whole space merged: its report has the two-app check one machine's run has (shards leave it out)
   const whole = first.total === results.length;
   const secondApp = whole ? await secondAppCheck(first.options, workerCount(twoAppSpace().length)) : null;
-  return finish(flags, first.options, results, whole ? 'configuration space' : 'configurations given', nonVacuity(), 0, 1, null, null, secondApp);
+  return finish(flags, first.options, results, whole ? 'configuration space' : 'configurations given', nonVacuity(), 0, 1, null, { secondApp });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,7 +193,8 @@ function capabilitySets(): Capability[][] {
   return sets.sort((a, b) => a.length - b.length).map((s) => ['own-account', ...s] as Capability[]);
 }
 
-async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, action: string | null = null, grid = false): Promise<number> {
+async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, action: string | null = null, more: { grid: boolean; readings: boolean } = { grid: false, readings: false }): Promise<number> {
+  const grid = more.grid;
   const workers = workerCount(sel.jobs.length, flags.workers);
   const started = performance.now();
   const progress = progressReporter(sel.jobs.length);
@@ -202,7 +209,12 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   const gridOpts: CheckOptions = { ...opts, random: null, explorer: { scope: 'smoke', depth: SCOPES.smoke.depth } };
   if (grid) process.stderr.write(`then the space under each of ${sets.length} capability sets (explorer, scope smoke)\n`);
   const gridBatches: Batch[] = sets.map((s) => ({ jobs: sel.jobs, opts: { ...gridOpts, population: { ...opts.population, capabilities: s.filter((c) => c !== 'own-account') } } }));
-  const batches = [{ jobs: action === null ? sel.jobs : sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: null } })), opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : []), ...gridBatches];
+  // MODEL.md §2: the space again under each combination of readings, explorer only, scope smoke; an
+  // exploration that never read a switch serves every reading of it (config-classes.ts)
+  const readings = more.readings ? interpretationSpace() : [];
+  if (more.readings) process.stderr.write(`then the space under each of ${readings.length} combinations of the interpretation switches (explorer, scope smoke)\n`);
+  const readingBatches: Batch[] = readings.map((i) => ({ jobs: sel.jobs, opts: { ...gridOpts, interpretations: i } }));
+  const batches = [{ jobs: action === null ? sel.jobs : sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: null } })), opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : []), ...gridBatches, ...readingBatches];
   const running = checkBatches(batches, { workers, onResult: progress.tick, onExploreProgress: progress.explore });
   // while the workers check configurations, this thread shows that the rule properties can fail
   const mutants = sel.shard ? null : nonVacuity();
@@ -211,7 +223,9 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   const results = all[0];
   const twoResults = twoApp ? all[1] : [];
   const actionResults = withAction ? all[1 + (twoApp ? 1 : 0)] : null;
-  const gridResults = grid ? { sets, results: all.slice(all.length - sets.length), opts: gridOpts } : null;
+  const gridStart = 1 + (twoApp ? 1 : 0) + (withAction ? 1 : 0);
+  const gridResults = grid ? { sets, results: all.slice(gridStart, gridStart + sets.length), opts: gridOpts } : null;
+  const sensitivityResults = more.readings ? { readings, results: all.slice(gridStart + sets.length), opts: gridOpts } : null;
   const secondApp: SecondAppResults | null = twoApp && { results: twoResults, opts: twoApp.batch.opts, description: twoApp.description };
   const seconds = (performance.now() - started) / 1000;
   if (sel.shard && action !== null) throw new InputError('--action with --shard: check the Action on one machine (merge-reports does not combine it)');
@@ -227,7 +241,7 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   // one configuration given: count the explorer's premises too, so "not exercised" speaks for both engines
   if (sel.one && results[0].explorer) results[0].explorer.exercised = explorerPremises(sel.one, opts);
   const given = sel.given ? await givenReport(sel.given, results[0], opts, workers) : null;
-  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, given, secondApp, actionResults && { file: relative(process.cwd(), action!) || action!, results: actionResults }, gridResults);
+  return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, { given, secondApp, grid: gridResults, sensitivity: sensitivityResults }, actionResults && { file: relative(process.cwd(), action!) || action!, results: actionResults });
 }
 
 /**
@@ -274,12 +288,12 @@ async function givenReport(g: GivenConfiguration, result: ConfigResult, opts: Ch
   };
 }
 
-function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, given: GivenReport | null = null, secondApp: SecondAppResults | null = null, action: { file: string; results: ConfigResult[] } | null = null, grid: CapabilityGridResults | null = null): number {
-  const built = buildReport(results, opts, source, mutants, flags.out, given, secondApp, grid);
+function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, sections: ReportSections = {}, action: { file: string; results: ConfigResult[] } | null = null): number {
+  const built = buildReport(results, opts, source, mutants, flags.out, sections);
   if (action) {
     // the report with the Action in a folder of its own; this one sets its goals beside these
     const dir = 'with-action';
-    const withBuilt = buildReport(action.results, opts, `${source}, with the post-login Action ${action.file}`, mutants, join(flags.out, dir), null, null);
+    const withBuilt = buildReport(action.results, opts, `${source}, with the post-login Action ${action.file}`, mutants, join(flags.out, dir));
     writeReport(join(flags.out, dir), withBuilt);
     const a = actionComparison(built.report, withBuilt.report, action.file.split(sep).join('/'), dir);
     built.report.action = a;
@@ -346,6 +360,14 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   if (r.capabilityGrid) {
     lines.push(`${pc.bold('capability grid')} (${r.capabilityGrid.sets} sets, explorer scope smoke): the minimal sets under which each goal fails`);
     for (const c of r.capabilityGrid.cells) lines.push(`  ${c.goal} with ${c.capabilities.filter((x) => x !== 'own-account').join(' + ') || 'own-account alone'}: ${c.condition}`);
+  }
+  if (r.sensitivity) {
+    const z = r.sensitivity;
+    lines.push(`${pc.bold('interpretation sensitivity')} (${z.readings} combinations of the switches, explorer scope ${z.explorer?.scope ?? '-'}): ${z.changes.length === 0 ? 'no verdict changes with a reading' : `${z.changes.length} verdict${z.changes.length > 1 ? 's' : ''} change with a reading`}`);
+    for (const c of z.changes) {
+      lines.push(`  ${c.kind === 'rule' ? pc.red(c.property) : c.property} changes in ${c.changesIn} configurations (depends on ${c.dependsOn.map((d) => d.switch).join(', ')})`
+        + `${c.widens ? `; fails in more when ${c.widens.condition}` : ''}${c.narrows ? `; in fewer when ${c.narrows.condition}` : ''}`);
+    }
   }
   if (r.secondApp) {
     const t = r.secondApp;

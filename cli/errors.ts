@@ -33,3 +33,12 @@ export function boundedMessage(message: string, max = MAX_PROBLEM_LINES): string
   const lines = message.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}… (${l.length - MAX_LINE_CHARS} more characters)` : l));
   return lines.length <= max ? lines.join('\n') : [...lines.slice(0, max), `and ${lines.length - max} more`].join('\n');
 }
+
+/**
+ * Exits once what was written to stdout and stderr has been handed on: process.exit alone drops the tail of
+ * a large write to a pipe (`n2w check --json | jq` got the first 64 KB).
+ */
+export function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

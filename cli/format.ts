@@ -3,7 +3,7 @@ import { describeEvent } from '../machines/events.js';
 import type { Observation } from '../machines/observation.js';
 import { outcomeText } from '../properties/property.js';
 import type { World } from '../machines/world.js';
-import type { Interpretations } from '../machines/config.js';
+import { INTERPRETATION_KEYS, type Interpretations } from '../machines/config.js';
 
 /** `logged_in as mallory in s1 (new); issued rt2; consumed stt1` */
 export function describeAnswer(o: Observation): string {
@@ -50,4 +50,5 @@ export function describeWorld(w: World): string {
 
 export { describeConfig } from '../machines/config.js';
 
-export const describeInterpretations = (i: Interpretations) => `A6 ${i.A6}, A8 ${i.A8}, A10 ${i.A10}, N1 ${i.N1}`;
+/** Every switch with its reading, in the table's order (MODEL.md §2). */
+export const describeInterpretations = (i: Interpretations) => INTERPRETATION_KEYS.map((k) => `${k} ${i[k]}`).join(', ');

@@ -4,7 +4,7 @@
 // Exit codes: 0 fine, 1 a property failed, 2 bad input, 3 internal or harness failure.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import { boundedMessage, EXIT, InputError } from './errors.js';
+import { boundedMessage, EXIT, exit, InputError } from './errors.js';
 import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
 import { conformCommand, pathsCommand } from './conform.js';
@@ -46,19 +46,21 @@ engineFlags(program.command('check')
   .addOption(new Option('--depth <k>', 'the explorer\'s depth (default: the scope\'s)').argParser(parseNat))
   .option('--no-explore', 'leave the explorer out')
   .option('--capability-grid', 'also check the configurations under each of the 32 sets of the attacker\'s capabilities (explorer, scope smoke) and report, per goal, the minimal sets under which it fails (MODEL.md §10)')
+  .option('--interpretations <which>', 'all: also check the space under every combination of the interpretation switches (explorer, scope smoke) and report which verdicts change with a reading (MODEL.md §2)', 'default')
   .option('--action <file>', 'a post-login Action module (MODEL.md §2): check every configuration without it and with it, and report side by side which goals it closes')
   .option('--out <dir>', 'where to write the report', 'reports')
   .addHelpText('after', `
 Examples:
   $ n2w check                                     # all 768 configurations, default interpretations
   $ n2w check --action examples/actions/deny-other-network.js   # what a post-login Action closes
+  $ n2w check --interpretations all               # which verdicts change with a reading of the docs' silences
   $ n2w check --native native.json --web web.json # your real clients, as the Management API returns them
   $ n2w check --native 'clients.json#Acme Mobile' --web 'clients.json#Acme Portal'   # from GET /api/v2/clients
   $ n2w check --config tenant.yaml --keyword 'WEB_METHODS=["cookie"]'                # a Deploy CLI export
   $ terraform show -json > tf.json && n2w check --config tf.json                      # the auth0_client resources
   $ n2w check --config config.json -i A8=false --runs 2000 --seed 7 --fail-on security
   $ n2w check --shard 2/4 --out part2             # one CI job of four; then n2w merge-reports part1 part2 part3 part4`)
-  .action(async (opts) => process.exit(await checkCommand(opts)));
+  .action(async (opts) => exit(await checkCommand(opts)));
 
 engineFlags(program.command('explore')
   .description('Explore every world of a scope breadth first, checking every property on every transition: per property, "no violation up to depth K" or a shortest counterexample.'))
@@ -71,7 +73,7 @@ Examples:
   $ n2w explore                                   # scope default, the reference configuration
   $ n2w explore --scope deep --config config.json
   $ n2w explore --all-configs --scope smoke --workers 2`)
-  .action(async (opts) => process.exit(await exploreCommand(opts)));
+  .action(async (opts) => exit(await exploreCommand(opts)));
 
 program.command('merge-reports')
   .description('Combine the partial reports of --shard runs into the report one machine would have written.')
@@ -82,7 +84,7 @@ program.command('merge-reports')
   .addHelpText('after', `
 Example:
   $ n2w merge-reports part1 part2 part3 part4 --out reports`)
-  .action(async (dirs, opts) => process.exit(await mergeCommand(dirs, opts)));
+  .action(async (dirs, opts) => exit(await mergeCommand(dirs, opts)));
 
 program.command('conform')
   .description('Run model-generated sequences against a real implementation and compare its answers with the model, step by step: exit 0 conformant, 1 divergence (shrunk, saved as a trace), 3 harness error.')
@@ -102,7 +104,7 @@ Examples:
   $ n2w conform --url http://127.0.0.1:4000 --runs 500 --seed 7
   $ n2w conform --adapter ./my-adapter.mjs --config my-tenant.json
   $ n2w conform --url http://127.0.0.1:4000 --replay conform-report/conform-divergence-seed7.json`)
-  .action(async (opts) => process.exit(await conformCommand(opts)));
+  .action(async (opts) => exit(await conformCommand(opts)));
 
 program.command('paths')
   .description('Write a test suite, one test per model-generated path with the model\'s expected observations, that calls your adapter: for you to commit in your own repository.')
@@ -113,7 +115,7 @@ program.command('paths')
   .addHelpText('after', `
 Example:
   $ n2w paths --emit vitest --out test/n2w --adapter test/n2w/my-adapter.ts && npx vitest run test/n2w`)
-  .action(async (opts) => process.exit(await pathsCommand(opts)));
+  .action(async (opts) => exit(await pathsCommand(opts)));
 
 program.command('run')
   .description('Run a scenario: print each step\'s observation, the final world and any property violations.')
@@ -124,7 +126,7 @@ program.command('run')
 Example:
   $ n2w run examples/login-csrf.json
   $ n2w run examples/login-csrf.json --json | jq .violations`)
-  .action((file, opts) => process.exit(runCommand(file, opts)));
+  .action((file, opts) => exit(runCommand(file, opts)));
 
 program.command('replay')
   .description('Replay a saved counterexample and show that it fails the same way (exit 1 when it does).')
@@ -133,14 +135,14 @@ program.command('replay')
   .addHelpText('after', `
 Example:
   $ n2w replay reports/counterexamples/no-session-injection--n-mint-casc-norot_w-nomint-query-nobind-nort-online.json`)
-  .action((file, opts) => process.exit(replayCommand(file, opts)));
+  .action((file, opts) => exit(replayCommand(file, opts)));
 
 registerObserve(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  process.exit(exitFor(e));
+  exit(exitFor(e));
 }
 
 function exitFor(e: unknown): number {

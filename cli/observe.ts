@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { z } from 'zod';
 import { NATIVE_CLIENT_ID } from '../machines/config.js';
 import { monitorLogs, orderLogs, type Judgment, type MonitorReport, type MonitorTenant, type ObservedLog } from '../properties/log-monitor.js';
-import { EXIT, InputError, formatZodError } from './errors.js';
+import { EXIT, exit, InputError, formatZodError } from './errors.js';
 import { loadConfigFile } from './input.js';
 import { findJsonError, parseJsonText, readText } from './read.js';
 import { TOOL_VERSION } from './report/report.js';
@@ -284,5 +284,5 @@ Examples:
   $ n2w observe examples/logs/clean.json
   $ n2w observe logs.json --config config.json
   $ n2w observe stream.ndjson --config tenant.yaml --json | jq '.judgments[] | select(.status == "violated")'`)
-    .action((logs: string, opts: { config?: string; json?: boolean }) => process.exit(observeCommand(logs, opts)));
+    .action((logs: string, opts: { config?: string; json?: boolean }) => exit(observeCommand(logs, opts)));
 }

@@ -6,7 +6,7 @@
 // fields, and so give the same states, transitions, counterexamples (their messages quote only fields
 // read) and coverage. `n2w check` and `n2w explore --all-configs` explore one configuration per class and
 // reuse its result for the others; a test compares reuse with exploring directly.
-import { CLIENT_KEYS, CONFIG_KEYS, type ClientSettings, type Config, type WebApp } from '../machines/config.js';
+import { CLIENT_KEYS, CONFIG_KEYS, INTERPRETATION_KEYS, type ClientSettings, type Config, type Interpretations, type WebApp } from '../machines/config.js';
 
 // Every field of the configuration table has a bit per tracked client (the native app's fields, then the
 // first web app's, then the second's), then the configuration's own (machines/config.ts): a field added
@@ -125,27 +125,66 @@ export function differingFields(a: Config, b: Config): number {
   return m;
 }
 
-/** Results of explored configurations, found again by any configuration of the same class. */
-export class ConfigClasses<T> {
-  private readonly byMask = new Map<number, Map<string, T>>();
+// The interpretation switches (MODEL.md §2) are tracked the same way, a bit per switch in a mask of their
+// own: an exploration that never read A19 gives the same result under either reading of it, so checking
+// every combination of readings (--interpretations all) explores once per class of (configuration, readings).
 
-  find(c: Config): T | undefined {
-    for (const [mask, bySignature] of this.byMask) {
-      const hit = bySignature.get(signature(c, mask));
+/** Interpretations equal to `i` whose every switch read sets its bit in `reads.mask`. */
+export function trackedInterpretations(i: Interpretations, reads: Reads): Interpretations {
+  return Object.freeze(new TrackedInterpretations(i, reads)) as unknown as Interpretations;
+}
+
+class TrackedInterpretations {
+  readonly #values: Interpretations;
+  readonly #reads: Reads;
+  constructor(values: Interpretations, reads: Reads) {
+    this.#values = values;
+    this.#reads = reads;
+  }
+  static {
+    INTERPRETATION_KEYS.forEach((k, i) => Object.defineProperty(TrackedInterpretations.prototype, k, {
+      enumerable: true,
+      get(this: TrackedInterpretations) { this.#reads.mask |= 1 << i; return this.#values[k]; },
+    }));
+  }
+  toJSON(): Interpretations { return { ...this.#values }; }
+}
+
+/** The switches of an interpretation mask, by id. */
+export const switchesRead = (mask: number): (keyof Interpretations)[] => INTERPRETATION_KEYS.filter((_, i) => mask & (1 << i));
+
+const interpretationSignature = (i: Interpretations, mask: number) => INTERPRETATION_KEYS.map((k, b) => (mask & (1 << b) ? String(i[k]) : '*')).join('|');
+
+/**
+ * Results of explored configurations, found again by any configuration of the same class; with
+ * interpretations, by any (configuration, interpretations) agreeing on the fields and switches read.
+ */
+export class ConfigClasses<T> {
+  private readonly byMask = new Map<string, { mask: number; imask: number; bySignature: Map<string, T> }>();
+
+  find(c: Config, i?: Interpretations): T | undefined {
+    for (const { mask, imask, bySignature } of this.byMask.values()) {
+      const hit = bySignature.get(key(c, mask, i, imask));
       if (hit !== undefined) return hit;
     }
     return undefined;
   }
 
-  add(c: Config, mask: number, result: T): void {
-    let bySignature = this.byMask.get(mask);
-    if (!bySignature) this.byMask.set(mask, (bySignature = new Map()));
-    bySignature.set(signature(c, mask), result);
+  /** `imask`: the interpretation switches read (all of them, when unknown: then only `i` itself finds it) */
+  add(c: Config, mask: number, result: T, i?: Interpretations, imask = ALL_SWITCHES): void {
+    const k = `${mask}/${i === undefined ? 0 : imask}`;
+    let entry = this.byMask.get(k);
+    if (!entry) this.byMask.set(k, (entry = { mask, imask: i === undefined ? 0 : imask, bySignature: new Map() }));
+    entry.bySignature.set(key(c, mask, i, entry.imask), result);
   }
 
   get size(): number {
     let n = 0;
-    for (const m of this.byMask.values()) n += m.size;
+    for (const m of this.byMask.values()) n += m.bySignature.size;
     return n;
   }
 }
+
+const ALL_SWITCHES = (1 << INTERPRETATION_KEYS.length) - 1;
+const key = (c: Config, mask: number, i: Interpretations | undefined, imask: number) =>
+  `${signature(c, mask)}#${i === undefined ? '' : interpretationSignature(i, imask)}`;

@@ -463,6 +463,17 @@ export interface Interpretations {
   readonly N2: boolean;
 }
 export const DEFAULT_INTERPRETATIONS: Interpretations = { A6: false, A8: true, A10: 'ignored', N1: false, A19: 'online-flag', N2: false };
+export const INTERPRETATION_KEYS = Object.keys(DEFAULT_INTERPRETATIONS) as (keyof Interpretations)[];
+/** Each switch's readings, the default first. */
+export const INTERPRETATION_VALUES: { readonly [K in keyof Interpretations]: readonly Interpretations[K][] } = {
+  A6: [false, true], A8: [true, false], A10: ['ignored', 'invalid'], N1: [false, true], A19: ['online-flag', 'always'], N2: [false, true],
+};
+/** Every combination of readings, the defaults first, then in the order of INTERPRETATION_VALUES (the first switch fastest). */
+export function interpretationSpace(): Interpretations[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const k of [...INTERPRETATION_KEYS].reverse()) out = out.flatMap((o) => INTERPRETATION_VALUES[k].map((v) => ({ ...o, [k]: v })));
+  return out.map((o) => Object.fromEntries(INTERPRETATION_KEYS.map((k) => [k, o[k]])) as unknown as Interpretations);
+}
 
 export function resolveInterpretations(input: z.infer<typeof interpretationsSchema> = {}): Interpretations {
   return { ...DEFAULT_INTERPRETATIONS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };

@@ -9,9 +9,9 @@ import { DIMENSIONS, dimensionValues, type Config, type DimensionValue } from '.
 /** A flag the conditions may name: `native.rotation_type`, `web.enforce_device_binding`, `web-app-2.allow_refresh_token`, ... */
 type DimensionKey = `${string}.${string}`;
 /** The flags conditions are written in, with the values each takes in a configuration. */
-export interface ConditionDimensions {
+export interface ConditionDimensions<P = Config> {
   readonly dimensions: readonly { readonly key: DimensionKey; readonly values: readonly DimensionValue[] }[];
-  readonly valuesOf: (c: Config) => Record<DimensionKey, DimensionValue>;
+  readonly valuesOf: (c: P) => Record<DimensionKey, DimensionValue>;
 }
 /** The configuration space's dimensions (MODEL.md §2). */
 export const SPACE_DIMENSIONS: ConditionDimensions = { dimensions: DIMENSIONS, valuesOf: dimensionValues };
@@ -59,7 +59,8 @@ function literalsOf(key: DimensionKey, values: readonly DimensionValue[]): Liter
 export function literalText(l: Literal): string {
   const dot = l.key.indexOf('.');
   const who = l.key.slice(0, dot), field = l.key.slice(dot + 1);
-  const name = `${who} ${field}`;
+  // an interpretation switch (sensitivity.ts): its id alone, as the spec names it
+  const name = who === 'reading' ? field : `${who} ${field}`;
   if (field === 'allowed_authentication_methods') {
     const has = (m: string) => ['cookie', 'query', 'cookie+query', 'none'].filter((v) => v.includes(m));
     const same = (a: readonly DimensionValue[], b: string[]) => a.length === b.length && b.every((x) => a.includes(x));
@@ -72,7 +73,7 @@ export function literalText(l: Literal): string {
   return `${name} is ${l.values.join(' or ')}`;
 }
 
-export function summarise(configs: readonly Config[], failing: ReadonlySet<number>, dims: ConditionDimensions = SPACE_DIMENSIONS): Condition {
+export function summarise<P = Config>(configs: readonly P[], failing: ReadonlySet<number>, dims: ConditionDimensions<P> = SPACE_DIMENSIONS as unknown as ConditionDimensions<P>): Condition {
   const n = configs.length;
   const values = configs.map(dims.valuesOf);
   const fail = Bits.empty(n);

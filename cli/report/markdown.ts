@@ -89,6 +89,7 @@ export function renderReport(r: Report): string {
   out.push(...secondAppSection(r));
   out.push(...actionSection(r));
   out.push(...gridSection(r));
+  out.push(...sensitivitySection(r));
   const verdict = (p: Report['properties'][number]) => [
     p.status === 'not exercised' ? '**not exercised**: its premise never occurred, so "no violation" says nothing' : '',
     p.status === 'holds vacuously' ? `**holds vacuously**: ${p.vacuousBecause}` : '',
@@ -189,6 +190,44 @@ function gridSection(r: Report): string[] {
   const holding = [...new Set(r.riskMatrix.map((x) => x.goal))].filter((goal) => !g.cells.some((c) => c.goal === goal));
   if (holding.length) out.push('', `Under every capability set checked: ${holding.join(', ')} never fail${holding.length === 1 ? 's' : ''}.`);
   out.push('');
+  return out;
+}
+
+/** MODEL.md §2: which verdicts change with a reading of the docs' silences (--interpretations all). */
+function sensitivitySection(r: Report): string[] {
+  const z = r.sensitivity;
+  if (!z) return [];
+  const ce = (t: { counterexample: string; steps: number }) => `[${t.steps} steps](${t.counterexample.replace(/\.json$/, '.md')})`;
+  const out = ['## Interpretation sensitivity', '',
+    `The space checked again under each of the ${z.readings} combinations of the interpretation switches (MODEL.md §2)${z.explorer ? `, by the explorer: every world of scope ${z.explorer.scope} up to depth ${z.explorer.depth}, ${fmt(z.explorer.states)} distinct states summed over the combinations` : ''}. `
+      + 'An exploration that never read a switch gives the same result under both of its readings, so it is run once for both; "read in" counts the configurations where the switch was read at all, and elsewhere its readings cannot differ.', '',
+    '| switch | what it decides | readings (default first) | read in |', '| --- | --- | --- | --- |'];
+  for (const w of z.switches) out.push(`| ${w.id} | ${esc(w.meaning)} | ${w.readings.map((v) => `\`${v}\``).join(', ')} | ${w.readIn} configurations |`);
+  out.push('');
+  if (z.changes.length === 0) {
+    out.push(`**No verdict changes with a reading**: each of the ${z.unchanged.length} properties fails in the same configurations under every combination `
+      + `(${z.unchanged.filter((u) => u.failsIn > 0).map((u) => `${u.property} in ${u.failsIn}`).join(', ') || 'none fails'}; the others nowhere).`, '');
+  } else {
+    out.push('| property | fails under the defaults | under some reading | changes in | where (flags) | depends on | fails in more when (readings) | in fewer when |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const c of z.changes) {
+      out.push(`| ${c.kind === 'rule' ? `**${c.property}** (rule)` : c.property} | ${c.underDefault} | ${c.underSome} | ${c.changesIn} | ${esc(c.where)} | ${c.dependsOn.map((d) => `${d.switch} (${d.configurations})`).join(', ')} | `
+        + `${c.widens ? c.widens.terms.map((t) => `${esc(t.when)}: ${t.configurations} configurations, ${ce(t)}`).join('; ') : '—'} | ${c.narrows ? `${esc(c.narrows.condition)}: ${c.narrows.configurations} configurations` : '—'} |`);
+    }
+    out.push('', `Unchanged under every reading: ${z.unchanged.map((u) => u.property).join(', ') || 'none'}.`, '');
+  }
+  if (z.lengths.length === 0) out.push('No goal\'s shortest attack gets shorter or longer with a reading, where the goal fails under every reading.', '');
+  else {
+    out.push('Where a goal fails under every reading, the readings can still change how short the attack is:', '', '| goal | configurations | where (flags) | shorter when (readings) | longer when |', '| --- | --- | --- | --- | --- |');
+    for (const l of z.lengths) {
+      out.push(`| ${l.goal} | ${l.configurations} | ${esc(l.where)} | ${l.shorter ? l.shorter.terms.map((t) => `${esc(t.when)}: ${t.configurations} configurations, ${ce(t)} instead of ${t.defaultSteps}`).join('; ') : '—'} | ${l.longer ? `${esc(l.longer.condition)}: ${l.longer.configurations} configurations` : '—'} |`);
+    }
+    out.push('');
+  }
+  if (z.coverage.length) {
+    out.push('What only other readings reach (so that "not reached" under the defaults is not read as dead code):', '');
+    for (const c of z.coverage) out.push(`- ${c.category}: ${c.items.map((x) => `\`${x}\``).join(', ')}, when ${c.when}`);
+    out.push('');
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@ import { makeSetting, type Setting } from '../../machines/setting.js';
 import { createModel } from '../../machines/step.js';
 import { transferToken, type TransferToken } from '../../machines/world.js';
 import { remediation, type Remediation } from './remediation.js';
+import { readingCode, sensitivity, type Sensitivity, type SensitivityResults } from './sensitivity.js';
 import {
   configLabel, configToInput, TWO_APP_DIMENSIONS, twoAppValues, webApps, withoutSecondApp,
   type Config, type ConfigInput, type Interpretations,
@@ -156,6 +157,8 @@ export interface Report {
   remediation: Remediation | null;
   /** MODEL.md §10, with --capability-grid: per goal, the minimal capability sets under which it fails */
   capabilityGrid: CapabilityGrid | null;
+  /** MODEL.md §2, with --interpretations all: the verdicts that change with a reading of the docs' silences */
+  sensitivity: Sensitivity | null;
   /** non-vacuity: each rule property caught a deliberately wrong model (machines/mutants) */
   nonVacuity: NonVacuity;
   /** per configuration, what each engine explored and the properties it found violated */
@@ -366,7 +369,7 @@ function attackerStory(setting: Setting, events: readonly ModelEvent[]): Counter
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** The counterexamples of one configuration, per property: the shorter of the two engines' (explorer on a tie). */
-function bestPerProperty(r: ConfigResult): Map<string, Counterexample> {
+export function bestPerProperty(r: ConfigResult): Map<string, Counterexample> {
   const best = new Map<string, Counterexample>();
   for (const ce of [...(r.explorer?.counterexamples ?? []), ...(r.random?.counterexamples ?? [])]) {
     const known = best.get(ce.property);
@@ -376,7 +379,7 @@ function bestPerProperty(r: ConfigResult): Map<string, Counterexample> {
 }
 
 /** What each engine explored over some configurations (the report's scope). */
-function engineScopes(results: readonly ConfigResult[], opts: CheckOptions) {
+export function engineScopes(results: readonly ConfigResult[], opts: CheckOptions) {
   const sum = (f: (r: ConfigResult) => number) => results.reduce((s, r) => s + f(r), 0);
   return {
     explorer: opts.explorer && {
@@ -452,7 +455,16 @@ function secondAppSection(two: SecondAppResults, single: readonly ConfigResult[]
   return { description: two.description, configurations: results.length, explorer: scopes.explorer, random: scopes.random, ruleViolations, goals };
 }
 
-export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports', given: GivenReport | null = null, secondApp: SecondAppResults | null = null, grid: CapabilityGridResults | null = null): BuiltReport {
+/** The report's optional sections, from the runs that feed them. */
+export interface ReportSections {
+  given?: GivenReport | null;
+  secondApp?: SecondAppResults | null;
+  grid?: CapabilityGridResults | null;
+  sensitivity?: SensitivityResults | null;
+}
+
+export function buildReport(results: readonly ConfigResult[], opts: CheckOptions, source: string, mutants: NonVacuity, dir = 'reports', sections: ReportSections = {}): BuiltReport {
+  const { given = null, secondApp = null, grid = null } = sections;
   const configs = results.map((r) => r.config);
   const n = results.length;
   const files = new Map<string, CounterexampleFile>();
@@ -560,6 +572,11 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       action: null,
       remediation: source === 'configuration space' ? remediation(configs, failingBy, vacuity) : null,
       capabilityGrid: grid ? capabilityGrid(grid, dir, files) : null,
+      sensitivity: sections.sensitivity ? sensitivity(sections.sensitivity, (r, ce, reading) => {
+        const name = counterexampleName(ce.property, `${r.label}_i-${readingCode(reading)}`);
+        if (!files.has(name)) files.set(name, { ...counterexampleFile(ce, r.config, { ...sections.sensitivity!.opts, interpretations: reading }, dir), replay: `n2w replay ${dir}/counterexamples/${name}` });
+        return `counterexamples/${name}`;
+      }) : null,
       nonVacuity: mutants,
       configurations: results.map((r, i) => ({
         label: r.label, readable: describeConfig(r.config), vacuousBecause: vacuity[i],
