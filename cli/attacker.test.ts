@@ -45,7 +45,7 @@ describe('n2w check --capability-grid', () => {
       native: { session_transfer: { can_create_session_transfer_token: true } },
       web: { session_transfer: { allowed_authentication_methods: ['cookie'], enforce_device_binding: 'asn' } },
     });
-    const r = n2w('check', '--config', config, '--capability-grid', '--runs', '20', '--out', join(s.dir, 'out'), '--workers', '1');
+    const r = n2w('check', '--config', config, '--capability-grid', '--scope', 'smoke', '--runs', '0', '--out', join(s.dir, 'out'), '--workers', '1');
     expect(r.code, r.err).toBe(0);
     const report = JSON.parse(readFileSync(join(s.dir, 'out', 'report.json'), 'utf8'));
     const cells = report.capabilityGrid.cells as { goal: string; capabilities: string[]; counterexample?: string; terms: { counterexample: string }[]; others: { counterexample: string }[] }[];
@@ -59,5 +59,40 @@ describe('n2w check --capability-grid', () => {
     const replay = n2w('replay', file);
     expect(replay.code, replay.out + replay.err).toBe(1);
     expect(JSON.parse(readFileSync(file, 'utf8')).attacker.tokens[0].how).toMatch(/read-url/);
+  });
+
+  it('with --action: each cell checked again with the Action under its set, and whether it closes the cell (deny-other-network: every cell of an asn web app taking both methods)', () => {
+    const s = scratch('n2w-grid-');
+    const config = s.file('config.json', {
+      native: { session_transfer: { can_create_session_transfer_token: true } },
+      web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], enforce_device_binding: 'asn' } },
+    });
+    const action = join(import.meta.dirname, '..', 'examples', 'actions', 'deny-other-network.js');
+    const out = join(s.dir, 'out');
+    const r = n2w('check', '--config', config, '--capability-grid', '--action', action, '--scope', 'smoke', '--runs', '0', '--out', out, '--workers', '1');
+    expect(r.code, r.err).toBe(0);
+    const grid = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).capabilityGrid;
+    expect(grid.action).toMatch(/deny-other-network\.js$/);
+    const cells = grid.cells as { goal: string; capabilities: string[]; action: { effect: string; failsIn: number; of: number } }[];
+    expect(cells.length).toBeGreaterThan(3);
+    for (const c of cells) expect(c.action, `${c.goal} ${c.capabilities}`).toEqual({ failsIn: 0, of: 1, effect: 'closes', counterexample: null });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| with the Action \|[\s\S]*\*\*closes\*\*/);
+  });
+
+  it('with --action: a cell the Action leaves open says so, with a counterexample under the Action (shortening sessions closes nothing)', () => {
+    const s = scratch('n2w-grid-');
+    const config = s.file('config.json', {
+      native: { session_transfer: { can_create_session_transfer_token: true } },
+      web: { session_transfer: { allowed_authentication_methods: ['query'], enforce_device_binding: 'ip' } },
+    });
+    const action = join(import.meta.dirname, '..', 'examples', 'actions', 'shorten-transfer-sessions.js');
+    const out = join(s.dir, 'out');
+    const r = n2w('check', '--config', config, '--capability-grid', '--action', action, '--scope', 'smoke', '--runs', '0', '--out', out, '--workers', '1');
+    expect(r.code, r.err).toBe(0);
+    const cells = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).capabilityGrid.cells as { goal: string; action: { effect: string; counterexample: string } }[];
+    expect(cells.length).toBeGreaterThan(0);
+    for (const c of cells) expect(c.action.effect, c.goal).toBe('unchanged');
+    const replay = n2w('replay', join(out, cells[0].action.counterexample));
+    expect(replay.code, replay.out + replay.err).toBe(1);
   });
 });

@@ -12,7 +12,7 @@ import { checkBatches, checkConfigurations, explorerPremises, workerCount, type 
 import { SCOPES } from '../explorer/scopes.js';
 import type { ExploreProgress } from '../explorer/explore.js';
 import { GOLDEN_CONFIG } from '../explorer/golden.js';
-import { actionComparison, buildReport, nonVacuity, type BuiltReport, type NonVacuity, type ReportSections } from './report/report.js';
+import { actionComparison, buildReport, gridMinimal, nonVacuity, type BuiltReport, type CapabilityGridResults, type NonVacuity, type ReportSections } from './report/report.js';
 import { CAPABILITIES, type Capability } from '../machines/attacker.js';
 import { writeReport, toJson } from './report/write.js';
 import { loadClients, loadConfigFile, parseAttackerFlag, parseInterpretationFlags, readJson, type GivenConfiguration } from './input.js';
@@ -86,7 +86,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   });
   const action = flags.action === undefined ? null : actionModule(flags.action);
   const sel = selectConfigurations(flags, 'space');
-  if (flags.capabilityGrid && (sel.shard !== null || action !== null)) throw new InputError('--capability-grid: not with --action or --shard (check the grid on one machine, without an Action)');
+  if (flags.capabilityGrid && sel.shard !== null) throw new InputError('--capability-grid: not with --shard (check the grid on one machine)');
   const readings = flags.interpretations ?? 'default';
   if (readings !== 'default' && readings !== 'all') throw new InputError(`--interpretations ${readings}: expected "all" (every combination of the switches) or "default"`);
   if (readings === 'all' && flags.interpret.length > 0) throw new InputError('--interpretations all with -i: every combination is checked already; choose one');
@@ -208,13 +208,14 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   const sets = grid ? capabilitySets() : [];
   const gridOpts: CheckOptions = { ...opts, random: null, explorer: { scope: 'smoke', depth: SCOPES.smoke.depth } };
   if (grid) process.stderr.write(`then the space under each of ${sets.length} capability sets (explorer, scope smoke)\n`);
-  const gridBatches: Batch[] = sets.map((s) => ({ jobs: sel.jobs, opts: { ...gridOpts, population: { ...opts.population, capabilities: s.filter((c) => c !== 'own-account') } } }));
+  const plain = action === null ? sel.jobs : sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: null } }));
+  const gridBatches: Batch[] = sets.map((s) => ({ jobs: plain, opts: { ...gridOpts, population: { ...opts.population, capabilities: s.filter((c) => c !== 'own-account') } } }));
   // MODEL.md §2: the space again under each combination of readings, explorer only, scope smoke; an
   // exploration that never read a switch serves every reading of it (config-classes.ts)
   const readings = more.readings ? interpretationSpace() : [];
   if (more.readings) process.stderr.write(`then the space under each of ${readings.length} combinations of the interpretation switches (explorer, scope smoke)\n`);
   const readingBatches: Batch[] = readings.map((i) => ({ jobs: sel.jobs, opts: { ...gridOpts, interpretations: i } }));
-  const batches = [{ jobs: action === null ? sel.jobs : sel.jobs.map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: null } })), opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : []), ...gridBatches, ...readingBatches];
+  const batches = [{ jobs: plain, opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : []), ...gridBatches, ...readingBatches];
   const running = checkBatches(batches, { workers, onResult: progress.tick, onExploreProgress: progress.explore });
   // while the workers check configurations, this thread shows that the rule properties can fail
   const mutants = sel.shard ? null : nonVacuity();
@@ -224,8 +225,19 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   const twoResults = twoApp ? all[1] : [];
   const actionResults = withAction ? all[1 + (twoApp ? 1 : 0)] : null;
   const gridStart = 1 + (twoApp ? 1 : 0) + (withAction ? 1 : 0);
-  const gridResults = grid ? { sets, results: all.slice(gridStart, gridStart + sets.length), opts: gridOpts } : null;
+  const gridResults: CapabilityGridResults | null = grid ? { sets, results: all.slice(gridStart, gridStart + sets.length), opts: gridOpts } : null;
   const sensitivityResults = more.readings ? { readings, results: all.slice(gridStart + sets.length), opts: gridOpts } : null;
+  // with an Action: each cell's configurations again with it, under the cell's set, to say which cells it closes
+  if (gridResults && action !== null) {
+    process.stderr.write(`then the grid's cells with the post-login Action ${relative(process.cwd(), action)}\n`);
+    const cells = gridMinimal(gridResults);
+    const cellBatches: Batch[] = gridBatches.map((b, k) => {
+      const wanted = new Set(cells.filter((c) => c.set === k).flatMap((c) => [...c.minimal]));
+      return { jobs: b.jobs.filter((_, i) => wanted.has(i)).map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: action } })), opts: b.opts };
+    });
+    const withIt = await checkBatches(cellBatches, { workers });
+    gridResults.action = { file: relative(process.cwd(), action) || action, results: withIt };
+  }
   const secondApp: SecondAppResults | null = twoApp && { results: twoResults, opts: twoApp.batch.opts, description: twoApp.description };
   const seconds = (performance.now() - started) / 1000;
   if (sel.shard && action !== null) throw new InputError('--action with --shard: check the Action on one machine (merge-reports does not combine it)');
@@ -359,7 +371,12 @@ function summary(built: BuiltReport, out: string, seconds: number, workers: numb
   }
   if (r.capabilityGrid) {
     lines.push(`${pc.bold('capability grid')} (${r.capabilityGrid.sets} sets, explorer scope smoke): the minimal sets under which each goal fails`);
-    for (const c of r.capabilityGrid.cells) lines.push(`  ${c.goal} with ${c.capabilities.filter((x) => x !== 'own-account').join(' + ') || 'own-account alone'}: ${c.condition}`);
+    for (const c of r.capabilityGrid.cells) {
+      const a = c.action ? ` [with the Action: ${c.action.effect === 'closes' ? pc.green('closes') : `${c.action.effect}, still in ${c.action.failsIn} of ${c.action.of}`}]` : '';
+      lines.push(`  ${c.goal} with ${c.capabilities.filter((x) => x !== 'own-account').join(' + ') || 'own-account alone'}: ${c.condition}${a}`);
+    }
+    const advice = r.capabilityGrid.remediation?.[0]?.recommended[0];
+    if (advice) lines.push(`  what to set per capability set: ${r.capabilityGrid.remediation!.length} distinct pieces of advice in ${out}/report.md`);
   }
   if (r.sensitivity) {
     const z = r.sensitivity;

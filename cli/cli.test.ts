@@ -168,6 +168,13 @@ describe('n2w explore', () => {
     expect(n2w('replay', join(deeper, 'counterexamples', 'no-session-injection--n-mint-casc-norot_w-nomint-cookiequery-ip-nort-online.json')).code).toBe(1);
   });
 
+  it('--json to a pipe gives the whole document, however large (the exit waits for stdout)', () => {
+    const r = n2w('explore', '--all-configs', '--scope', 'smoke', '--depth', '2', '--json', '--out', scratch('n2w-json-').dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.length).toBeGreaterThan(4 * 65536);
+    expect(JSON.parse(r.out).configurations).toHaveLength(768);
+  });
+
   it('rejects an unknown scope with exit 2', () => {
     const r = n2w('explore', '--scope', 'huge');
     expect(r.code).toBe(2);

@@ -182,13 +182,29 @@ function gridSection(r: Report): string[] {
   const out = ['## Risk matrix per capability set', '',
     `The space checked again under each of the ${g.sets} sets of the attacker's capabilities (own-account always on${g.explorer ? `; the explorer, scope ${g.explorer.scope} to depth ${g.explorer.depth}, ${fmt(g.explorer.states)} distinct states summed` : ''}). `
       + 'A row is a minimal set: the configurations named fail the goal with this set and with no set one capability smaller. A configuration can meet more than one row\'s condition (it can fail under two different minimal sets), so rows of a goal may sum to more than the configurations where it fails.', '',
-    '| goal | capabilities | fails with them | minimal in | when (flags, over those configurations) | shortest counterexample |', '| --- | --- | --- | --- | --- | --- |'];
+    ...(g.action ? [`Each cell's configurations were checked again with the post-login Action \`${g.action}\` under the cell's set (same scope, ids and clock kept as they are): the last column says whether it closes the cell.`, ''] : []),
+    `| goal | capabilities | fails with them | minimal in | when (flags, over those configurations) | shortest counterexample |${g.action ? ' with the Action |' : ''}`, `| --- | --- | --- | --- | --- | --- |${g.action ? ' --- |' : ''}`];
   for (const c of g.cells) {
     const ce = [...c.terms.map((t) => ({ f: t.counterexample, n: t.steps })), ...c.others.map((o) => ({ f: o.counterexample, n: o.steps }))].sort((a, b) => a.n - b.n)[0];
-    out.push(`| ${c.goal} | ${c.capabilities.filter((x) => x !== 'own-account').map((x) => `\`${x}\``).join(' + ') || 'own-account alone'} | ${c.failsIn} | ${c.minimalIn} | ${esc(c.condition)} | ${ce ? `[${ce.n} steps](${ce.f.replace(/\.json$/, '.md')})` : '—'} |`);
+    const a = c.action;
+    const withIt = a ? ` ${a.effect === 'closes' ? '**closes**' : a.effect}${a.effect === 'closes' ? '' : `: still in ${a.failsIn} of ${a.of}${a.counterexample ? `, [counterexample](${a.counterexample.replace(/\.json$/, '.md')})` : ''}`} |` : '';
+    out.push(`| ${c.goal} | ${c.capabilities.filter((x) => x !== 'own-account').map((x) => `\`${x}\``).join(' + ') || 'own-account alone'} | ${c.failsIn} | ${c.minimalIn} | ${esc(c.condition)} | ${ce ? `[${ce.n} steps](${ce.f.replace(/\.json$/, '.md')})` : '—'} |${withIt}`);
   }
   const holding = [...new Set(r.riskMatrix.map((x) => x.goal))].filter((goal) => !g.cells.some((c) => c.goal === goal));
   if (holding.length) out.push('', `Under every capability set checked: ${holding.join(', ')} never fail${holding.length === 1 ? 's' : ''}.`);
+  if (g.remediation) out.push('', '### What to set, per capability set', '',
+    'The remediation of the space (as below, for the default attacker) against each capability set; sets that get the same advice share a row. A set whose attacker makes no goal fail has no row.', '',
+    '| capability sets | goals failing | first recommendation (closes; cost) | a goal no setting keeps |', '| --- | --- | --- | --- |');
+  const setText = (s: readonly string[]) => s.filter((x) => x !== 'own-account').map((x) => `\`${x}\``).join(' + ') || 'own-account alone';
+  // what each setting costs, once below the table: the rows would repeat it
+  const costs = new Map<string, string>();
+  for (const row of g.remediation ?? []) {
+    const top = row.recommended[0];
+    const none = row.goals.filter((x) => x.remedy === null).map((x) => x.goal);
+    for (const c of top?.costs ?? []) costs.set(c.slice(0, c.indexOf(':')), c.slice(c.indexOf(':') + 1).trim());
+    out.push(`| ${row.sets.map(setText).join('; ')} | ${row.failing.join(', ')} | ${top ? `${top.settings.map(settingText).join(', ')} (closes ${top.closes.join(', ')})` : 'none closes a goal'} | ${none.join(', ') || '—'} |`);
+  }
+  if (costs.size) out.push('', 'What each setting of these recommendations costs:', '', ...[...costs].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `- \`${k}\`: ${v}`));
   out.push('');
   return out;
 }

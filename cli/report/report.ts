@@ -178,6 +178,8 @@ export interface CapabilityGridResults {
   /** per set, the results, in the order of the space */
   results: ConfigResult[][];
   opts: CheckOptions;
+  /** per set, the configurations of its cells checked again with a post-login Action (by index) */
+  action?: { file: string; results: ConfigResult[][] };
 }
 
 /** A cell of the grid: a goal failing under a capability set in configurations where no smaller set fails it. */
@@ -191,43 +193,96 @@ export interface CapabilityCell {
   condition: string;
   terms: { when: string; configurations: number; counterexample: string; steps: number }[];
   others: { config: string; readable: string; counterexample: string; steps: number }[];
+  /** with --action: the cell's minimal configurations checked again with the post-login Action under the same set */
+  action?: { failsIn: number; of: number; effect: 'closes' | 'narrows' | 'unchanged'; counterexample: string | null };
 }
 
 export interface CapabilityGrid {
+  /** the post-login Action each cell was checked again with, or null */
+  action: string | null;
   sets: number;
   explorer: { scope: string; depth: number; states: number; transitions: number } | null;
   /** per goal, its cells by set size; a goal with no cell holds under every set checked */
   cells: CapabilityCell[];
+  /**
+   * remediation.ts per capability set: the cheapest settings under which each goal holds against that
+   * attacker, and the ranked recommendations; sets with the same advice are one row
+   */
+  remediation: GridAdvice[] | null;
 }
+export interface GridAdvice { sets: Capability[][]; failing: string[]; goals: { goal: string; remedy: Remediation['goals'][number]['remedies'][number] | null }[]; recommended: Remediation['recommended'] }
 
 const CAP_CODE: Record<Capability, string> = { 'own-account': 'own', 'send-link': 'link', 'join-network': 'net', 'read-url': 'url', 'device-malware': 'mal', 'steal-in-transit': 'steal' };
 
-function capabilityGrid(g: CapabilityGridResults, dir: string, files: Map<string, CounterexampleFile>): CapabilityGrid {
+/** The grid's cells before rendering: per goal and capability set, the configurations where the set is minimal. */
+export function gridMinimal(g: Pick<CapabilityGridResults, 'sets' | 'results'>): { goal: string; set: number; failing: Set<number>; minimal: Set<number> }[] {
   const bests = g.results.map((rs) => rs.map(bestPerProperty));
-  const configs = g.results[0].map((r) => r.config);
   const key = (s: readonly Capability[]) => [...s].sort().join(',');
   const index = new Map(g.sets.map((s, i) => [key(s), i]));
-  const cells: CapabilityCell[] = [];
-  for (const p of GOAL_PROPERTIES) {
+  return GOAL_PROPERTIES.flatMap((p) => {
     const failing = bests.map((b) => new Set(b.map((_, i) => i).filter((i) => b[i].has(p.id))));
-    g.sets.forEach((set, k) => {
-      const optional = set.filter((c) => c !== 'own-account');
+    return g.sets.flatMap((set, k) => {
       // the sets one capability smaller, each checked too
-      const below = optional.map((c) => index.get(key(set.filter((x) => x !== c))));
+      const below = set.filter((c) => c !== 'own-account').map((c) => index.get(key(set.filter((x) => x !== c))));
       const minimal = new Set([...failing[k]].filter((i) => below.every((b) => b === undefined || !failing[b].has(i))));
-      if (minimal.size === 0) return;
-      const opts = { ...g.opts, population: { ...g.opts.population, capabilities: optional } };
-      const suffix = `_a-${optional.map((c) => CAP_CODE[c]).join('-') || 'own'}`;
-      const save = (r: ConfigResult, ce: Counterexample): string => {
-        const name = counterexampleName(ce.property, `${r.label}${suffix}`);
-        if (!files.has(name)) files.set(name, { ...counterexampleFile(ce, r.config, opts, dir), configLabel: r.label, replay: `n2w replay ${dir}/counterexamples/${name}` });
-        return `counterexamples/${name}`;
-      };
-      const cond = summarise(configs, minimal);
-      cells.push({ goal: p.id, capabilities: set, failsIn: failing[k].size, minimalIn: minimal.size, condition: cond.text, ...termsOf(cond, p.id, g.results[k], bests[k], save) });
+      return minimal.size === 0 ? [] : [{ goal: p.id, set: k, failing: failing[k], minimal }];
     });
-  }
-  return { sets: g.sets.length, explorer: engineScopes(g.results.flat(), g.opts).explorer, cells };
+  });
+}
+
+function capabilityGrid(g: CapabilityGridResults, dir: string, files: Map<string, CounterexampleFile>, space: boolean): CapabilityGrid {
+  const bests = g.results.map((rs) => rs.map(bestPerProperty));
+  const configs = g.results[0].map((r) => r.config);
+  const cells = gridMinimal(g).map(({ goal, set: k, failing, minimal }): CapabilityCell => {
+    const set = g.sets[k];
+    const optional = set.filter((c) => c !== 'own-account');
+    const opts = { ...g.opts, population: { ...g.opts.population, capabilities: optional } };
+    const suffix = `_a-${optional.map((c) => CAP_CODE[c]).join('-') || 'own'}`;
+    const saveAs = (extra: string, o: CheckOptions) => (r: ConfigResult, ce: Counterexample): string => {
+      const name = counterexampleName(ce.property, `${r.label}${suffix}${extra}`);
+      if (!files.has(name)) files.set(name, { ...counterexampleFile(ce, r.config, o, dir), configLabel: r.label, replay: `n2w replay ${dir}/counterexamples/${name}` });
+      return `counterexamples/${name}`;
+    };
+    const cond = summarise(configs, minimal);
+    const cell: CapabilityCell = { goal, capabilities: set, failsIn: failing.size, minimalIn: minimal.size, condition: cond.text, ...termsOf(cond, goal, g.results[k], bests[k], saveAs('', opts)) };
+    if (g.action) cell.action = cellWithAction(g.action, k, goal, [...minimal].map((i) => g.results[k][i].index), saveAs('_act', opts));
+    return cell;
+  });
+  return { sets: g.sets.length, explorer: engineScopes(g.results.flat(), g.opts).explorer, cells, remediation: space ? gridRemediation(g, bests, configs) : null, action: g.action ? g.action.file : null };
+}
+
+/** A cell's configurations checked again with the Action under the cell's set: does it close the cell? */
+function cellWithAction(a: NonNullable<CapabilityGridResults['action']>, k: number, goal: string, minimal: readonly number[], save: (r: ConfigResult, ce: Counterexample) => string): NonNullable<CapabilityCell['action']> {
+  // (by the configurations' indexes in the space: the Action's batch holds only the cells' configurations)
+  const byIndex = new Map(a.results[k].map((r) => [r.index, r]));
+  const still = minimal.map((i) => byIndex.get(i)!).filter((r) => bestPerProperty(r).has(goal));
+  const shortest = still.map((r) => [r, bestPerProperty(r).get(goal)!] as const).sort((x, y) => x[1].events.length - y[1].events.length)[0];
+  return {
+    failsIn: still.length, of: minimal.length,
+    effect: still.length === 0 ? 'closes' : still.length < minimal.length ? 'narrows' : 'unchanged',
+    counterexample: shortest ? save(shortest[0], shortest[1]) : null,
+  };
+}
+
+/** The remediation of the space per capability set (remediation.ts), sets that get the same advice merged. */
+function gridRemediation(g: CapabilityGridResults, bests: readonly Map<string, Counterexample>[][], configs: readonly Config[]): GridAdvice[] {
+  const rows: GridAdvice[] = [];
+  const byAdvice = new Map<string, GridAdvice>();
+  g.sets.forEach((set, k) => {
+    const failingBy = new Map(GOAL_PROPERTIES.map((p) => [p.id, new Set(bests[k].map((_, i) => i).filter((i) => bests[k][i].has(p.id)))]));
+    const failing = [...failingBy].filter(([, f]) => f.size > 0).map(([goal]) => goal);
+    if (failing.length === 0) return;
+    const vacuity = g.results[k].map((r) => vacuousBecause(r.config, r.coverage.outcomeRows));
+    const m = remediation(configs, failingBy, vacuity);
+    const goals = m.goals.filter((x) => x.failsIn > 0).map((x) => ({ goal: x.goal, remedy: x.remedies[0] ?? null }));
+    const advice = JSON.stringify([failing, goals, m.recommended]);
+    const known = byAdvice.get(advice);
+    if (known) { known.sets.push(set); return; }
+    const row = { sets: [set], failing, goals, recommended: m.recommended };
+    byAdvice.set(advice, row);
+    rows.push(row);
+  });
+  return rows;
 }
 
 /** MODEL.md §2: what a post-login Action changes, from the report without it and the report with it. */
@@ -571,7 +626,7 @@ export function buildReport(results: readonly ConfigResult[], opts: CheckOptions
       secondApp: second,
       action: null,
       remediation: source === 'configuration space' ? remediation(configs, failingBy, vacuity) : null,
-      capabilityGrid: grid ? capabilityGrid(grid, dir, files) : null,
+      capabilityGrid: grid ? capabilityGrid(grid, dir, files, source === 'configuration space') : null,
       sensitivity: sections.sensitivity ? sensitivity(sections.sensitivity, (r, ce, reading) => {
         const name = counterexampleName(ce.property, `${r.label}_i-${readingCode(reading)}`);
         if (!files.has(name)) files.set(name, { ...counterexampleFile(ce, r.config, { ...sections.sensitivity!.opts, interpretations: reading }, dir), replay: `n2w replay ${dir}/counterexamples/${name}` });
