@@ -116,6 +116,18 @@ export function readingCode(i: Interpretations): string {
   return codes.join('-') || 'default';
 }
 
+/** The readings (indexes) whose list is not empty. */
+const nonEmpty = (perReading: readonly (readonly number[])[]) => new Set(perReading.map((_, r) => r).filter((r) => perReading[r].length > 0));
+
+/** Some readings as switch conditions, and the readings each term (or each reading no term covers) stands for. */
+function readingGroups(readings: readonly Interpretations[], which: ReadonlySet<number>): { condition: string; groups: { when: string; among: number[] }[] } {
+  const cond = summarise(readings, which, READING_DIMENSIONS);
+  return {
+    condition: phrase(cond, 'reading'),
+    groups: [...cond.terms.map((t) => ({ when: t.text || 'any reading', among: t.matches })), ...cond.uncovered.map((r) => ({ when: readingCode(readings[r]), among: [r] }))],
+  };
+}
+
 export function sensitivity(s: SensitivityResults, save: Save): Sensitivity {
   const { readings, results } = s;
   const defaultIndex = readings.findIndex((r) => INTERPRETATION_KEYS.every((k) => r[k] === DEFAULT_INTERPRETATIONS[k]));
@@ -149,14 +161,13 @@ export function sensitivity(s: SensitivityResults, save: Save): Sensitivity {
     // per reading, the configurations it adds to the defaults' failures, and those it removes
     const added = readings.map((_, r) => [...changed].filter((i) => fails(r, i) && !fails(defaultIndex, i)));
     const removed = readings.map((_, r) => [...changed].filter((i) => !fails(r, i) && fails(defaultIndex, i)));
-    const widening = new Set(readings.map((_, r) => r).filter((r) => added[r].length > 0));
-    const narrowing = new Set(readings.map((_, r) => r).filter((r) => removed[r].length > 0));
+    const widening = nonEmpty(added);
+    const narrowing = nonEmpty(removed);
     let widens: SensitivityRow['widens'] = null;
     if (widening.size > 0) {
-      const cond = summarise(readings, widening, READING_DIMENSIONS);
-      const groups = [...cond.terms.map((t) => ({ when: t.text || 'any reading', among: t.matches })), ...cond.uncovered.map((r) => ({ when: readingCode(readings[r]), among: [r] }))];
+      const { condition, groups } = readingGroups(readings, widening);
       widens = {
-        condition: phrase(cond, 'reading'),
+        condition,
         terms: groups.map((g) => {
           // the shortest counterexample under the term's readings, where the defaults keep the property
           // (ties: the earliest reading, then the earliest configuration)
@@ -202,14 +213,13 @@ function lengthRows(s: SensitivityResults, best: Best, d: number, save: Save): L
     if (differs.size === 0) continue;
     const shorterIn = readings.map((_, r) => [...differs].filter((i) => steps(r, i)! < steps(d, i)!));
     const longerIn = readings.map((_, r) => [...differs].filter((i) => steps(r, i)! > steps(d, i)!));
-    const shorterSet = new Set(readings.map((_, r) => r).filter((r) => shorterIn[r].length > 0));
-    const longerSet = new Set(readings.map((_, r) => r).filter((r) => longerIn[r].length > 0));
+    const shorterSet = nonEmpty(shorterIn);
+    const longerSet = nonEmpty(longerIn);
     let shorter: LengthRow['shorter'] = null;
     if (shorterSet.size > 0) {
-      const cond = summarise(readings, shorterSet, READING_DIMENSIONS);
-      const groups = [...cond.terms.map((t) => ({ when: t.text || 'any reading', among: t.matches })), ...cond.uncovered.map((r) => ({ when: readingCode(readings[r]), among: [r] }))];
+      const { condition, groups } = readingGroups(readings, shorterSet);
       shorter = {
-        condition: phrase(cond, 'reading'),
+        condition,
         terms: groups.map((g) => {
           // the largest saving under the term's readings (ties: the earliest reading, then configuration)
           let pick: { r: number; i: number } | null = null;
