@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { boundedMessage, EXIT, exit, InputError } from './errors.js';
+import { initAdapterCommand } from './init-adapter.js';
 import { checkCommand, exploreCommand, mergeCommand } from './check.js';
 import { runCommand, replayCommand } from './run.js';
 import { conformCommand, pathsCommand } from './conform.js';
@@ -116,6 +117,11 @@ program.command('paths')
 Example:
   $ n2w paths --emit vitest --out test/n2w --adapter test/n2w/my-adapter.ts && npx vitest run test/n2w`)
   .action(async (opts) => exit(await pathsCommand(opts)));
+
+program.command('init-adapter')
+  .description('Write a starting adapter for your server (Auth0\'s endpoints), with an ADAPT: comment at each thing a server may do differently, a tsconfig and the next steps; never overwrites a file.')
+  .argument('<dir>', 'where to write adapter.mts, tsconfig.json and README.md')
+  .action((dir) => exit(initAdapterCommand(dir)));
 
 program.command('run')
   .description('Run a scenario: print each step\'s observation, the final world and any property violations.')
