@@ -29,7 +29,7 @@ export async function benchConformance(o: { runs?: number; maxSteps?: number; se
   const server = await startServer({ port: 0, testMode: true });
   try {
     const setting = makeSetting(resolveConfig(CONFORMANCE_CONFIGS[name]), resolveInterpretations(), DEFAULT_POPULATION);
-    const adapter = createHttpAdapter({ baseUrl: server.url });
+    const adapter = createHttpAdapter({ baseUrl: server.url, managementToken: server.managementToken });
     // warm-up (JIT, SQLite statements, sockets)
     await conform({ setting, adapter, runs: 20, seed: 99, maxSteps: 10, known: KNOWN_DIVERGENCES });
     const r = await conform({ setting, adapter, paths: translatedPaths(setting).paths, runs: o.runs ?? 1000, seed: o.seed ?? 1, maxSteps: o.maxSteps ?? 20, known: KNOWN_DIVERGENCES });

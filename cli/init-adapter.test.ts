@@ -19,7 +19,7 @@ describe('n2w init-adapter', () => {
     const r = n2w('init-adapter', dir);
     expect(r.code, r.err).toBe(0);
     const source = readFileSync(join(dir, 'adapter.mts'), 'utf8');
-    for (const what of ['baseUrl', 'domain', 'nativeClientId', 'webClientIds', 'redirectUri', 'usernames', 'forwardedForHeader', 'resetPath', 'clockPath', 'logsPath', 'headers']) {
+    for (const what of ['baseUrl', 'domain', 'nativeClientId', 'webClientIds', 'redirectUri', 'usernames', 'forwardedForHeader', 'resetPath', 'clockPath', 'logsPath', 'managementToken', 'headers']) {
       expect(source, what).toMatch(new RegExp(`// ADAPT: [^\\n]*\\n(?:  //[^\\n]*\\n)*  ${what}:`));
     }
     // the project the user makes: n2w installed (here: linked to this checkout), compiled with their tsc

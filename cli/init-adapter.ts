@@ -40,8 +40,10 @@ const createAdapter: AdapterFactory = (): Adapter => new HttpAdapter({
   clockPath: '/test/clock',
   // ADAPT: where the Management API's logs are (null: logs not compared)
   logsPath: '/api/v2/logs',
-  // ADAPT: headers on every request: the Management API's bearer token, an API key
-  headers: process.env.N2W_MANAGEMENT_TOKEN ? { authorization: \`Bearer \${process.env.N2W_MANAGEMENT_TOKEN}\` } : {},
+  // ADAPT: the Management API's bearer token (logs, an administrator's session revocation)
+  managementToken: process.env.N2W_MANAGEMENT_TOKEN,
+  // ADAPT: headers on every request (an API key, say)
+  headers: {},
   // ADAPT: how long one request may take before the run stops as a harness failure (exit 3)
   timeoutMs: 10_000,
 });

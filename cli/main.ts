@@ -101,6 +101,7 @@ program.command('conform')
   .option('--json', 'print one JSON document')
   .addHelpText('after', `
 Examples:
+  $ export N2W_MANAGEMENT_TOKEN=secret             # the reference server's Management API token; the adapter sends it
   $ node dist/reference-server/main.js --port 4000 --test-mode &
   $ n2w conform --url http://127.0.0.1:4000 --runs 500 --seed 7
   $ n2w conform --adapter ./my-adapter.mjs --config my-tenant.json

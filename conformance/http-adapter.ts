@@ -73,6 +73,11 @@ export interface HttpAdapterOptions {
   onReset?: (setup: AdapterSetup, adapter: HttpAdapter) => Promise<void>;
   /** per request (default 10 s); a timeout is a harness error */
   timeoutMs?: number;
+  /**
+   * the Management API's bearer token (logs, an administrator's session revocation); default:
+   * N2W_MANAGEMENT_TOKEN from the environment; the reference server prints its own at start
+   */
+  managementToken?: string;
   /** extra headers on every request (an API key, say) */
   headers?: Record<string, string>;
   /** the Management API's log events (default /api/v2/logs); null: logs are not read (unobserved) */
@@ -238,6 +243,7 @@ export class HttpAdapter implements Adapter {
     } catch {
       v = undefined;
     }
+    if (r.status === 401) throw new HarnessError(`the logs endpoint answered 401: give the Management API's token (HttpAdapterOptions.managementToken, or N2W_MANAGEMENT_TOKEN; the reference server prints its own at start): ${r.text.slice(0, 200)}`, rec);
     if (r.status !== 200 || !Array.isArray(v)) throw new HarnessError(`the logs endpoint answered ${r.status}: ${r.text.slice(0, 200)}`, rec);
     for (const l of v as ServerLog[]) if (!l || typeof l !== 'object' || typeof l.log_id !== 'string') throw new HarnessError(`a log without a log_id: ${JSON.stringify(l).slice(0, 200)}`, rec);
     return v as ServerLog[];
@@ -622,6 +628,8 @@ export class HttpAdapter implements Adapter {
     const ip = this.ipOf(device);
     const fwd = this.options.forwardedForHeader === undefined ? 'auth0-forwarded-for' : this.options.forwardedForHeader;
     if (ip && fwd) headers[fwd] = ip;
+    const token = this.options.managementToken ?? process.env.N2W_MANAGEMENT_TOKEN;
+    if (token && path.startsWith('/api/v2/') && headers.authorization === undefined) headers.authorization = `Bearer ${token}`;
     const jar = device !== null && o.cookies !== false ? this.jars.get(device) : undefined;
     if (jar && jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;

@@ -429,6 +429,11 @@ export function parseConfig(input: unknown, base: ServerConfig = defaultConfig()
           password: u.password === undefined ? 'password' : str(u.password, `${p}.password`),
         };
       });
+      // one login per name and per user id: the store could not tell two apart
+      out.users.forEach((u, i) => {
+        const j = out.users.findIndex((v) => v.username === u.username || v.user_id === u.user_id);
+        if (j < i) throw new ConfigError(`config.world.users[${i}]`, `the same ${out.users[j].username === u.username ? 'name' : 'user_id'} as config.world.users[${j}]`);
+      });
     }
     if ('networks' in w) {
       if (!Array.isArray(w.networks)) throw new ConfigError('config.world.networks', 'expected an array');

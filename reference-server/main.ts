@@ -115,7 +115,7 @@ export async function runCli(
   }
   try {
     const s = await startServer(opts);
-    out(`listening on ${s.url}\n`);
+    out(`listening on ${s.url}\nManagement API token (Authorization: Bearer ...; N2W_MANAGEMENT_TOKEN sets it): ${s.managementToken}\n`);
     return { code: 0, close: s.close };
   } catch (e) {
     if (e instanceof ConfigError) {

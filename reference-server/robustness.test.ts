@@ -98,7 +98,9 @@ describe('persistence', () => {
 function raw(url: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
+    // the Management API's token (vitest.config.ts), unless the case sends its own
+    const auth = path.startsWith('/api/v2/') && !headers.authorization ? { authorization: `Bearer ${process.env.N2W_MANAGEMENT_TOKEN}` } : {};
+    const req = request({ host: u.hostname, port: u.port, method, path, headers: { ...auth, ...headers } }, (res) => {
       let data = '';
       res.on('data', (c) => (data += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
@@ -243,7 +245,7 @@ describe('CLI', () => {
       const r = await runCli(['--port', '0', '--test-mode', '--config', f, '--interpretations', '{"A6":true}', '--fault', 'no-expiry'], (s) => out.push(s));
       try {
         expect(r.code).toBe(0);
-        const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(out.join(''));
+        const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)\nManagement API token \(Authorization: Bearer \.\.\.; N2W_MANAGEMENT_TOKEN sets it\): n2w-test-management-token\n$/.exec(out.join(''));
         expect(m).not.toBeNull();
         const st = await new Kit(m![1]!).state();
         expect(st.interpretations).toMatchObject({ A6: true, A8: false, A10: 'ignored' });

@@ -1,6 +1,7 @@
 // HTTP surface of the reference server (fastify): Auth0-shaped endpoints over the Tenant.
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { ConfigError, type Fault, type Interpretations, type ServerConfig, parseConfig, parseFaults, withInterpretations } from './config.js';
@@ -24,11 +25,18 @@ export interface ServerOptions {
   interpretations?: Partial<Interpretations>;
   /** 'frozen' (default in test mode): time moves only through POST /test/clock. 'real' (default otherwise). */
   clock?: 'real' | 'frozen';
+  /**
+   * The bearer token the Management API (/api/v2/...) requires. Default: N2W_MANAGEMENT_TOKEN from the
+   * environment, else a random one, printed at start (main.ts).
+   */
+  managementToken?: string;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** what /api/v2/... requires as `Authorization: Bearer ...` */
+  managementToken: string;
   tenant: Tenant;
   app: FastifyInstance;
   close(): Promise<void>;
@@ -103,9 +111,30 @@ export function resolveConfig(config: unknown, interpretations?: Partial<Interpr
   return c;
 }
 
-export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig: ServerConfig }): FastifyInstance {
+/** A `returnTo` that can go into a Location header: no control characters, nothing beyond Latin-1 (else Node refuses the header). */
+const headerSafe = (s: string) => !/[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/.test(s);
+
+export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig: ServerConfig; managementToken: string }): FastifyInstance {
   const testMode = opts.testMode;
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    logger: false, bodyLimit: 64 * 1024,
+    // what the router refuses before a handler runs (a malformed URL, a path parameter over the limit) is
+    // answered in OAuth's vocabulary too, not in the framework's
+    frameworkErrors: (err, _req, reply) => {
+      const status = typeof (err as { statusCode?: number }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500 ? (err as { statusCode: number }).statusCode : 400;
+      void (reply as FastifyReply).code(status).send({ error: 'invalid_request', error_description: err.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed.' : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : err.message });
+    },
+  });
+
+  // the Management API needs its token, as Auth0's does (constant-time comparison)
+  const expected = Buffer.from(`Bearer ${opts.managementToken}`);
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/v2/')) return;
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid bearer token for the Management API.', errorCode: 'invalid_token' });
+    }
+  });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const out: Record<string, string | string[]> = {};
@@ -158,15 +187,8 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
     return reply.code(f.status).send({ error: f.error, error_description: f.description });
   };
 
-  const sttAudiences = (req: FastifyRequest): string[] => {
-    const out = [`urn:${tenant.config.domain}:session_transfer`];
-    const host = req.headers.host;
-    if (host) {
-      out.push(`urn:${host}:session_transfer`);
-      out.push(`urn:${host.replace(/:\d+$/, '')}:session_transfer`);
-    }
-    return out;
-  };
+  // R6: the audience names the tenant's configured domain; a request's Host header is the client's to choose
+  const sttAudiences = (): string[] => [`urn:${tenant.config.domain}:session_transfer`];
 
   // ------------------------------------------------------------------ discovery
   app.get('/.well-known/openid-configuration', async (req) => {
@@ -200,7 +222,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
       const audience = optStr(p, 'audience');
       let mint = false;
       if (audience !== undefined && audience !== '') {
-        if (sttAudiences(req).includes(audience)) mint = true;
+        if (sttAudiences().includes(audience)) mint = true;
         else if (/^urn:.*:session_transfer$/.test(audience))
           return sendFailure(reply, { ok: false, status: 403, error: 'access_denied', description: `Service not found: ${audience}` }, fx);
       }
@@ -309,21 +331,22 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
     const q = paramsOf(req.query);
     const returnTo = optStr(q, 'returnTo');
     const clientId = optStr(q, 'client_id') || undefined;
-    const fx = newEffects();
-    tenant.logout(parseCookies(req.headers.cookie)[SESSION_COOKIE] || undefined, fx, ipOf(req), clientId);
-    reply.header('set-cookie', [clearCookie(SESSION_COOKIE)]);
-    fxHeaders(reply, fx);
+    // checked before the logout: a refused request changes nothing
     if (returnTo) {
       let ok = false;
       try {
         const u = new URL(returnTo);
-        ok = u.protocol === 'http:' || u.protocol === 'https:';
+        ok = (u.protocol === 'http:' || u.protocol === 'https:') && headerSafe(returnTo);
       } catch {
         ok = false;
       }
-      if (!ok) throw invalidRequest('returnTo must be an absolute http(s) URL.');
-      return reply.code(302).header('location', returnTo).send();
+      if (!ok) throw invalidRequest('returnTo must be an absolute http(s) URL without control characters or characters beyond U+00FF.');
     }
+    const fx = newEffects();
+    tenant.logout(parseCookies(req.headers.cookie)[SESSION_COOKIE] || undefined, fx, ipOf(req), clientId);
+    reply.header('set-cookie', [clearCookie(SESSION_COOKIE)]);
+    fxHeaders(reply, fx);
+    if (returnTo) return reply.code(302).header('location', returnTo).send();
     return reply.code(200).type('text/plain').send('OK');
   });
 
@@ -407,12 +430,13 @@ export async function startServer(o: ServerOptions = {}): Promise<RunningServer>
   const faults = parseFaults(o.faults ?? [], (f) => new ConfigError('fault', `unknown fault ${JSON.stringify(f)}`));
   const config = resolveConfig(o.config, o.interpretations);
   const testMode = o.testMode ?? false;
+  const managementToken = o.managementToken ?? process.env.N2W_MANAGEMENT_TOKEN ?? randomBytes(24).toString('base64url');
   const db = openDb(o.db);
   let app: FastifyInstance;
   let tenant: Tenant;
   try {
     tenant = new Tenant(db, config, faults, o.clock ?? (testMode ? 'frozen' : 'real'));
-    app = buildApp(tenant, { testMode, startConfig: config });
+    app = buildApp(tenant, { testMode, startConfig: config, managementToken });
     await app.listen({ host: '127.0.0.1', port: o.port ?? 0 });
   } catch (e) {
     db.close();
@@ -423,6 +447,7 @@ export async function startServer(o: ServerOptions = {}): Promise<RunningServer>
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    managementToken,
     tenant,
     app,
     close: async () => {

@@ -280,11 +280,21 @@ export class Tenant {
   /** Wipe everything and start a fresh tenant (test mode). */
   reset(config: ServerConfig, faults?: Iterable<Fault>): void {
     const action = loadAction(config); // before the wipe: a module that cannot load leaves the tenant as it was
-    wipe(this.db);
-    this.action = action;
-    this.config = config;
-    if (faults) this.faults = new Set(faults);
-    this.init();
+    const before = { action: this.action, config: this.config, faults: this.faults };
+    // one transaction: a configuration the store refuses leaves the previous tenant as it was
+    try {
+      this.db.transaction(() => {
+        wipe(this.db);
+        this.action = action;
+        this.config = config;
+        if (faults) this.faults = new Set(faults);
+        this.init();
+      })();
+    } catch (e) {
+      Object.assign(this, before);
+      this.asnTable = new Map(before.config.networks.map((n) => [n.ip, n.asn]));
+      throw e;
+    }
   }
 
   // ---------------------------------------------------------------- logs, the post-login Action

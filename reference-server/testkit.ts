@@ -84,6 +84,8 @@ export class Browser {
   async request(path: string, init: RequestInit = {}): Promise<Reply> {
     const headers = new Headers(init.headers);
     headers.set('auth0-forwarded-for', this.ip);
+    // the Management API's token: the tests' servers take it from the environment (vitest.config.ts)
+    if (path.startsWith('/api/v2/') && process.env.N2W_MANAGEMENT_TOKEN && !headers.has('authorization')) headers.set('authorization', `Bearer ${process.env.N2W_MANAGEMENT_TOKEN}`);
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
     for (const c of res.headers.getSetCookie()) {
