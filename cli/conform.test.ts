@@ -11,7 +11,10 @@ import { conformCommand } from './conform.js';
 import { conform, makeSetting, type Trace } from '../conformance/harness.js';
 import { HttpAdapter } from '../conformance/http-adapter.js';
 import { KNOWN_DIVERGENCES } from '../conformance/known.js';
-import { CONFORMANCE_CONFIGS } from '../conformance/configs.js';
+import { CONFORMANCE_CONFIGS, COVERING_RUNS, coveringSetting } from '../conformance/configs.js';
+import { FAULTS } from '../reference-server/config.js';
+import { exercisableRules } from '../check/mutation.js';
+import { RULE_PROPERTIES } from '../properties/index.js';
 import type { AdapterSetup } from '../conformance/adapter.js';
 import type { ModelEvent } from '../machines/events.js';
 
@@ -36,8 +39,26 @@ describe('conformCommand', () => {
   it('exits 0 against the reference server and says what it ran', async () => {
     const { lines, flags: f } = flags({ url: server.url });
     expect(await conformCommand(f)).toBe(0);
-    expect(lines.join('\n')).toMatch(/ran \d+ paths \+ 20 random sequences/);
-    expect(lines.join('\n')).toContain('conformant');
+    const out = lines.join('\n');
+    expect(out).toMatch(new RegExp(`ran \\d+ paths \\+ ${20 * COVERING_RUNS.length} random sequences .* over ${COVERING_RUNS.length} configurations`));
+    expect(out).toContain(`conformant: every observation matched the model under each of the ${COVERING_RUNS.length} configurations`);
+    expect(out).toContain('every rule property could have failed under one of these configurations');
+    // what each configuration runs for and can exercise, and progress as it goes
+    for (const [k, r] of COVERING_RUNS.entries()) expect(out).toContain(`configuration ${k + 1}/${COVERING_RUNS.length} ${r.name} (${r.why})`);
+    expect(out).toMatch(/can exercise \d+ of 33 rule properties; cannot \(no defect of theirs shows under it\): /);
+    expect(out).toContain('readings A19 always, N2 true');
+    expect(out).toMatch(/ {2}\d+\/\d+ sequences/);
+  });
+
+  it('--config narrows the run to one configuration and names what it cannot exercise', async () => {
+    await writeFile(join(dir, 'default.json'), JSON.stringify(CONFORMANCE_CONFIGS.default));
+    const { lines, flags: f } = flags({ url: server.url, config: join(dir, 'default.json'), json: true });
+    expect(await conformCommand(f)).toBe(0);
+    const r = JSON.parse(lines.join('\n')) as { configurations: { name: string; notExercised: string[] }[]; notExercised: string[] };
+    expect(r.configurations.map((c) => c.name)).toEqual(['given']);
+    // the default configuration has no web refresh tokens: their rules cannot fail under it
+    expect(r.notExercised).toContain('no-nested-transfer');
+    expect(r.notExercised).toEqual(r.configurations[0]!.notExercised);
   });
 
   it('exits 1 on a divergence and writes the shrunk trace; --json prints a report', async () => {
@@ -125,5 +146,24 @@ describe('a harness error mid-run', () => {
     expect(t.implementationObservations.length).toBe(t.steps.length - 1);
     expect(t.exchanges.length).toBeGreaterThan(0);
     expect(t.exchanges[t.exchanges.length - 1]!.status).toBe(0);
+  });
+});
+
+describe('the covering configurations (issue: every rule property can fail under one of them)', () => {
+  it('together let every rule property fail: some mutant violates each under one of them', () => {
+    const covered = new Set(COVERING_RUNS.flatMap((r) => exercisableRules(coveringSetting(r)).exercised));
+    expect(RULE_PROPERTIES.map((p) => p.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  // a divergence stops the run at the configuration that shows it
+  it.each(FAULTS)('the default run (no --config) catches the seeded fault %s', async (fault) => {
+    const faulty = await startServer({ port: 0, testMode: true, faults: [fault] });
+    try {
+      const { lines, flags: f } = flags({ url: faulty.url, json: true, out: join(dir, `fault-${fault}`) });
+      expect(await conformCommand(f), lines.join('\n')).toBe(1);
+      expect((JSON.parse(lines.join('\n')) as { result: string }).result).toBe('divergence');
+    } finally {
+      await faulty.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { configToInput, resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
+import { configToInput, DEFAULT_INTERPRETATIONS, INTERPRETATION_KEYS, resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
 import { REASONS } from '../machines/observation.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
@@ -17,7 +17,16 @@ import { createHttpAdapter } from '../conformance/http-adapter.js';
 import { KNOWN_DIVERGENCES, type KnownDivergence } from '../conformance/known.js';
 import { coveringPaths, translatedPaths } from '../conformance/paths.js';
 import { coveringPaths as explorerCoveringPaths } from '../explorer/explore.js';
-import { CONFORMANCE_DEFAULT_CONFIG } from '../conformance/configs.js';
+import { COVERING_RUNS, CONFORMANCE_DEFAULT_CONFIG, coveringSetting } from '../conformance/configs.js';
+import { exercisableRules } from '../check/mutation.js';
+import { RULE_PROPERTIES } from '../properties/index.js';
+import { describeConfig } from './format.js';
+
+/** The readings a setting takes other than the defaults, as `; readings A19 always, N2 true`, or nothing. */
+function describeReadings(setting: Setting): string {
+  const other = INTERPRETATION_KEYS.filter((k) => setting.interpretations[k] !== DEFAULT_INTERPRETATIONS[k]);
+  return other.length === 0 ? '' : `; readings ${other.map((k) => `${k} ${setting.interpretations[k]}`).join(', ')}`;
+}
 
 /** The implementation under test: a server at --url, or the adapter module --adapter names. */
 async function adapterFor(flags: { url?: string; adapter?: string }): Promise<Adapter> {
@@ -103,31 +112,55 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
     return EXIT.badInput;
   }
   const known: readonly KnownDivergence[] = flags.known === false ? [] : KNOWN_DIVERGENCES;
-  const paths = allPaths(setting);
-  let report: ConformReport;
+  // without --config, the covering configurations: together every rule property can fail under one of them
+  const runs = flags.config ? [{ name: 'given', why: flags.config, setting }] : COVERING_RUNS.map((r) => ({ name: r.name, why: r.why, setting: coveringSetting(r) }));
+  const label = flags.url ?? flags.adapter;
+  const progress = (line: string) => { if (!flags.json) (flags.print ?? ((l: string) => process.stderr.write(`${l}\n`)))(line); };
+  progress(`n2w conform: ${runs.length === 1 ? 'one configuration' : `${runs.length} configurations, each with its covering paths and ${flags.runs} random sequences`} against ${label}; what each can exercise is judged by the mutants of machines/mutants (100 random sequences each)`);
+  const done: { name: string; result: ConformReport['kind']; exercised: string[]; notExercised: string[]; report: ConformReport }[] = [];
+  let report!: ConformReport;
   try {
-    report = await conform({ setting, adapter, paths, runs: flags.runs, seed: flags.seed, maxSteps: flags.maxSteps || 1, known });
+    for (const [k, run] of runs.entries()) {
+      const ex = exercisableRules(run.setting);
+      progress(`configuration ${k + 1}/${runs.length} ${run.name} (${run.why}): ${describeConfig(run.setting.config)}${describeReadings(run.setting)}`);
+      progress(`  can exercise ${ex.exercised.length} of ${ex.exercised.length + ex.not.length} rule properties${ex.not.length ? `; cannot (no defect of theirs shows under it): ${ex.not.join(', ')}` : ''}`);
+      const paths = allPaths(run.setting);
+      let shown = 0;
+      // plain lines at each quarter of the configuration's sequences
+      const onProgress = (n: number, total: number) => { const q = Math.floor((4 * n) / total); if (q > shown) { shown = q; progress(`  ${n}/${total} sequences`); } };
+      report = await conform({ setting: run.setting, adapter, paths, runs: flags.runs, seed: flags.seed, maxSteps: flags.maxSteps || 1, known, onProgress });
+      done.push({ name: run.name, result: report.kind, exercised: ex.exercised, notExercised: ex.not, report });
+      if (report.kind !== 'conformant') break;
+    }
   } finally {
     await adapter.close?.().catch(() => undefined);
   }
+  const covered = new Set(done.flatMap((d) => d.exercised));
+  const uncovered = RULE_PROPERTIES.map((p) => p.id).filter((id) => !covered.has(id));
   let traceFile: string | undefined;
   if (report.trace) {
     await mkdir(flags.out, { recursive: true });
     traceFile = join(flags.out, `conform-${report.kind}-seed${flags.seed}.json`);
     await writeFile(traceFile, `${JSON.stringify(report.trace, null, 2)}\n`);
   }
-  const ran = `${report.paths.total} paths + ${report.random.sequences} random sequences (${report.steps} steps) in ${(report.elapsedMs / 1000).toFixed(1)} s`;
+  const total = { paths: done.reduce((n, d) => n + d.report.paths.total, 0), sequences: done.reduce((n, d) => n + d.report.random.sequences, 0), steps: done.reduce((n, d) => n + d.report.steps, 0), ms: done.reduce((n, d) => n + d.report.elapsedMs, 0) };
+  const ran = `${total.paths} paths + ${total.sequences} random sequences (${total.steps} steps) in ${(total.ms / 1000).toFixed(1)} s${done.length > 1 ? ` over ${done.length} configurations` : ''}`;
   if (flags.json) {
     print(JSON.stringify({
       result: report.kind, paths: report.paths, random: report.random, steps: report.steps, elapsedMs: Math.round(report.elapsedMs),
       modelMs: Math.round(report.modelMs), adapterMs: Math.round(report.adapterMs), knownCuts: report.cuts, trace: traceFile,
+      configurations: done.map((d) => ({ name: d.name, result: d.result, exercised: d.exercised, notExercised: d.notExercised })),
+      notExercised: uncovered,
       ...(report.trace ? { divergence: report.trace.divergence, error: report.trace.error, steps_: report.trace.steps } : {}),
     }, null, 2));
   } else {
-    print(`n2w conform: ran ${ran} against ${flags.url ?? flags.adapter}`);
+    print(`n2w conform: ran ${ran} against ${label}`);
     if (Object.keys(report.cuts).length) print(`  known divergences (DIVERGENCES.md), sequences cut before them: ${Object.entries(report.cuts).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    if (report.kind === 'conformant') print('  conformant: every observation matched the model');
-    else {
+    if (report.kind === 'conformant') {
+      print(`  conformant: every observation matched the model${done.length > 1 ? ` under each of the ${done.length} configurations` : ''}`);
+      print(uncovered.length === 0 ? '  every rule property could have failed under one of these configurations' : `  not exercised (no configuration run lets them fail, so "conformant" says nothing of them): ${uncovered.join(', ')}`);
+    } else {
+      if (done.length > 1) print(`  under configuration ${done.at(-1)!.name}`);
       print(report.kind === 'divergence'
         ? `  DIVERGENCE (${report.trace!.source.kind}${report.trace!.source.name ? ` "${report.trace!.source.name}"` : ''}; shrunk from ${report.trace!.source.originalLength} to ${report.trace!.steps.length} steps):`
         : `  HARNESS ERROR (the implementation could not be driven; trace so far kept):`);
@@ -177,7 +210,7 @@ export async function pathsCommand(flags: PathsFlags): Promise<number> {
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const fail = failTo(flags.print);
   if (flags.emit !== 'vitest') { fail(`n2w paths: --emit ${String(flags.emit)} is not supported (vitest)`); return EXIT.badInput; }
-  let setting: Setting;
+  let given: Setting | null;
   try {
     checkOutDir('--out', flags.out);
     // the suite imports the adapter: a path to nothing is a typo (leave --adapter out for ./adapter.ts beside the suite)
@@ -186,7 +219,7 @@ export async function pathsCommand(flags: PathsFlags): Promise<number> {
       if (!existsSync(flags.adapter)) throw new InputError(`--adapter ${flags.adapter}: no such file; expected ${expected}`);
       checkRegularFile(flags.adapter, expected);
     }
-    setting = loadSetting(flags.config);
+    given = flags.config ? loadSetting(flags.config) : null;
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     fail(`n2w paths: ${e.message}`);
@@ -200,26 +233,30 @@ export async function pathsCommand(flags: PathsFlags): Promise<number> {
     importPath = relative(dirname(file), resolve(flags.adapter)).split('\\').join('/');
     if (!importPath.startsWith('.')) importPath = `./${importPath}`;
   }
-  const paths = allPaths(setting);
-  const emitted = paths.map((p) => ({ name: p.name, covers: p.covers ?? [], steps: expectedSteps(setting, p) })).filter((p) => p.steps.length > 0);
-  const setup = { config: setting.config, interpretations: setting.interpretations, population: setting.population };
+  // without --config, the covering configurations of `n2w conform`, one describe block each
+  const runs = given ? [{ name: 'given', why: flags.config!, setting: given }] : COVERING_RUNS.map((r) => ({ name: r.name, why: r.why, setting: coveringSetting(r) }));
+  const configs = runs.map(({ name, why, setting }) => ({
+    name, why, input: configToInput(setting.config),
+    setup: { config: setting.config, interpretations: setting.interpretations, population: setting.population },
+    paths: allPaths(setting).map((p) => ({ name: p.name, covers: p.covers ?? [], steps: expectedSteps(setting, p) })).filter((p) => p.steps.length > 0),
+  }));
+  const count = configs.reduce((n, c) => n + c.paths.length, 0);
   // The suite's `view` is its own copy of adapter.ts's contractView, as it runs without this package;
   // contract-view.test.ts checks that the two agree.
-  const src = `// Generated by \`n2w paths --emit vitest\`: the model's expected observations (MODEL.md §4) for ${emitted.length} paths
+  const src = `// Generated by \`n2w paths --emit vitest\`: the model's expected observations (MODEL.md §4) for ${count} paths
 // that drive every refresh token, transfer token and session through every state and transition of its
-// lifecycle machine (xstate/graph), each under every cause the model knows. Commit it; regenerate it when
+// lifecycle machine (xstate/graph), each under every cause the model knows, under ${configs.length === 1 ? 'one configuration' : `each of ${configs.length} configurations`}. Commit it; regenerate it when
 // the model changes. It calls your adapter: ${importPath} must default-export a factory returning an Adapter
 // ({ reset(setup), apply(event, step) -> { observation, unobserved? }, close?() }).
-// Configuration (MODEL.md §2): ${JSON.stringify(configToInput(setting.config))}
+${configs.map((c) => `// Configuration ${c.name} (MODEL.md §2; ${c.why}): ${JSON.stringify(c.input)}`).join('\n')}
 // A step passes when the contract fields match the model's, or one of the alternatives that a documented,
 // known divergence allows (see the model's conformance/DIVERGENCES.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import createAdapter from '${importPath}';
 
-const SETUP = ${JSON.stringify(setup)};
+const CONFIGS = ${JSON.stringify(configs.map(({ name, setup, paths }) => ({ name, setup, paths })), null, 1)};
 const REASONS = ${JSON.stringify(REASONS)};
 const FIELDS = ${JSON.stringify(CONTRACT_FIELDS)};
-const PATHS = ${JSON.stringify(emitted, null, 1)};
 
 function view(o: any, unobserved: string[]) {
   const sort = (xs: string[] | undefined) => [...(xs ?? [])].sort();
@@ -240,10 +277,10 @@ let adapter: any;
 beforeAll(async () => { adapter = await createAdapter(); });
 afterAll(async () => { await adapter?.close?.(); });
 
-describe('n2w conformance: lifecycle paths', () => {
-  for (const path of PATHS) {
+describe.each(CONFIGS)('n2w conformance: lifecycle paths under $name', ({ setup, paths }) => {
+  for (const path of paths) {
     it(path.name, async () => {
-      await adapter.reset(SETUP);
+      await adapter.reset(setup);
       for (let i = 0; i < path.steps.length; i++) {
         const step: any = path.steps[i];
         const { observation, unobserved = [] } = await adapter.apply(step.event, i + 1);
@@ -257,7 +294,7 @@ describe('n2w conformance: lifecycle paths', () => {
 });
 `;
   await writeFile(file, src);
-  print(`n2w paths: wrote ${emitted.length} tests to ${file} (adapter: ${importPath})`);
+  print(`n2w paths: wrote ${count} tests under ${configs.length === 1 ? 'one configuration' : `${configs.length} configurations (${configs.map((c) => c.name).join(', ')})`} to ${file} (adapter: ${importPath})`);
   return EXIT.ok;
 }
 

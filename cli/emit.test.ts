@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startServer, type RunningServer } from '../reference-server/server.js';
 import { pathsCommand } from './conform.js';
-import { CONFORMANCE_CONFIGS } from '../conformance/configs.js';
+import { CONFORMANCE_CONFIGS, COVERING_RUNS } from '../conformance/configs.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 let server: RunningServer;
@@ -39,6 +39,8 @@ describe('n2w paths --emit vitest', () => {
     expect(src).toContain("import createAdapter from '../my-adapter.ts'");
     const count = Number(/wrote (\d+) tests/.exec(lines[0]!)![1]);
     expect(count).toBeGreaterThan(15);
+    // without --config, conform's covering configurations, one describe block each
+    expect(lines[0]).toContain(`under ${COVERING_RUNS.length} configurations (${COVERING_RUNS.map((r) => r.name).join(', ')})`);
     expect(src).toContain('transferToken: issued → consumed');
     // a second suite under the strict configuration (rotation: its steps carry D2's alternatives)
     await writeFile(join(dir, 'strict.json'), JSON.stringify(CONFORMANCE_CONFIGS.strict));
@@ -60,5 +62,19 @@ describe('n2w paths --emit vitest', () => {
     const report = JSON.parse(out.stdout.slice(out.stdout.indexOf('{'))) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(count + strictCount);
+
+    // a fault that only a configuration with web refresh tokens shows fails the default suite
+    const faulty = await startServer({ port: 0, testMode: true, faults: ['nested-transfer-allowed'] });
+    try {
+      const bad = await run(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--reporter', 'json', 'suite/n2w-conformance.test.ts'], {
+        cwd: dir, env: { ...process.env, N2W_URL: faulty.url }, maxBuffer: 32 * 1024 * 1024, timeout: 60_000,
+      }).then(() => null, (e: { stdout?: string }) => JSON.parse(e.stdout!.slice(e.stdout!.indexOf('{'))) as { numFailedTests: number; testResults: { assertionResults: { fullName: string; status: string }[] }[] });
+      expect(bad, 'the default suite passed against nested-transfer-allowed').not.toBeNull();
+      const failed = bad!.testResults.flatMap((t) => t.assertionResults).filter((a) => a.status === 'failed').map((a) => a.fullName);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed.every((n) => !n.includes('under default '))).toBe(true);
+    } finally {
+      await faulty.close();
+    }
   });
 });

@@ -1,6 +1,10 @@
 // conformance/configs.ts: the configurations the conformance tests and the bench run under, and the one
 // that exposes each seeded fault of the reference server.
-import type { ConfigInput } from '../machines/config.js';
+import { join } from 'node:path';
+import { packageRoot } from '../machines/actions.js';
+import { resolveConfig, resolveInterpretations, type ConfigInput, type Interpretations } from '../machines/config.js';
+import { makeSetting, type Setting } from '../machines/setting.js';
+import { DEFAULT_POPULATION } from '../machines/world.js';
 
 /**
  * The configuration conformance runs use when none is given: MODEL.md §2's defaults, except that the native
@@ -87,3 +91,42 @@ export const FAULT_CONFIGS: Readonly<Record<string, keyof typeof CONFORMANCE_CON
   // a second web app that may mint, whose refresh token comes off a transfer-born session
   'second-app-nests': 'two-apps',
 };
+
+/** An example Action of examples/actions/ by absolute path (the package ships them), as a configuration names it. */
+const exampleAction = (name: string) => ({ 'post-login': join(packageRoot(), 'examples', 'actions', name) });
+
+/** One configuration of the default conformance run, with the readings it is run under. */
+export interface CoveringRun {
+  readonly name: string;
+  readonly config: ConfigInput;
+  readonly interpretations: Partial<Interpretations>;
+  /** what it is there for, printed by `n2w conform` */
+  readonly why: string;
+}
+
+/**
+ * The configurations `n2w conform` and the emitted suite run when none is given. Together every rule
+ * property can fail under one of them (cli/conform.test.ts shows it with the mutants of machines/mutants),
+ * and every seeded fault of the reference server shows under one (FAULT_CONFIGS).
+ */
+export const COVERING_RUNS: readonly CoveringRun[] = [
+  ...(Object.keys(CONFORMANCE_CONFIGS) as (keyof typeof CONFORMANCE_CONFIGS)[]).map((name) => ({
+    name, config: CONFORMANCE_CONFIGS[name], interpretations: {},
+    why: { default: 'the basic transfer, expiry, binding and cascade', strict: 'rotation, query only, IP binding, online web refresh tokens',
+      lax: 'no cascade, no binding, a web app that may mint', lifetimes: 'session and refresh-token lifetimes, idle times, leeway',
+      'two-apps': 'two web apps sharing one browser session' }[name],
+  })),
+  // A19 = always and N2: their properties judge nothing under the default readings; strict's online web
+  // refresh tokens give both something to judge
+  { name: 'readings', config: CONFORMANCE_CONFIGS.strict, interpretations: { A19: 'always', N2: true }, why: 'strict under the readings A19 = always and N2 (Online Refresh Tokens)' },
+  // the Action is the only thing that refuses a redemption from another network when nothing is bound
+  {
+    name: 'action-deny', interpretations: {}, why: 'a post-login Action that denies a transfer login (AC1)',
+    config: { ...CONFORMANCE_DEFAULT_CONFIG, web: { session_transfer: { allowed_authentication_methods: ['cookie', 'query'], enforce_device_binding: 'none' } }, actions: exampleAction('deny-other-network.js') },
+  },
+  { name: 'action-deadlines', interpretations: {}, why: 'a post-login Action that sets session deadlines (AC2)', config: { ...CONFORMANCE_DEFAULT_CONFIG, actions: exampleAction('shorten-transfer-sessions.js') } },
+];
+
+/** A covering run's setting over the default population. */
+export const coveringSetting = (run: CoveringRun): Setting =>
+  makeSetting(resolveConfig(run.config), resolveInterpretations(run.interpretations), DEFAULT_POPULATION);
