@@ -26,7 +26,7 @@ describe('replaceSection', () => {
 
   it('bench/RESULTS.md has the section of each script once', () => {
     const text = readFileSync(RESULTS_FILE, 'utf8');
-    for (const name of ['model', 'explore', 'conform']) {
+    for (const name of ['model', 'explore', 'conform', 'spin']) {
       expect(text.split(`<!-- bench:${name} -->`), name).toHaveLength(2);
       expect(() => replaceSection(text, name, 'x'), name).not.toThrow();
     }
