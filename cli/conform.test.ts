@@ -156,7 +156,8 @@ describe('the covering configurations (issue: every rule property can fail under
   });
 
   // a divergence stops the run at the configuration that shows it
-  it.each(FAULTS)('the default run (no --config) catches the seeded fault %s', async (fault) => {
+  // the race faults are the concurrent mode's (conformance/races.test.ts): one request at a time cannot show them
+  it.each(FAULTS.filter((f) => !f.startsWith('racy-')))('the default run (no --config) catches the seeded fault %s', async (fault) => {
     const faulty = await startServer({ port: 0, testMode: true, faults: [fault] });
     try {
       const { lines, flags: f } = flags({ url: faulty.url, json: true, out: join(dir, `fault-${fault}`) });

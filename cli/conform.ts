@@ -21,6 +21,8 @@ import { COVERING_RUNS, CONFORMANCE_DEFAULT_CONFIG, coveringSetting } from '../c
 import { exercisableRules } from '../check/mutation.js';
 import { RULE_PROPERTIES } from '../properties/index.js';
 import { describeConfig } from './format.js';
+import { describeRaces, readRaceHistory, replayRace, runRaces, type RaceFlags } from './races.js';
+import { RACE_SCENARIOS } from '../conformance/races.js';
 
 /** The readings a setting takes other than the defaults, as `; readings A19 always, N2 true`, or nothing. */
 function describeReadings(setting: Setting): string {
@@ -86,7 +88,15 @@ export interface ConformFlags {
   print?: (line: string) => void;
   /** a saved trace to run again instead of generating sequences */
   replay?: string;
+  /** after the sequential run, the race scenarios with this many overlapping requests (conformance/races.ts) */
+  concurrency?: number;
+  /** histories per race scenario (default 25) */
+  histories?: number;
+  /** search nodes per history before a race is inconclusive (default 100000) */
+  budget?: number;
 }
+
+const raceFlags = (f: ConformFlags): RaceFlags => ({ concurrency: f.concurrency ?? 2, histories: f.histories ?? 25, budget: f.budget ?? 100_000, seed: f.seed, out: f.out });
 
 /** Exit codes (cli/errors.ts): 0 conformant, 1 divergence (as a failing property), 2 bad input, 3 harness error (server down, timeout). */
 export async function conformCommand(flags: ConformFlags): Promise<number> {
@@ -97,6 +107,12 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
   if (flags.url && flags.adapter) { fail('n2w conform: give --url or --adapter, not both'); return EXIT.badInput; }
   for (const [k, v] of [['runs', flags.runs], ['maxSteps', flags.maxSteps]] as const) {
     if (!Number.isInteger(v) || v < 0) { fail(`n2w conform: --${k} must be a non-negative integer, got ${v}`); return EXIT.badInput; }
+  }
+  for (const [k, v, min] of [['concurrency', flags.concurrency, 2], ['histories', flags.histories, 1], ['budget', flags.budget, 1]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < min || v > (k === 'concurrency' ? 64 : Number.MAX_SAFE_INTEGER))) {
+      fail(`n2w conform: --${k} must be an integer ${k === 'concurrency' ? 'from 2 to 64' : `of at least ${min}`}, got ${v}`);
+      return EXIT.badInput;
+    }
   }
   if (!Number.isInteger(flags.seed)) { fail(`n2w conform: --seed must be an integer, got ${flags.seed}`); return EXIT.badInput; }
   let setting: Setting;
@@ -119,6 +135,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
   progress(`n2w conform: ${runs.length === 1 ? 'one configuration' : `${runs.length} configurations, each with its covering paths and ${flags.runs} random sequences`} against ${label}; what each can exercise is judged by the mutants of machines/mutants (100 random sequences each)`);
   const done: { name: string; result: ConformReport['kind']; exercised: string[]; notExercised: string[]; report: ConformReport }[] = [];
   let report!: ConformReport;
+  let races: Awaited<ReturnType<typeof runRaces>> | undefined;
   try {
     for (const [k, run] of runs.entries()) {
       const ex = exercisableRules(run.setting);
@@ -131,6 +148,10 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
       report = await conform({ setting: run.setting, adapter, paths, runs: flags.runs, seed: flags.seed, maxSteps: flags.maxSteps || 1, known, onProgress });
       done.push({ name: run.name, result: report.kind, exercised: ex.exercised, notExercised: ex.not, report });
       if (report.kind !== 'conformant') break;
+    }
+    if (flags.concurrency !== undefined && report.kind === 'conformant') {
+      progress(`races: ${RACE_SCENARIOS.length} scenarios and one code redeemed twice, ${flags.concurrency} overlapping requests each, ${raceFlags(flags).histories} histories per scenario`);
+      races = await runRaces(adapter, raceFlags(flags), known, progress);
     }
   } finally {
     await adapter.close?.().catch(() => undefined);
@@ -152,6 +173,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
       configurations: done.map((d) => ({ name: d.name, result: d.result, exercised: d.exercised, notExercised: d.notExercised })),
       notExercised: uncovered,
       ...(report.trace ? { divergence: report.trace.divergence, error: report.trace.error, steps_: report.trace.steps } : {}),
+      ...(races ? { races: { concurrency: flags.concurrency, result: races.exit === EXIT.ok ? 'linearizable' : races.exit === EXIT.propertyFailed ? 'not-linearizable' : 'inconclusive', scenarios: races.summaries, code: races.code } } : {}),
     }, null, 2));
   } else {
     print(`n2w conform: ran ${ran} against ${label}`);
@@ -167,8 +189,10 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
       print(describeTrace(report.trace!).split('\n').map((l) => `    ${l}`).join('\n'));
       print(`  trace: ${traceFile}`);
     }
+    if (races) for (const l of describeRaces(races, flags.concurrency!)) print(l);
   }
-  return report.kind === 'conformant' ? EXIT.ok : report.kind === 'divergence' ? EXIT.propertyFailed : EXIT.internal;
+  if (report.kind !== 'conformant') return report.kind === 'divergence' ? EXIT.propertyFailed : EXIT.internal;
+  return races?.exit ?? EXIT.ok;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,12 +326,22 @@ describe.each(CONFIGS)('n2w conformance: lifecycle paths under $name', ({ setup,
 async function replayCommand(flags: ConformFlags): Promise<number> {
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const fail = failTo(flags.print);
-  if (!flags.url && !flags.adapter) { fail('n2w conform --replay: give --url URL or --adapter FILE to replay against'); return EXIT.badInput; }
   if (flags.url && flags.adapter) { fail('n2w conform --replay: give --url or --adapter, not both'); return EXIT.badInput; }
   let trace: Trace;
   let adapter: Adapter;
   try {
     const doc = readJsonFile(flags.replay!) as Record<string, unknown> | null;
+    // a race history: judged again offline, and run again when a server is given
+    if (doc && typeof doc === 'object' && doc.kind === 'race-history') {
+      const history = readRaceHistory(flags.replay!, doc);
+      const raceAdapter = flags.url || flags.adapter ? await adapterFor(flags) : null;
+      try {
+        return await replayRace(history, flags.known === false ? [] : KNOWN_DIVERGENCES, raceAdapter, raceFlags(flags), print);
+      } finally {
+        await raceAdapter?.close?.().catch(() => undefined);
+      }
+    }
+    if (!flags.url && !flags.adapter) throw new InputError('--replay: give --url URL or --adapter FILE to replay against');
     if (doc && typeof doc === 'object' && 'property' in doc && 'steps' in doc) {
       throw new InputError(`${flags.replay}: a counterexample of n2w check (property ${String(doc.property)}), not a conformance trace; replay it on the model with n2w replay ${flags.replay}`);
     }

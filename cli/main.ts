@@ -97,7 +97,10 @@ program.command('conform')
   .addOption(intOption('--max-steps <n>', 'steps per random sequence at most', 10))
   .option('--out <dir>', 'where a divergence trace is written', 'conform-report')
   .option('--no-known', 'also report the known divergences listed in conformance/DIVERGENCES.md')
-  .option('--replay <trace>', 'run a saved divergence trace again (exit 1 when it still diverges)')
+  .option('--replay <trace>', 'run a saved divergence trace again (exit 1 when it still diverges); a saved race history is judged again, and run again when --url or --adapter is given')
+  .addOption(new Option('--concurrency <k>', 'then the races: each scenario sends K overlapping requests, and the history must be linearizable against the model (exit 1 if not, 3 if the search runs out of budget)').argParser(parseNat))
+  .addOption(intOption('--histories <n>', 'histories per race scenario', 25))
+  .addOption(intOption('--budget <n>', 'search nodes per race history before it is inconclusive', 100000))
   .option('--json', 'print one JSON document')
   .addHelpText('after', `
 Examples:
@@ -105,7 +108,8 @@ Examples:
   $ node dist/reference-server/main.js --port 4000 --test-mode &
   $ n2w conform --url http://127.0.0.1:4000 --runs 500 --seed 7
   $ n2w conform --adapter ./my-adapter.mjs --config my-tenant.json
-  $ n2w conform --url http://127.0.0.1:4000 --replay conform-report/conform-divergence-seed7.json`)
+  $ n2w conform --url http://127.0.0.1:4000 --replay conform-report/conform-divergence-seed7.json
+  $ n2w conform --url http://127.0.0.1:4000 --concurrency 4 --histories 50`)
   .action(async (opts) => exit(await conformCommand(opts)));
 
 program.command('paths')

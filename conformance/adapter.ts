@@ -135,13 +135,38 @@ export interface AdapterStep {
   unobserved?: ComparedField[];
 }
 
+export interface ApplyOptions {
+  /**
+   * Other steps overlap this one (`n2w conform --concurrency`): the adapter must not read what belongs to
+   * one step at a time (the logs since the last step), and may name an artifact another overlapping step
+   * made before that step's answer arrives (`settle` names it afterwards).
+   */
+  concurrent?: boolean;
+}
+
 export interface Adapter {
   /** Starts a run from an empty tenant set up like the model. */
   reset(setup: AdapterSetup): Promise<void>;
   /** Applies one event; `step` is its 1-based number in the sequence (the observation's `step`). */
-  apply(event: ModelEvent, step: number): Promise<AdapterStep>;
+  apply(event: ModelEvent, step: number, options?: ApplyOptions): Promise<AdapterStep>;
+  /**
+   * After overlapping steps have all answered: the observation with the ids it could not name yet (a
+   * token another step issued, which this one revoked) named as the adapter now knows them.
+   */
+  settle?(observation: Observation): Observation;
   close?(): Promise<void>;
 }
+
+/**
+ * What an adapter offers for the race of one authorization code redeemed twice (outside the model: RFC
+ * 6749 §4.1.2 makes a code single use): a code for a fresh login, and one redemption of it.
+ */
+export interface CodeRaceAdapter {
+  authorizationCode(device: string, user: string): Promise<string>;
+  redeemCode(code: string, device: string): Promise<{ status: number; exchanges: HttpExchange[] }>;
+}
+export const offersCodeRace = (a: Adapter): a is Adapter & CodeRaceAdapter =>
+  typeof (a as Partial<CodeRaceAdapter>).authorizationCode === 'function' && typeof (a as Partial<CodeRaceAdapter>).redeemCode === 'function';
 
 /** A user's adapter module default-exports one of these (`n2w conform --adapter FILE`). */
 export type AdapterFactory = (options?: Record<string, unknown>) => Adapter | Promise<Adapter>;

@@ -109,6 +109,9 @@ export const FAULTS = [
   'expiry-keeps-online-tokens',
   'leeway-any-old-token',
   'second-app-nests',
+  // races: a check and its update apart, an await between them (only overlapping requests show them)
+  'racy-redemption',
+  'racy-rotation',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 

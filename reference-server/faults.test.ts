@@ -162,8 +162,35 @@ describe('seeded faults: each changes the behaviour it names', () => {
     expect(faulty).toBe(200);
   });
 
+  // the race faults change nothing one request at a time: only overlapping requests tell
+  it('racy-redemption: one transfer token redeemed by two overlapping requests logs in twice; one after the other, once', async () => {
+    const { clean, faulty } = await both('racy-redemption', async () => {
+      const { rt } = await kit.nativeLogin('alice');
+      const stt = await kit.stt(rt);
+      const together = await Promise.all([kit.authorize(kit.browser(), { stt, method: 'query' }), kit.authorize(kit.browser(), { stt, method: 'query' })]);
+      const stt2 = await kit.stt(rt);
+      const apart = [await kit.authorize(kit.browser(), { stt: stt2, method: 'query' }), await kit.authorize(kit.browser(), { stt: stt2, method: 'query' })];
+      return { together: together.map((r) => r.outcome).sort(), apart: apart.map((r) => r.outcome) };
+    });
+    expect(clean).toEqual({ together: ['logged_in', 'login_required'], apart: ['logged_in', 'login_required'] });
+    expect(faulty).toEqual({ together: ['logged_in', 'logged_in'], apart: ['logged_in', 'login_required'] });
+  });
+
+  it('racy-rotation: one rotating refresh token refreshed by two overlapping requests rotates twice; one after the other, reuse', async () => {
+    const rotating = n2wConfig({ rotation: 'rotating' });
+    const { clean, faulty } = await both('racy-rotation', async () => {
+      const a = (await kit.nativeLogin('alice')).rt;
+      const together = await Promise.all([kit.refresh(a), kit.refresh(a)]);
+      const b = (await kit.nativeLogin('alice')).rt;
+      const apart = [await kit.refresh(b), await kit.refresh(b)];
+      return { together: together.map((r) => r.status).sort(), apart: apart.map((r) => r.status) };
+    }, rotating);
+    expect(clean).toEqual({ together: [200, 403], apart: [200, 403] });
+    expect(faulty).toEqual({ together: [200, 200], apart: [200, 403] });
+  });
+
   it('every fault is covered above, and startServer refuses an unknown one', async () => {
-    expect(FAULTS.length).toBe(11);
+    expect(FAULTS.length).toBe(13);
     await expect(startServer({ faults: ['no-such-fault'] })).rejects.toThrow(/unknown fault/);
     const r = await kit.reset({ faults: ['no-such-fault'] });
     expect(r.status).toBe(400);

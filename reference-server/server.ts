@@ -51,6 +51,20 @@ class HttpError extends Error {
   }
 }
 
+/** How long a seeded race fault waits between its check and its update: a database round trip's worth. */
+const RACE_WINDOW_MS = 20;
+
+/**
+ * The seeded race faults (racy-redemption, racy-rotation): under the fault, the token's status read now,
+ * then an await before the update that trusts it; one request at a time cannot tell, overlapping ones can.
+ */
+async function racyReads(tenant: Tenant, fault: Fault, kind: 'transfer' | 'refresh', value: string | undefined): Promise<{ value: string; status: string | undefined } | undefined> {
+  if (value === undefined || !tenant.has(fault)) return undefined;
+  const status = tenant.peekStatus(kind, value);
+  await new Promise((r) => setTimeout(r, RACE_WINDOW_MS));
+  return { value, status };
+}
+
 function invalidRequest(description: string): HttpError {
   return new HttpError(400, { error: 'invalid_request', error_description: description });
 }
@@ -187,8 +201,15 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
     return reply.code(f.status).send({ error: f.error, error_description: f.description });
   };
 
-  // R6: the audience names the tenant's configured domain; a request's Host header is the client's to choose
-  const sttAudiences = (): string[] => [`urn:${tenant.config.domain}:session_transfer`];
+  // R6: the audience names the tenant's configured domain; a request's Host header is the client's to choose.
+  // react-native-auth0 builds it from its domain's host, port included: an app pointed at the domain on this
+  // server's port (a development set-up) sends urn:{domain}:{port}:session_transfer, also accepted.
+  const sttAudiences = (): string[] => {
+    const domain = tenant.config.domain;
+    const a = app.server.address();
+    const port = a !== null && typeof a === 'object' && !domain.includes(':') ? a.port : undefined;
+    return [`urn:${domain}:session_transfer`, ...(port === undefined ? [] : [`urn:${domain}:${port}:session_transfer`])];
+  };
 
   // ------------------------------------------------------------------ discovery
   app.get('/.well-known/openid-configuration', async (req) => {
@@ -219,14 +240,17 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
       );
     } else if (grant === 'refresh_token') {
       const refreshToken = reqStr(p, 'refresh_token');
-      const audience = optStr(p, 'audience');
+      let audience = optStr(p, 'audience');
       let mint = false;
       if (audience !== undefined && audience !== '') {
-        if (sttAudiences().includes(audience)) mint = true;
-        else if (/^urn:.*:session_transfer$/.test(audience))
+        const accepted = sttAudiences();
+        if (accepted.includes(audience)) {
+          mint = true;
+          audience = accepted[0]; // logged as the tenant's audience, whichever form named it
+        } else if (/^urn:.*:session_transfer$/.test(audience))
           return sendFailure(reply, { ok: false, status: 403, error: 'access_denied', description: `Service not found: ${audience}` }, fx);
       }
-      r = tenant.refreshGrant({ clientId, refreshToken, mint, ip: ipOf(req), audience }, fx);
+      r = tenant.refreshGrant({ clientId, refreshToken, mint, ip: ipOf(req), audience, staleStatus: (await racyReads(tenant, 'racy-rotation', 'refresh', refreshToken))?.status }, fx);
     } else if (grant === 'authorization_code') {
       r = tenant.codeGrant({ clientId, code: reqStr(p, 'code'), redirectUri: optStr(p, 'redirect_uri') }, fx);
     } else {
@@ -255,6 +279,7 @@ export function buildApp(tenant: Tenant, opts: { testMode: boolean; startConfig:
         cookieStt: cookies[STT_COOKIE] || undefined,
         sessionCookie: cookies[SESSION_COOKIE] || undefined,
         ip: ipOf(req),
+        staleTransfer: await racyReads(tenant, 'racy-redemption', 'transfer', queryStt || cookies[STT_COOKIE] || undefined),
     };
     // a login the post-login Action decides runs again with its answer (Tenant.withActions)
     const { r, fx } = await tenant.withActions((answers) => {

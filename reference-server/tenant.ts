@@ -141,6 +141,8 @@ export interface AuthorizeInput {
   cookieStt: string | undefined;
   sessionCookie: string | undefined;
   ip: string;
+  /** racy-redemption: a transfer token's status as read before the await that split check from update */
+  staleTransfer?: { value: string; status: string | undefined };
 }
 
 /** What the HTTP answer needs; who logged in, whether a session was made and the reason travel in the Effects. */
@@ -664,7 +666,16 @@ export class Tenant {
    * cascade applies) unless the leeway honours it (LV1), nesting ban (R7, R8). Then rotation (R4) and the
    * mint (R3), which records the caller's network.
    */
-  refreshGrant(p: { clientId: string; refreshToken: string; mint: boolean; ip: string; audience?: string }, fx: Effects): TokenResult {
+  /**
+   * The seeded race faults' first half: the status a check reads (of a transfer token or a refresh token,
+   * by value), which the request then carries across an await to the update (racy-redemption, racy-rotation).
+   */
+  peekStatus(kind: 'transfer' | 'refresh', value: string): string | undefined {
+    const table = kind === 'transfer' ? 'transfer_tokens' : 'refresh_tokens';
+    return (this.db.prepare(`SELECT status FROM ${table} WHERE token_hash = ?`).get(sha256(value)) as { status: string } | undefined)?.status;
+  }
+
+  refreshGrant(p: { clientId: string; refreshToken: string; mint: boolean; ip: string; audience?: string; staleStatus?: string }, fx: Effects): TokenResult {
     return this.db.transaction((): TokenResult => {
       this.catchUp(fx);
       const seen: GrantSeen = {};
@@ -688,11 +699,14 @@ export class Tenant {
     })();
   }
 
-  private refreshGrantIn(p: { clientId: string; refreshToken: string; mint: boolean; ip: string }, fx: Effects, seen: GrantSeen): TokenResult {
+  private refreshGrantIn(p: { clientId: string; refreshToken: string; mint: boolean; ip: string; staleStatus?: string }, fx: Effects, seen: GrantSeen): TokenResult {
     {
       const client = this.client(p.clientId);
       if (!client) return fail(401, 'invalid_client', 'Unknown client.');
-      const tok = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.refreshToken)) as RefreshTokenRow | undefined;
+      const row = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(sha256(p.refreshToken)) as RefreshTokenRow | undefined;
+      // racy-rotation: the checks see the status read before the await, not the status now
+      const stale = this.has('racy-rotation') ? p.staleStatus : undefined;
+      const tok = row && stale !== undefined ? { ...row, status: stale as RefreshTokenRow['status'] } : row;
       const fam = tok ? this.family(tok.family_id) : undefined;
       if (!tok || !fam) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
       if (fam.client_id !== client.client_id) return fail(403, 'invalid_grant', 'Unknown or invalid refresh token.', 'refresh_token_revoked');
@@ -904,7 +918,7 @@ export class Tenant {
       }
       // A12: the transfer-token cookie is cleared once it has been evaluated.
       const clearStt = chosen.method === 'cookie';
-      const r = this.redeem(client, chosen.value, p.organization, existing, p.ip, fx, answers);
+      const r = this.redeem(client, chosen.value, p.organization, existing, p.ip, fx, answers, p.staleTransfer?.value === chosen.value ? p.staleTransfer.status : undefined);
       if ('denied' in r) {
         const description = this.actionDenied(r.denied, fx, {
           client_id: client.client_id, user_id: r.token.user_id, ip: p.ip,
@@ -939,12 +953,16 @@ export class Tenant {
     ip: string,
     fx: Effects,
     answers: ActionAnswers | undefined,
+    staleStatus?: string,
   ):
     | { ok: false; reason: Reason; token?: TransferTokenRow }
     | { ok: true; session: SessionRow; created: boolean; cookie?: string; token: TransferTokenRow; action?: ActionOutcome }
     | { ok: false; denied: ActionOutcome; token: TransferTokenRow; sessionRevoked: boolean } {
     const now = this.now();
-    const t = this.transferTokenByValue(value);
+    const row = this.transferTokenByValue(value);
+    // racy-redemption: the checks see the status read before the await, not the status now
+    const stale = this.has('racy-redemption') ? staleStatus : undefined;
+    const t = row && stale !== undefined ? { ...row, status: stale as TransferTokenRow['status'] } : row;
     const ignoreParent = this.has('revoked-parent-still-redeems');
     // 'revoked' = made unusable by its parent's revocation: that is reported by the parent check (step 3).
     const usable = t && (t.status === 'issued' || t.status === 'revoked');
@@ -980,8 +998,8 @@ export class Tenant {
     // Atomic single use (R10): exactly one redemption can move the token out of 'issued'.
     if (!this.has('reusable-transfer-token')) {
       const r = this.db
-        .prepare(`UPDATE transfer_tokens SET status = 'consumed', status_at = ?, status_reason = 'redeemed' WHERE id = ? AND status IN ('issued', 'revoked')`)
-        .run(now, t.id);
+        .prepare(`UPDATE transfer_tokens SET status = 'consumed', status_at = ?, status_reason = 'redeemed' WHERE id = ? AND (status IN ('issued', 'revoked') OR ?)`)
+        .run(now, t.id, stale !== undefined ? 1 : 0);
       if (r.changes !== 1) return { ok: false, reason: 'transfer_token_not_found_or_expired', token: t };
       fx.consumed.push(t.id);
     }
