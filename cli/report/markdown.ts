@@ -7,6 +7,7 @@ import { describeEvent } from '../../machines/events.js';
 import { describeAnswer, describeConfig, describeInterpretations } from '../format.js';
 import type { CounterexampleFile, Report } from './report.js';
 import type { FoundBy } from '../../random/random.js';
+import { sequenceMermaid, type Chart } from './sequence.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -17,7 +18,10 @@ function describeFoundBy(f: FoundBy): string {
     : `the random engine: seed ${f.seed}, run ${f.run}, shrunk by ${f.shrinks} successful shrinks (path \`${f.shrinkPath}\`)`;
 }
 
-export function renderCounterexample(ce: CounterexampleFile): string {
+/** A Mermaid block: code hosts draw it in a pull request, and it reads as text where they do not. */
+const mermaid = (chart: Chart) => ['```mermaid', sequenceMermaid(chart), '```'];
+
+export function renderCounterexample(ce: CounterexampleFile, chart?: Chart): string {
   const rows = ce.steps.map((e, i) => {
     const failing = i + 1 === ce.violation.step;
     const n = failing ? `**${i + 1} ✗**` : String(i + 1);
@@ -44,12 +48,15 @@ export function renderCounterexample(ce: CounterexampleFile): string {
     '',
     `**Violation at step ${ce.violation.step}.** ${ce.violation.message}`,
     '',
+    ...(chart ? ['The attack, request by request (the failing step shaded; the HTML page beside this file draws the world at each step too):', '', ...mermaid(chart)] : []),
+    '',
     `Replay: \`${ce.replay}\``,
     '',
   ].join('\n');
 }
 
-export function renderReport(r: Report): string {
+/** `charts`: each counterexample's sequence chart, by its path in the report (counterexamples/NAME.json). */
+export function renderReport(r: Report, charts: ReadonlyMap<string, Chart> = new Map()): string {
   const s = r.scope;
   const out: string[] = [
     '# Native to Web SSO: check report',
@@ -84,6 +91,9 @@ export function renderReport(r: Report): string {
       for (const t of row.terms) out.push(`| ${esc(t.when)} | ${t.configurations} | [${t.steps} steps](${t.counterexample.replace(/\.json$/, '.md')}) |`);
       for (const o of row.others) out.push(`| only \`${o.config}\` (${esc(o.readable)}) | 1 | [${o.steps} steps](${o.counterexample.replace(/\.json$/, '.md')}) |`);
       out.push('');
+      const shortest = [...row.terms, ...row.others].reduce((a, b) => (b.steps < a.steps ? b : a));
+      const chart = charts.get(shortest.counterexample);
+      if (chart) out.push(`The shortest attack, [${shortest.steps} steps](${shortest.counterexample.replace(/\.json$/, '.md')}):`, '', ...mermaid(chart), '');
     }
   }
   out.push(...secondAppSection(r));

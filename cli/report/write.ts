@@ -1,20 +1,40 @@
-// cli/report/write.ts: writes a built report to a directory: report.json, report.md, counterexamples/.
+// cli/report/write.ts: writes a built report to a directory: report.json, report.md, index.html,
+// machines.html and machines/*.svg, and per counterexample its .json, .md and .html.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuiltReport } from './report.js';
+import type { BuiltReport, CounterexampleFile } from './report.js';
 import { renderCounterexample, renderReport } from './markdown.js';
+import { machineSvgFile, renderCounterexampleHtml, renderIndexHtml, renderMachinesHtml } from './html.js';
+import { machineDiagrams } from './machines.js';
+import { chartOf, type Chart } from './sequence.js';
+import { storyOf, type Story } from './story.js';
+import { parseScenario } from '../input.js';
 
 export const toJson = (x: unknown) => `${JSON.stringify(x, null, 2)}\n`;
 
+/** A counterexample replayed for its pictures; `file` is where it is written (its Action paths are relative to it). */
+export const storyOfFile = (ce: CounterexampleFile, file: string): Story => storyOf(parseScenario(ce, file));
+
 export function writeReport(dir: string, built: BuiltReport): void {
   const ces = join(dir, 'counterexamples');
+  const machines = join(dir, 'machines');
   mkdirSync(ces, { recursive: true });
+  mkdirSync(machines, { recursive: true });
   // counterexamples of an earlier run that this one did not find must not linger
-  for (const f of readdirSync(ces)) if (f.endsWith('.json') || f.endsWith('.md')) rmSync(join(ces, f));
-  writeFileSync(join(dir, 'report.json'), toJson(built.report));
-  writeFileSync(join(dir, 'report.md'), renderReport(built.report));
+  for (const f of readdirSync(ces)) if (/\.(json|md|html)$/.test(f)) rmSync(join(ces, f));
+  for (const f of readdirSync(machines)) if (f.endsWith('.svg')) rmSync(join(machines, f));
+  const charts = new Map<string, Chart>();
   for (const [name, ce] of [...built.counterexamples].sort(([a], [b]) => a.localeCompare(b))) {
+    const story = storyOfFile(ce, join(ces, name));
+    charts.set(`counterexamples/${name}`, chartOf(story, ce.violation.step));
     writeFileSync(join(ces, name), toJson(ce));
-    writeFileSync(join(ces, name.replace(/\.json$/, '.md')), renderCounterexample(ce));
+    writeFileSync(join(ces, name.replace(/\.json$/, '.md')), renderCounterexample(ce, charts.get(`counterexamples/${name}`)));
+    writeFileSync(join(ces, name.replace(/\.json$/, '.html')), renderCounterexampleHtml(ce, story, name));
   }
+  writeFileSync(join(dir, 'report.json'), toJson(built.report));
+  writeFileSync(join(dir, 'report.md'), renderReport(built.report, charts));
+  writeFileSync(join(dir, 'index.html'), renderIndexHtml(built.report));
+  const diagrams = machineDiagrams();
+  writeFileSync(join(dir, 'machines.html'), renderMachinesHtml(diagrams));
+  for (const d of diagrams) writeFileSync(join(machines, `${d.id}.svg`), machineSvgFile(d));
 }
