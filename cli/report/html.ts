@@ -26,7 +26,7 @@ export const STYLE = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; color: var(--ink); background: #fafaf9; }
 header.top { background: #1e293b; color: #f8fafc; padding: 14px 28px; }
-header.top a { color: #bfdbfe; }
+header.top a { color: #bfdbfe; } header.top .small { color: #cbd5e1; }
 header.top h1 { margin: 4px 0; font-size: 24px; }
 main { padding: 8px 28px 48px; max-width: 1500px; }
 h2 { margin-top: 36px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
@@ -89,11 +89,12 @@ table.logs { font-size: 13px; margin: 6px 0 2px; } table.logs td { padding: 2px 
 .lifecycles { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; } .lifecycles section { flex: 1 1 380px; max-width: 470px; }
 `;
 
-function page(title: string, crumbs: string, body: string): string {
-  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<header class="top">${crumbs}<h1>${esc(title)}</h1></header>\n<main>\n${body}\n</main>\n</body>\n</html>\n`;
+/** A whole page: its style inline (`css` adds to the shared one), no script, nothing fetched. */
+export function page(title: string, crumbs: string, body: string, css = ''): string {
+  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(title)}</title>\n<style>${STYLE}${css}</style>\n</head>\n<body>\n<header class="top">${crumbs}<h1>${esc(title)}</h1></header>\n<main>\n${body}\n</main>\n</body>\n</html>\n`;
 }
 
-const link = (href: string, label: string) => `<a href="${esc(href)}">${esc(label)}</a>`;
+export const link = (href: string, label: string) => `<a href="${esc(href)}">${esc(label)}</a>`;
 const ruleList = (rules: readonly RuleId[]) => rules.map((r) => `<abbr title="${esc(RULES[r])}">${esc(r)}</abbr>`).join(', ');
 const table = (head: string[], rows: string[][], cls = '') => `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => (c.startsWith('<td') ? c : `<td>${c}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
 const capText = (caps: readonly string[]) => caps.filter((x) => x !== 'own-account').join(' + ') || 'own-account alone';
