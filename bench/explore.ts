@@ -2,7 +2,8 @@
 // per second on one core on the default scope, bytes per stored state, peak memory, states with and without
 // canonicalisation and symmetry, how cost grows with depth and with the number of users and devices, what
 // exploring a family of configurations in one search saves, and the whole configuration space at the
-// default scope on 2 worker threads. `--write` puts the same figures in bench/RESULTS.md's `bench:explore`.
+// default scope on 2 worker threads; `--deepest` then deeper depths until one passes 60 s. `--write` puts the
+// same figures in bench/RESULTS.md's `bench:explore`.
 import os from 'node:os';
 import v8 from 'node:v8';
 import { DEFAULT_INTERPRETATIONS } from '../machines/config.js';
@@ -162,4 +163,23 @@ const golden = families(space).find((f) => f.some((j) => configLabel(j.config) =
     + `${n(states)} distinct states, ${n(transitions)} transitions. The target was under 60 s.`);
 }
 
-if (writeRequested()) writeSection('explore', 'npm run bench:explore -- --write', section.join('\n'));
+// --deepest: the whole space at depth 7, 8, ... until one run takes over 60 s, each run to its end: the
+// deepest depth every configuration reaches within the target, measured, not extrapolated
+if (process.argv.includes('--deepest')) {
+  const rows: string[][] = [];
+  for (let depth = DEFAULT.depth + 1; depth <= 8; depth++) {
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    const results = await checkConfigurations(space, { interpretations: DEFAULT_INTERPRETATIONS, population: DEFAULT_POPULATION, random: null, explorer: { scope: 'default', depth } }, { workers: 2 });
+    const ms = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    const states = results.reduce((k, r) => k + r.explorer!.states, 0);
+    console.log(`  whole space to depth ${depth}: ${(ms / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, ${states.toLocaleString('en')} distinct states`);
+    rows.push([String(depth), `${(ms / 1000).toFixed(1)} s`, `${((used.user + used.system) / 1e6).toFixed(1)} s`, n(states)]);
+    if (ms > 60_000) break;
+  }
+  section.push('', `Deeper (\`--deepest\`): the whole space, explorer alone, 2 worker threads, depth by depth until one run passes 60 s:`, '',
+    table(['depth', 'wall', 'CPU', 'distinct states (sum over configurations)'], rows));
+}
+
+if (writeRequested()) writeSection('explore', `npm run bench:explore -- ${process.argv.includes('--deepest') ? '--deepest ' : ''}--write`, section.join('\n'));
