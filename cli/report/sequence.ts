@@ -68,7 +68,7 @@ interface Lanes {
 function effects(o: Observation): string {
   const revoked = [...o.revoked.refreshTokens, ...o.revoked.transferTokens, ...o.revoked.sessions];
   const expired = o.expired ? [...o.expired.refreshTokens, ...o.expired.transferTokens, ...o.expired.sessions] : [];
-  return [revoked.length ? `revoked ${revoked.join(', ')}` : '', expired.length ? `expired ${expired.join(', ')}` : '', o.consumed.length ? `consumed ${o.consumed.join(', ')}` : ''].filter(Boolean).join('; ');
+  return [o.transferTokenIgnored ? 'transfer token ignored' : '', revoked.length ? `revoked ${revoked.join(', ')}` : '', expired.length ? `expired ${expired.join(', ')}` : '', o.consumed.length ? `consumed ${o.consumed.join(', ')}` : ''].filter(Boolean).join('; ');
 }
 const refusal = (o: Observation) => `${o.outcome}${o.reason ? `: ${o.reason}` : ''}`;
 const join = (...parts: string[]) => parts.filter(Boolean).join('; ');
@@ -122,7 +122,7 @@ function rowsOf(s: StoryStep, l: Lanes): Row[] {
       const carries = [e.transferToken ? `${e.transferToken} by ${e.method ?? 'cookie'}` : 'no transfer token', cookie ? `cookie ${cookie}` : ''].filter(Boolean).join(' + ');
       row(from, AUTHORIZE, `/authorize${e.client ? ` (${e.client})` : ''} · ${carries}`, 'request');
       if (o.outcome === 'logged_in') {
-        row(AUTHORIZE, web, `code: ${o.user} in ${o.session}${o.sessionCreated ? ' (new)' : ''}`, 'response', join(o.transferTokenIgnored ? 'transfer token ignored' : '', effects(o)));
+        row(AUTHORIZE, web, `code: ${o.user} in ${o.session}${o.sessionCreated ? ' (new)' : ''}`, 'response', effects(o));
         codeExchange(web);
       } else answer(AUTHORIZE, from, '');
       break;
