@@ -1,7 +1,8 @@
 // cli/report/conformance-html.ts: pages for what `n2w conform` saves. A divergence trace shows, step by
 // step, the model's answer beside the implementation's, the first step where they differ marked and its
 // differing fields named, with the model's sequence chart and the failing step's HTTP exchanges; a race
-// history (conformance/races.ts) shows its requests as a timeline. Views of the saved JSON only.
+// history (conformance/races.ts) shows its requests as a timeline. Views of the saved JSON only; each page
+// carries its style inline, since it is saved alone, wherever the trace is.
 import { resolveConfig, resolveInterpretations, describeConfig } from '../../machines/config.js';
 import { describeEvent } from '../../machines/events.js';
 import type { Observation } from '../../machines/observation.js';
@@ -75,7 +76,7 @@ export function renderConformanceTraceHtml(trace: Trace, file = 'TRACE.json'): s
     `<h2 id="sequence">The model's run, request by request</h2><figure>${sequenceSvg(chartOf(story, at), 'seq')}</figure>`,
     `<h2 id="exchanges">HTTP exchanges of step ${at}</h2>${exchangesHtml(trace.exchanges)}`,
   ].join('\n');
-  return page(`n2w conform: ${trace.kind} at step ${at}`, '<span class="small">n2w conform</span>', body, CSS);
+  return page(`n2w conform: ${trace.kind} at step ${at}`, '<span class="small">n2w conform</span>', body, { inline: CSS });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,5 +115,5 @@ export function renderRaceHistoryHtml(h: RaceHistory, file = 'HISTORY.json'): st
     `<figure>${raceTimelineSvg(h)}</figure>`,
     `<p>Replay: <code>${esc(`n2w conform --replay ${file}`)}</code> (judged again offline; add <code>--url URL</code> to run it again).</p>`,
   ].join('\n');
-  return page(`n2w conform: race ${h.scenario}`, '<span class="small">n2w conform</span>', body);
+  return page(`n2w conform: race ${h.scenario}`, '<span class="small">n2w conform</span>', body, { inline: '' });
 }

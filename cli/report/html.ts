@@ -1,8 +1,8 @@
 // cli/report/html.ts: HTML views of the report (index.html), of each counterexample, and of the actor
 // machines. Views only, like markdown.ts: every fact comes from report.json or a counterexample's JSON
-// (its worlds recomputed by the model's own step, story.ts). Each page is one file with its style inline
-// and its diagrams drawn as SVG at write time: it opens offline, without a script, and is the same
-// bytes for the same report.
+// (its worlds recomputed by the model's own step, story.ts). Pages share one style sheet in the report's
+// own assets/ and have their diagrams drawn as SVG at write time: the report opens offline, without a
+// script, and is the same bytes for the same report.
 import { MAX_SETTINGS } from './remediation.js';
 import { RULES, type RuleId } from '../../machines/rules.js';
 import { DIMENSIONS, describeConfig, resolveConfig } from '../../machines/config.js';
@@ -89,9 +89,16 @@ table.logs { font-size: 13px; margin: 6px 0 2px; } table.logs td { padding: 2px 
 .lifecycles { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; } .lifecycles section { flex: 1 1 380px; max-width: 470px; }
 `;
 
-/** A whole page: its style inline (`css` adds to the shared one), no script, nothing fetched. */
-export function page(title: string, crumbs: string, body: string, css = ''): string {
-  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(title)}</title>\n<style>${STYLE}${css}</style>\n</head>\n<body>\n<header class="top">${crumbs}<h1>${esc(title)}</h1></header>\n<main>\n${body}\n</main>\n</body>\n</html>\n`;
+/** The report's style sheet, written once per report directory (write.ts) and linked by its pages. */
+export const STYLESHEET = 'assets/report.css';
+
+/**
+ * A whole page, with no script and nothing from the network: its style from the report's own
+ * `assets/report.css` (`css.href`, relative to the page), or inline for a page that stands alone.
+ */
+export function page(title: string, crumbs: string, body: string, css: { href: string } | { inline: string }): string {
+  const style = 'href' in css ? `<link rel="stylesheet" href="${esc(css.href)}">` : `<style>${STYLE}${css.inline}</style>`;
+  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(title)}</title>\n${style}\n</head>\n<body>\n<header class="top">${crumbs}<h1>${esc(title)}</h1></header>\n<main>\n${body}\n</main>\n</body>\n</html>\n`;
 }
 
 export const link = (href: string, label: string) => `<a href="${esc(href)}">${esc(label)}</a>`;
@@ -139,7 +146,7 @@ export function renderIndexHtml(r: Report): string {
     `<nav class="toc">${sections.map(([id, t]) => link(`#${id}`, t)).join('')}</nav>`,
     ...sections.map(([id, t, html]) => `<section id="${id}"><h2>${esc(t)}</h2>${html}</section>`),
   ].join('\n');
-  return page('Native to Web SSO: check report', '<span class="small">n2w check</span>', body);
+  return page('Native to Web SSO: check report', '<span class="small">n2w check</span>', body, { href: STYLESHEET });
 }
 
 function verdictHtml(r: Report): string {
@@ -425,7 +432,7 @@ export function renderCounterexampleHtml(ce: CounterexampleFile, story: Story, n
     '<p class="small">After each step, every artifact: <b>added</b>, <b>changed</b> (its status before →), <b>revoked</b> or <b>expired</b> by the step are marked; the others are faded. At the failing step, what the violation names is outlined in red.</p>',
     steps,
   ].join('\n');
-  return page(`${ce.property}: ${ce.kind === 'rule' ? 'spec rule violated' : 'security goal fails'}`, `<a href="../index.html">← the report</a>`, body);
+  return page(`${ce.property}: ${ce.kind === 'rule' ? 'spec rule violated' : 'security goal fails'}`, `<a href="../index.html">← the report</a>`, body, { href: `../${STYLESHEET}` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,7 +448,7 @@ export function renderMachinesHtml(diagrams: readonly MachineDiagram[]): string 
     '<h2>The lifecycle machines</h2><p class="small">Each artifact is one of these; the tenant sends it the events named on the arrows. Hover an arrow for what it means.</p>',
     `<div class="lifecycles">${diagrams.filter((d) => d.id !== 'tenant').map((d) => section(d, `<figure>${d.svg}</figure>`, 'h3')).join('')}</div>`,
   ].join('\n');
-  return page('The actor machines', '<a href="index.html">← the report</a>', body);
+  return page('The actor machines', '<a href="index.html">← the report</a>', body, { href: STYLESHEET });
 }
 
 /** A machine's diagram as a file of its own (the tenant's ladders stacked in one SVG). */

@@ -1,10 +1,11 @@
 // cli/report/write.ts: writes a built report to a directory: report.json, report.md, index.html,
-// machines.html and machines/*.svg, and per counterexample its .json, .md and .html.
+// machines.html and machines/*.svg, assets/report.css (the pages' one style sheet), and per
+// counterexample its .json, .md and .html.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltReport, CounterexampleFile } from './report.js';
 import { renderCounterexample, renderReport } from './markdown.js';
-import { machineSvgFile, renderCounterexampleHtml, renderIndexHtml, renderMachinesHtml } from './html.js';
+import { machineSvgFile, renderCounterexampleHtml, renderIndexHtml, renderMachinesHtml, STYLE, STYLESHEET } from './html.js';
 import { machineDiagrams } from './machines.js';
 import { chartOf, type Chart } from './sequence.js';
 import { storyOf, type Story } from './story.js';
@@ -33,6 +34,8 @@ export function writeReport(dir: string, built: BuiltReport): void {
   }
   writeFileSync(join(dir, 'report.json'), toJson(built.report));
   writeFileSync(join(dir, 'report.md'), renderReport(built.report, charts));
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(join(dir, STYLESHEET), STYLE.trimStart());
   writeFileSync(join(dir, 'index.html'), renderIndexHtml(built.report));
   const diagrams = machineDiagrams();
   writeFileSync(join(dir, 'machines.html'), renderMachinesHtml(diagrams));
