@@ -271,7 +271,7 @@ export function sequenceMermaid(chart: Chart): string {
     const failing = step === chart.failingStep;
     const body: string[] = [];
     for (const r of chart.rows.filter((x) => x.step === step)) {
-      const label = mm(r.label);
+      const label = mm(r.more ? `${r.label} (${r.more})` : r.label);
       if (r.style === 'time') body.push(`  Note over ${first},${last}: ${label}`);
       else if (r.style === 'note') body.push(`  Note over ${ids.get(r.from)}: ${label}`);
       else body.push(`  ${ids.get(r.from)}${r.style === 'request' ? '->>' : r.style === 'leak' ? '-)' : '-->>'}${ids.get(r.to)}: ${label}`);
