@@ -39,6 +39,8 @@ export interface ExploreResult {
   peakFrontier: number;
   /** of the transitions, those processed as an earlier event's twin (Twins), not stepped */
   twinTransitions: number;
+  /** with `por`: transitions not taken because their event was asleep (por.ts; not in `transitions`) */
+  sleptTransitions: number;
   /** with `coveringPaths`: shortest paths, each with the coverage items it reached first */
   coveringPaths?: CoveringPath[];
 }
@@ -50,7 +52,7 @@ export function explore(setting: Setting, scope: Scope, opts: ExploreOptions): E
   return {
     scope: scope.name, depth: opts.depth ?? scope.depth, states: m.states, transitions: m.transitions, maxDepth: m.maxDepth, complete: m.complete,
     counterexamples: m.counterexamples, coverage: m.coverage, elapsedMs: r.elapsedMs, bytesPerState: r.bytes / m.states,
-    statesByDepth: m.statesByDepth, peakFrontier: r.peakFrontier, twinTransitions: m.twinTransitions,
+    statesByDepth: m.statesByDepth, peakFrontier: r.peakFrontier, twinTransitions: m.twinTransitions, sleptTransitions: m.sleptTransitions,
     ...(r.coveringPaths ? { coveringPaths: r.coveringPaths } : {}),
   };
 }

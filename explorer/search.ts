@@ -28,6 +28,7 @@ import { createEnumerator, plainEvent, type EventEnumerator } from './enumerate.
 import { checkPlanned, planProperties, quietKeys, type Relevance } from './plan.js';
 import type { Scope } from './scopes.js';
 import { Twins } from './twins.js';
+import { eventKey, footprint, independent, type Footprint } from './por.js';
 import { FingerprintSet, Parents, sameWorld } from './visited.js';
 
 /** Most configurations in one family: their sets are 31-bit masks. */
@@ -61,6 +62,13 @@ export interface SearchOptions {
   coveringPaths?: boolean;
   /** process twins as the event they are twins of (default true; false steps every event) */
   twins?: boolean;
+  /**
+   * partial-order reduction by sleep sets (por.ts): a transition whose event commutes with the one that led
+   * here, and was taken before it, is not taken again. One configuration only (default false)
+   */
+  por?: boolean;
+  /** the independence relation sleep sets use (default por.ts's): a test hook, to show that a wrong one is caught */
+  independence?: (a: Footprint, b: Footprint) => boolean;
 }
 
 export interface SearchCounterexample {
@@ -86,6 +94,8 @@ export interface MemberResult {
   statesByDepth: number[];
   /** of the transitions, those processed as an earlier event's twin, not stepped */
   twinTransitions: number;
+  /** with `por`: transitions not taken because their event was asleep (not in `transitions`) */
+  sleptTransitions: number;
   /**
    * the configuration fields read on its behalf (config-classes.ts bits), when the settings track reads: at
    * least those its lone exploration reads (a check run for a group may read for a member that needs it no
@@ -129,7 +139,7 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
   const { settings, models } = members;
   const n = settings.length;
   if (n === 0 || n > MAX_FAMILY) throw new Error(`explorer: a family has 1 to ${MAX_FAMILY} configurations, not ${n}`);
-  if (n > 1 && (opts.maxStates !== undefined || opts.coveringPaths)) throw new Error('explorer: maxStates and coveringPaths are for one configuration');
+  if (n > 1 && (opts.maxStates !== undefined || opts.coveringPaths || opts.por)) throw new Error('explorer: maxStates, coveringPaths and por are for one configuration');
   models.forEach((m, c) => {
     // the model steps, and methodAllowed answers for twins, with the model's setting; properties and coverage judge with the member's
     if (m.setting !== settings[c]) throw new Error('explorer: a model given must be built from the setting explored (explore(model.setting, ...))');
@@ -141,6 +151,9 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
   const recordCoverage = opts.coverage ?? true;
   const useTwins = opts.twins ?? true;
   const wantPaths = opts.coveringPaths === true;
+  const por = opts.por === true;
+  const indep = opts.independence ?? independent;
+  let slept = 0;
 
   // The enumerator and the canonicaliser are shared: the family must agree on what they read.
   reads.mask = 0;
@@ -247,11 +260,17 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
   let frontier: World[] = [models[0].initial];
   let frontierSets: number[] = [all];
   let frontierIds: number[] = [0];
+  // por: each frontier world's sleep set (events, with their footprints, whose successors are reached otherwise)
+  type Asleep = { key: string; fp: Footprint };
+  let frontierSleep: Asleep[][] = [[]];
   let active = all;
   for (let depth = 0; depth < depthBound && active !== 0 && !stopped; depth++) {
     const next: World[] = [];
     const nextSets: number[] = [];
     const nextIds: number[] = [];
+    const nextSleep: Asleep[][] = [];
+    // a world reached again on this level before it is expanded: its sleep set is what all its visits agree on
+    const nextAt = new Map<string, number>();
     levelNew.fill(0);
     const fromInitial = depth === 0;
     for (let f = 0; f < frontier.length && !stopped; f++) {
@@ -268,14 +287,30 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
       let prevLo = 0, prevHi = 0;
       twins.expand(events.length);
       twinSet = set;
+      // por: the keys and footprints of this world's events (read before any step, so no twin read), the
+      // world's sleep set, and the events taken so far
+      const asleep = por ? frontierSleep[f] : [];
+      const asleepKeys = por && asleep.length > 0 ? new Set(asleep.map((z) => z.key)) : null;
+      const taken: Asleep[] = [];
       for (let k = 0; k < events.length && !stopped; k++) {
         const event = events[k];
+        let mine: Asleep | null = null;
+        if (por) {
+          mine = { key: eventKey(event), fp: footprint(event, world) };
+          if (asleepKeys !== null && asleepKeys.has(mine.key)) { slept++; twins.record(k, -1, 0); continue; }
+        }
+        // the sleep set of this event's successor: what was asleep here or taken before it, and commutes with it
+        const sleepAfter = () => [...asleep, ...taken].filter((z) => indep(z.fp, mine!.fp));
         // an event differing from an earlier one of its group only in fields that one's processing never
         // read is that one's twin: the same successor, verdicts and coverage; only its count is added
         if (useTwins && enumerator.groupOffset[k] > 0) {
           const twin = twins.of(events, k);
           if (twin >= 0) {
             for (let s = twins.copy(k, twin); s !== 0; s &= s - 1) { const c = lowest(s); transitions[c]++; twinTransitions[c]++; }
+            if (mine !== null) {
+              // the twin's successor is its twin's: that world's sleep set on this level shrinks to agree
+              taken.push(mine);
+            }
             continue;
           }
         }
@@ -301,6 +336,10 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
           if (!same) {
             if (!again) { canon.fingerprint(after, fp); prevLo = fp.lo; prevHi = fp.hi; }
             fresh = single ? (visited.add(prevLo, prevHi) ? R : 0) : visited.merge(prevLo, prevHi, R);
+            if (por && fresh === 0) {
+              const at = nextAt.get(`${prevLo}:${prevHi}`);
+              if (at !== undefined) { const keep = new Set(sleepAfter().map((z) => z.key)); nextSleep[at] = nextSleep[at].filter((z) => keep.has(z.key)); }
+            }
           }
           // Coverage is a transition's reason, branch, status moves and (an /authorize's) outcome row. A
           // self-loop moves no status, and one equal to the previous successor with the same branch and
@@ -351,7 +390,10 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
           if (fresh !== 0) {
             const id = nodes++;
             parents.push(id, parentId, k);
-            if (depth + 1 < depthBound) { next.push(after); nextSets.push(fresh); nextIds.push(id); }
+            if (depth + 1 < depthBound) {
+              next.push(after); nextSets.push(fresh); nextIds.push(id);
+              if (por) { nextAt.set(`${prevLo}:${prevHi}`, next.length - 1); nextSleep.push(sleepAfter()); }
+            }
             for (let s = fresh; s !== 0; s &= s - 1) {
               const c2 = lowest(s);
               states[c2]++;
@@ -362,6 +404,7 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
           }
         }
         twins.record(k, eventReads.mask, kept);
+        if (mine !== null) taken.push(mine);
       }
     }
     peakFrontier = Math.max(peakFrontier, frontier.length + next.length);
@@ -372,6 +415,7 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
     frontier = next;
     frontierSets = nextSets;
     frontierIds = nextIds;
+    frontierSleep = nextSleep;
   }
 
   const results: MemberResult[] = settings.map((_, c) => {
@@ -385,7 +429,7 @@ export function search(members: SearchMembers, scope: Scope, opts: SearchOptions
     if (own === null) for (const k of Object.keys(COVERAGE_ITEMS) as CoverageCategory[]) for (const [item, m] of reached[k]) if (m & (1 << c)) coverage[k].add(item);
     return {
       states: states[c], transitions: transitions[c], maxDepth: maxDepth[c], complete: complete[c] === 1, counterexamples, coverage,
-      statesByDepth: statesByDepth[c], twinTransitions: twinTransitions[c], reads: readMasks[c],
+      statesByDepth: statesByDepth[c], twinTransitions: twinTransitions[c], sleptTransitions: slept, reads: readMasks[c],
     };
   });
   return {

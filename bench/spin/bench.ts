@@ -27,6 +27,8 @@ if (missing.length > 0) {
 
 const MODES: Record<string, Partial<ExploreOptions>> = {
   full: {},
+  // sleep sets (explorer/por.ts): the same states and verdict, fewer transitions stepped
+  'full-por': { por: true },
   'raw-bare': { canonical: false, properties: [], coverage: false, twins: false },
 };
 /** one exploration, its CPU time (this process's user + system, garbage collection included) */
@@ -55,12 +57,13 @@ try {
   const warm = { pan: pan.run(DEFAULT.depth, ...PAN_OPTIONS), full: explorer('full'), raw: explorer('raw-bare') };
   if (warm.pan.states !== warm.raw.states) throw new Error(`bench:spin: pan stores ${warm.pan.states} states, the explorer's raw graph has ${warm.raw.states}: the twin is out of step (npx vitest run bench/spin)`);
   console.log(`pan: ${n(warm.pan.states)} states; explorer raw-bare: ${n(warm.raw.states)} states, ${n(warm.raw.transitions)} transitions; full verdict: ${n(warm.full.states)} canonical states, ${n(warm.full.transitions)} transitions\n`);
-  const t = { pan: [] as number[], full: [] as number[], raw: [] as number[] };
+  const t = { pan: [] as number[], full: [] as number[], por: [] as number[], raw: [] as number[] };
   for (let r = 1; r <= rounds; r++) {
     t.pan.push(pan.run(DEFAULT.depth, ...PAN_OPTIONS).cpuSeconds);
     t.full.push(explorer('full').cpuSeconds);
+    t.por.push(explorer('full-por').cpuSeconds);
     t.raw.push(explorer('raw-bare').cpuSeconds);
-    console.log(`round ${r}: pan ${sec(t.pan.at(-1)!)}   explorer full ${sec(t.full.at(-1)!)}   explorer raw-bare ${sec(t.raw.at(-1)!)}`);
+    console.log(`round ${r}: pan ${sec(t.pan.at(-1)!)}   explorer full ${sec(t.full.at(-1)!)}   with sleep sets ${sec(t.por.at(-1)!)}   explorer raw-bare ${sec(t.raw.at(-1)!)}`);
   }
   const summary = [
     `pan: ${n(warm.pan.states)} states (the raw graph); the explorer's full verdict: ${n(warm.full.states)} canonical states, ${n(warm.full.transitions)} transitions. CPU time (user + system), ${rounds} alternating rounds:`,
@@ -69,6 +72,7 @@ try {
     '|---|---|---|---|',
     `| pan, raw graph (\`-m${DEFAULT.depth} ${PAN_OPTIONS.join(' ')}\`) | ${sec(median(t.pan))} | ${sec(min(t.pan))} | 1 |`,
     `| explorer, full verdict (canonical states, every property, coverage) | ${sec(median(t.full))} | ${sec(min(t.full))} | ${(median(t.full) / median(t.pan)).toFixed(2)} |`,
+    `| explorer, full verdict with sleep sets (\`por: true\`: the same states and verdict) | ${sec(median(t.por))} | ${sec(min(t.por))} | ${(median(t.por) / median(t.pan)).toFixed(2)} |`,
     `| explorer, raw graph with nothing else (\`canonical: false\`, no property) | ${sec(median(t.raw))} | ${sec(min(t.raw))} | ${(median(t.raw) / median(t.pan)).toFixed(2)} |`,
   ];
   console.log(`\n${summary.join('\n')}`);
