@@ -45,6 +45,15 @@ describe('writeReport', () => {
     for (const name of built.counterexamples.keys()) expect(a).toContain(`counterexamples/${name.replace(/\.json$/, '.html')}`);
   });
 
+  it('draws the pages from the files as saved: a value JSON drops (undefined) changes no byte (merge-reports reads them back)', () => {
+    const [name, ce] = [...built.counterexamples][0];
+    const withUndefined = structuredClone(ce);
+    (withUndefined.observations[0].logs[0].details as Record<string, unknown>).extra = undefined;
+    writeReport(join(out, 'c'), { report: built.report, counterexamples: new Map([...built.counterexamples, [name, withUndefined]]) });
+    const page = `counterexamples/${name.replace(/\.json$/, '.html')}`;
+    expect(readFileSync(join(out, 'c', page), 'utf8')).toBe(readFileSync(join(out, 'a', page), 'utf8'));
+  });
+
   it('links only to files it wrote (its style sheet among them), and fetches nothing from elsewhere (no script)', () => {
     const dir = join(out, 'a');
     const pages = ['index.html', 'machines.html', ...readdirSync(join(dir, 'counterexamples')).filter((f) => f.endsWith('.html')).map((f) => `counterexamples/${f}`)];

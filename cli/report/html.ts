@@ -393,7 +393,7 @@ function stateColumn(kind: ArtifactKind, title: string, items: ArtifactView[], c
 
 function logsTable(logs: CounterexampleFile['observations'][number]['logs']): string {
   if (logs.length === 0) return '<p class="small">No log line.</p>';
-  return `<table class="logs"><thead><tr><th>type</th><th>client_id</th><th>user_id</th><th>ip</th><th>details</th></tr></thead><tbody>${logs.map((g) => `<tr><td><abbr title="${esc(LOG_TYPE_TEXT[g.type as LogType] ?? '')}"><code>${esc(g.type)}</code></abbr></td><td><code>${esc(g.client_id ?? '—')}</code></td><td>${esc(g.user_id ?? '—')}</td><td><code>${esc(g.ip ?? '—')}</code></td><td class="details">${Object.entries(g.details ?? {}).map(([k, v]) => `<code>${esc(k)}</code>: <code>${esc(JSON.stringify(v))}</code>`).join(', ')}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="logs"><thead><tr><th>type</th><th>client_id</th><th>user_id</th><th>ip</th><th>details</th></tr></thead><tbody>${logs.map((g) => `<tr><td><abbr title="${esc(LOG_TYPE_TEXT[g.type as LogType] ?? '')}"><code>${esc(g.type)}</code></abbr></td><td><code>${esc(g.client_id ?? '—')}</code></td><td>${esc(g.user_id ?? '—')}</td><td><code>${esc(g.ip ?? '—')}</code></td><td class="details">${Object.entries(g.details ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `<code>${esc(k)}</code>: <code>${esc(JSON.stringify(v))}</code>`).join(', ')}</td></tr>`).join('')}</tbody></table>`;
 }
 
 /** `name` is the file's name under counterexamples/ (NAME.json); the page sits beside it. */

@@ -25,10 +25,14 @@ export function writeReport(dir: string, built: BuiltReport): void {
   for (const f of readdirSync(ces)) if (/\.(json|md|html)$/.test(f)) rmSync(join(ces, f));
   for (const f of readdirSync(machines)) if (f.endsWith('.svg')) rmSync(join(machines, f));
   const charts = new Map<string, Chart>();
-  for (const [name, ce] of [...built.counterexamples].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, built1] of [...built.counterexamples].sort(([a], [b]) => a.localeCompare(b))) {
+    // the views are drawn from the file as saved (JSON drops what is undefined), so merged shards,
+    // which read it back, draw the same pages
+    const json = toJson(built1);
+    const ce = JSON.parse(json) as CounterexampleFile;
     const story = storyOfFile(ce, join(ces, name));
     charts.set(`counterexamples/${name}`, chartOf(story, ce.violation.step));
-    writeFileSync(join(ces, name), toJson(ce));
+    writeFileSync(join(ces, name), json);
     writeFileSync(join(ces, name.replace(/\.json$/, '.md')), renderCounterexample(ce, charts.get(`counterexamples/${name}`)));
     writeFileSync(join(ces, name.replace(/\.json$/, '.html')), renderCounterexampleHtml(ce, story, name));
   }
