@@ -174,7 +174,13 @@ const chunks = <T>(xs: readonly T[], size: number): T[][] => Array.from({ length
 
 export interface ParallelOptions {
   workers?: number;
-  onResult?: (r: ConfigResult) => void;
+  /** each result of every batch, with its batch's index */
+  onResult?: (r: ConfigResult, batch: number) => void;
+  /**
+   * Each family of every batch as it is done, with the milliseconds it took in its thread (the family's
+   * first configuration's index names it): what progress measures the cost of the rest against (cli/progress.ts).
+   */
+  onFamily?: (batch: number, first: number, ms: number) => void;
   /** the explorer's progress, when configurations are checked in this thread */
   onExploreProgress?: (p: ExploreProgress) => void;
 }
@@ -213,20 +219,26 @@ export interface Batch { jobs: readonly { index: number; config: Config }[]; opt
 
 /**
  * Checks several batches on one pool of workers, the later batches' families queued after the earlier
- * ones', so that no worker idles while another finishes a batch and no pool is started twice. `onResult`
- * hears the first batch's results only. Results come back per batch, in the order given.
+ * ones', so that no worker idles while another finishes a batch and no pool is started twice. Results
+ * come back per batch, in the order given.
  */
 export async function checkBatches(batches: readonly Batch[], par: ParallelOptions = {}): Promise<ConfigResult[][]> {
   const workers = workerCount(batches.reduce((n, b) => n + b.jobs.length, 0), par.workers);
   const results = batches.map(() => new Map<number, ConfigResult>());
   const done = (b: number, r: ConfigResult) => {
     results[b].set(r.index, r);
-    if (b === 0) par.onResult?.(r);
+    par.onResult?.(r, b);
   };
   // a family at a time (explored in one search), in dispatchOrder of the families' first configurations
   const queue = batches.flatMap((batch, b) => dispatchOrder(families(batch.jobs).map((f) => ({ index: f[0].index, family: f }))).map((x) => ({ b, family: x.family })));
   if (workers === 1) {
-    for (const { b, family: f } of queue) for (const r of checkFamily(f, batches[b].opts, f.length === 1 ? par.onExploreProgress : undefined)) done(b, withoutLearned(r));
+    for (const { b, family: f } of queue) {
+      const t0 = performance.now();
+      const rs = checkFamily(f, batches[b].opts, f.length === 1 ? par.onExploreProgress : undefined);
+      const ms = performance.now() - t0;
+      for (const r of rs) done(b, withoutLearned(r));
+      par.onFamily?.(b, f[0].index, ms);
+    }
   } else {
     // Work handed out one family at a time to whichever worker is free. The main thread keeps the class
     // tables (one per batch: their options differ): a configuration whose class a worker has explored goes
@@ -245,18 +257,21 @@ export async function checkBatches(batches: readonly Batch[], par: ParallelOptio
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { opts: batches.map((batch) => batch.opts) } });
       let finished = false;
       let current = 0;
+      let first = 0;
       const feed = () => {
         if (next >= queue.length) { finished = true; void worker.terminate().then(() => resolve()); return; }
         const { b, family } = queue[next++];
         current = b;
+        first = family[0].index;
         worker.postMessage({ batch: b, family, given: family.map((j) => classes[b]?.find(j.config, batches[b].opts.interpretations)) });
       };
-      worker.on('message', (rs: (ConfigResult & { learned?: Learned })[] | { actionError: { file: string; call: string; detail: string } }) => {
-        if (!Array.isArray(rs)) { finished = true; void worker.terminate(); reject(new ActionError(rs.actionError.file, rs.actionError.call, rs.actionError.detail)); return; }
-        for (const r of rs) {
+      worker.on('message', (m: { results: (ConfigResult & { learned?: Learned })[]; ms: number } | { actionError: { file: string; call: string; detail: string } }) => {
+        if ('actionError' in m) { finished = true; void worker.terminate(); reject(new ActionError(m.actionError.file, m.actionError.call, m.actionError.detail)); return; }
+        for (const r of m.results) {
           if (r.learned) classes[current]?.add(r.config, r.learned.mask, r.learned.part, batches[current].opts.interpretations, r.learned.imask);
           done(current, withoutLearned(r));
         }
+        par.onFamily?.(current, first, m.ms);
         feed();
       });
       worker.on('error', reject);
@@ -275,7 +290,7 @@ const withoutLearned = ({ learned: _learned, ...r }: ConfigResult & { learned?: 
  * real properties stop being checked once they fail), with twins stepped so that every transition counts.
  * A world invariant's premise is a revocation in the step, so its probe is called on revoking steps.
  */
-export function explorerPremises(config: Config, opts: CheckOptions): Record<string, number> {
+export function explorerPremises(config: Config, opts: CheckOptions, onProgress?: (p: ExploreProgress) => void): Record<string, number> {
   const { scope, depth } = opts.explorer!;
   const counts: Record<string, number> = Object.fromEntries(PROPERTIES.map((p) => [p.id, 0]));
   const probeRelevance = (r: Relevance | undefined): Relevance | undefined =>
@@ -284,6 +299,6 @@ export function explorerPremises(config: Config, opts: CheckOptions): Record<str
     ...p, relevance: probeRelevance(p.relevance),
     check: (v) => { if (exercised(p, v, authorizeFacts(v))) counts[p.id]++; return null; },
   }));
-  explore(makeSetting(config, opts.interpretations, opts.population), withBounds(scopeByName(scope), { depth }), { properties: probes, twins: false, coverage: false });
+  explore(makeSetting(config, opts.interpretations, opts.population), withBounds(scopeByName(scope), { depth }), { properties: probes, twins: false, coverage: false, onProgress });
   return counts;
 }

@@ -2,9 +2,9 @@
 // configurations (the space, a slice of it, or one), run the engines on each across worker threads,
 // build the report (cli/report/report.ts), write it, print a short summary with the scope explored.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { ActionError, loadPostLoginAction } from '../machines/actions.js';
-import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { configurationSpace, DEFAULT_INTERPRETATIONS, interpretationSpace, SECOND_WEB_CLIENT_ID, twoAppSpace, type Config } from '../machines/config.js';
 import { DEFAULT_POPULATION } from '../machines/world.js';
@@ -23,6 +23,9 @@ import { GOAL_PROPERTIES } from '../properties/index.js';
 import type { GivenReport, SecondAppResults } from './report/report.js';
 import { EXIT, InputError } from './errors.js';
 import { describeConfig } from './format.js';
+import { checkFindings, parseReporters, writeReporters, type ReporterName } from './reporters.js';
+import { familyCost, planCost } from '../check/cost.js';
+import { CheckEstimate, compact, DepthEstimate, formatLeft, liveProgress, machineSlowdown, type Left, type ProgressView } from './progress.js';
 
 /** Flags common to check and explore. */
 export interface EngineFlags {
@@ -40,6 +43,8 @@ export interface EngineFlags {
   json?: boolean;
   /** MODEL.md §10: the attacker's capabilities, comma-separated (absent: the legacy set) */
   attacker?: string;
+  /** junit, sarif (repeatable or comma-separated): report.junit.xml / report.sarif beside the report */
+  reporter?: string[];
 }
 
 export interface CheckFlags extends EngineFlags {
@@ -75,6 +80,7 @@ interface Partial {
 
 export async function checkCommand(flags: CheckFlags): Promise<number> {
   checkOutDir('--out', flags.out);
+  reporters(flags);
   // validated even when the explorer is left out: a wrong name is a mistake whatever else is asked
   scopeName(flags.scope);
   if (flags.runs < 0) throw new InputError('--runs: expected 0 (no random engine) or more');
@@ -106,13 +112,15 @@ function actionModule(file: string): string {
 
 export async function exploreCommand(flags: ExploreFlags): Promise<number> {
   checkOutDir('--out', flags.out);
+  reporters(flags);
   const scope = SCOPES[scopeName(flags.scope)];
   const opts = engineOptions(flags, { random: null, explorer: { scope: scope.name, depth: flags.depth === undefined ? scope.depth : positiveDepth(flags.depth) } });
   return run(flags, opts, selectConfigurations(flags, flags.allConfigs ? 'space' : 'golden'));
 }
 
-export async function mergeCommand(dirs: string[], flags: { out: string; failOn?: 'security'; json?: boolean }): Promise<number> {
+export async function mergeCommand(dirs: string[], flags: { out: string; failOn?: 'security'; json?: boolean; reporter?: string[] }): Promise<number> {
   checkOutDir('--out', flags.out);
+  reporters(flags);
   const partials = dirs.map((d) => {
     const file = join(d, 'partial.json');
     const p = readJson(file) as Partial;
@@ -136,6 +144,13 @@ export async function mergeCommand(dirs: string[], flags: { out: string; failOn?
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** --reporter's names, checked before anything runs; a shard's partial report has no findings of its own yet. */
+function reporters(flags: { reporter?: string[]; shard?: string }): ReporterName[] {
+  const names = parseReporters(flags.reporter);
+  if (names.length > 0 && flags.shard) throw new InputError('--reporter: not with --shard (a shard writes a partial report); give --reporter to n2w merge-reports');
+  return names;
+}
 
 function engineOptions(flags: EngineFlags, engines: Pick<CheckOptions, 'random' | 'explorer'>): CheckOptions {
   return {
@@ -197,7 +212,6 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   const grid = more.grid;
   const workers = workerCount(sel.jobs.length, flags.workers);
   const started = performance.now();
-  const progress = progressReporter(sel.jobs.length);
   // MODEL.md §8: over the space, what a second web app changes, queued on the same workers after the space
   // (left out beside an Action: the Action's comparison is the question then, and it doubles the work)
   const twoApp = sel.source === 'configuration space' && action === null ? secondAppBatch(opts) : null;
@@ -216,7 +230,8 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
   if (more.readings) process.stderr.write(`then the space under each of ${readings.length} combinations of the interpretation switches (explorer, scope smoke)\n`);
   const readingBatches: Batch[] = readings.map((i) => ({ jobs: sel.jobs, opts: { ...gridOpts, interpretations: i } }));
   const batches = [{ jobs: plain, opts }, ...(twoApp ? [twoApp.batch] : []), ...(withAction ? [withAction] : []), ...gridBatches, ...readingBatches];
-  const running = checkBatches(batches, { workers, onResult: progress.tick, onExploreProgress: progress.explore });
+  const progress = progressReporter(batches, workers);
+  const running = checkBatches(batches, { workers, onResult: progress.tick, onFamily: progress.family, onExploreProgress: progress.explore });
   // while the workers check configurations, this thread shows that the rule properties can fail
   const mutants = sel.shard ? null : nonVacuity();
   const all = await running;
@@ -251,7 +266,12 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
     return rules ? EXIT.propertyFailed : EXIT.ok;
   }
   // one configuration given: count the explorer's premises too, so "not exercised" speaks for both engines
-  if (sel.one && results[0].explorer) results[0].explorer.exercised = explorerPremises(sel.one, opts);
+  if (sel.one && results[0].explorer) {
+    // a second exploration, with probes that never fail: about as long as the first
+    const premises = depthProgress('counting premises', opts.explorer!.depth, (performance.now() - started) / 2);
+    results[0].explorer.exercised = explorerPremises(sel.one, opts, premises.explore);
+    premises.stop();
+  }
   const given = sel.given ? await givenReport(sel.given, results[0], opts, workers) : null;
   return finish(flags, opts, results, sel.source, mutants!, seconds, workers, sel.one, { given, secondApp, grid: gridResults, sensitivity: sensitivityResults }, actionResults && { file: relative(process.cwd(), action!) || action!, results: actionResults });
 }
@@ -300,12 +320,13 @@ async function givenReport(g: GivenConfiguration, result: ConfigResult, opts: Ch
   };
 }
 
-function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, sections: ReportSections = {}, action: { file: string; results: ConfigResult[] } | null = null): number {
+function finish(flags: { out: string; failOn?: 'security'; json?: boolean; reporter?: string[] }, opts: CheckOptions, results: ConfigResult[], source: string, mutants: NonVacuity, seconds: number, workers = 1, one: Config | null = null, sections: ReportSections = {}, action: { file: string; results: ConfigResult[] } | null = null): number {
   const built = buildReport(results, opts, source, mutants, flags.out, sections);
+  let withBuilt: BuiltReport | null = null;
+  const dir = 'with-action';
   if (action) {
     // the report with the Action in a folder of its own; this one sets its goals beside these
-    const dir = 'with-action';
-    const withBuilt = buildReport(action.results, opts, `${source}, with the post-login Action ${action.file}`, mutants, join(flags.out, dir));
+    withBuilt = buildReport(action.results, opts, `${source}, with the post-login Action ${action.file}`, mutants, join(flags.out, dir));
     writeReport(join(flags.out, dir), withBuilt);
     const a = actionComparison(built.report, withBuilt.report, action.file.split(sep).join('/'), dir);
     built.report.action = a;
@@ -313,9 +334,10 @@ function finish(flags: { out: string; failOn?: 'security'; json?: boolean }, opt
     built.report.verdict.ruleViolations += a.ruleViolations;
   }
   writeReport(flags.out, built);
+  const written = writeReporters(flags.out, parseReporters(flags.reporter), checkFindings(built, { out: flags.out, failOnSecurity: flags.failOn === 'security', withAction: withBuilt, actionDir: dir }));
   const r = built.report;
   if (flags.json) process.stdout.write(toJson(r));
-  else process.stdout.write(summary(built, flags.out, seconds, workers, one));
+  else process.stdout.write(summary(built, flags.out, seconds, workers, one) + (written.length ? `for CI: ${written.join(', ')}\n` : ''));
   const goalsFail = r.verdict.goalsFailing.length > 0 && flags.failOn === 'security';
   return !r.verdict.specRulesHold || !r.verdict.everyRulePropertyCatchesItsMutants || goalsFail ? EXIT.propertyFailed : EXIT.ok;
 }
@@ -429,40 +451,85 @@ function fixLines(f: GivenReport['fixes'][number]): string[] {
   })];
 }
 
+/** A lone exploration's progress under `label`: on a terminal a fitted line, elsewhere a line per level, each with the time left. */
+function depthProgress(label: string, bound: number, priorMs: number): { explore: (p: ExploreProgress) => void; stop: () => void } {
+  const d = new DepthEstimate(bound, priorMs);
+  let at = { depth: 0, states: 0 };
+  const live = process.stderr.isTTY ? liveProgress(() => ({ label, fraction: d.fraction(), segments: [formatLeft(d.left()), `depth ${at.depth}/${bound}`, `${compact(at.states)} states`] })) : null;
+  return {
+    explore: (p) => {
+      at = p;
+      d.level(p);
+      if (live) live.update();
+      else process.stderr.write(`${label}: depth ${p.depth}/${bound}, ${p.states.toLocaleString('en-US')} states; ${formatLeft(d.left())}\n`);
+    },
+    stop: () => live?.stop(),
+  };
+}
+
 /**
- * Progress on a terminal: a bar over configurations with the distinct states explored so far, states/s
- * and memory; or, for one configuration explored, the explorer's depth, states, states/s and memory.
- * Elsewhere, a plain line every tenth of the configurations (or per depth, for one configuration).
+ * Progress of the batches: the share of the expected work done (check/cost.ts, weighed by what families
+ * really took) with the time left, the configurations and distinct states so far, states/s and memory; for
+ * a handful of configurations checked in this thread, the explorer's depth and the time left from its
+ * levels' growth. On a terminal one line fitted to its width; elsewhere plain lines (cli/progress.ts).
  */
-function progressReporter(total: number): { tick: (r: ConfigResult) => void; stop: () => void; explore: (p: ExploreProgress) => void } {
+function progressReporter(batches: readonly Batch[], workers: number): { tick: (r: ConfigResult) => void; family: (b: number, first: number, ms: number) => void; explore: (p: ExploreProgress) => void; stop: () => void } {
+  const plan = planCost(batches);
+  const slowdown = machineSlowdown(loadavg()[0], workers, availableParallelism());
+  const estimate = new CheckEstimate(plan, workers, undefined, slowdown);
+  const configurations = plan.reduce((n, f) => n + f.size, 0);
+  const started = performance.now();
   let done = 0;
   let states = 0;
-  const started = performance.now();
-  const rate = (n: number, ms: number) => Math.round((n / Math.max(1, ms)) * 1000).toLocaleString('en-US');
-  const memory = () => Math.round(process.memoryUsage().rss / 2 ** 20);
-  const count = (r: ConfigResult) => { done++; states += r.explorer?.states ?? 0; };
-  if (process.stderr.isTTY) {
-    const bar = total > 1
-      ? new cliProgress.SingleBar({ format: 'checking {bar} {value}/{total} configurations | {states} states | {rate} states/s | {memory} MB | {eta_formatted} left', stream: process.stderr, hideCursor: true, etaBuffer: 200 }, cliProgress.Presets.shades_classic)
-      : new cliProgress.SingleBar({ format: 'exploring | depth {depth} | {states} states | {rate} states/s | {memory} MB', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
-    bar.start(total, 0, { depth: 0, states: 0, rate: 0, memory: 0 });
-    return {
-      tick: (r) => {
-        count(r);
-        bar.update(done, { states: states.toLocaleString('en-US'), rate: rate(states, performance.now() - started), memory: memory() });
-      },
-      stop: () => bar.stop(),
-      explore: (p) => bar.update(done, { depth: p.depth, states: p.states.toLocaleString('en-US'), rate: rate(p.states, p.elapsedMs), memory: memory() }),
+  // a handful checked one by one in this thread: the running exploration's levels tell its time left
+  const byDepth = workers === 1 && plan.length <= 4 && plan.every((f) => f.size === 1) && batches.every((b) => b.opts.explorer);
+  let current = 0;
+  let depth: DepthEstimate | null = null;
+  let at = { depth: 0, states: 0 };
+  const startFamily = () => {
+    const f = plan[current];
+    if (!f) { depth = null; return; }
+    const opts = batches[f.batch].opts;
+    const random = familyCost([{ config: batches[f.batch].jobs[0].config }], { ...opts, explorer: null });
+    depth = new DepthEstimate(opts.explorer!.depth, familyCost([{ config: batches[f.batch].jobs[0].config }], opts) - random, random);
+  };
+  if (byDepth) startFamily();
+  const rate = (n: number, ms: number) => compact((n / Math.max(1, ms)) * 1000);
+  const memory = () => `${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`;
+  const left = (): Left => {
+    if (!byDepth) return estimate.left();
+    const d = depth?.left() ?? { seconds: 0, measured: true };
+    const later = plan.slice(current + 1).reduce((s, f) => s + f.ms, 0) / 1000;
+    return { seconds: d.seconds + later, measured: d.measured };
+  };
+  const view = (): ProgressView => byDepth
+    ? {
+      label: 'exploring', fraction: plan.length === 1 ? depth?.fraction() ?? 1 : (current + (depth?.fraction() ?? 1)) / plan.length,
+      segments: [formatLeft(left()), `depth ${at.depth}/${batches[plan[Math.min(current, plan.length - 1)].batch].opts.explorer!.depth}`, `${compact(at.states)} states`, memory()],
+    }
+    : {
+      label: 'checking', fraction: estimate.fraction(),
+      segments: [formatLeft(left()), `${done}/${configurations} configurations`, `${compact(states)} states`, `${rate(states, performance.now() - started)} states/s`, memory()],
     };
+  if (!process.stderr.isTTY && !byDepth) {
+    process.stderr.write(`checking ${configurations} configuration${configurations > 1 ? 's' : ''} in ${plan.length} famil${plan.length > 1 ? 'ies' : 'y'} on ${workers} worker${workers > 1 ? 's' : ''}: ${formatLeft(estimate.left()).replace(' left', '')} (from the scopes and configurations${slowdown > 1.05 ? `, and the machine's load, ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores` : ''}; corrected as families finish)\n`);
   }
-  const step = Math.max(1, Math.ceil(total / 10));
+  // a lone exploration off a terminal says each level (below): a line per level is the right pace there
+  const live = byDepth && !process.stderr.isTTY ? { update: () => {}, stop: () => {} } : liveProgress(view);
   return {
-    tick: (r) => {
-      count(r);
-      if (done % step === 0 && total > 20) process.stderr.write(`checked ${done}/${total} configurations, ${states.toLocaleString('en-US')} distinct states explored\n`);
+    tick: (r) => { done++; states += r.explorer?.states ?? 0; live.update(); },
+    family: (b, first, ms) => {
+      estimate.familyDone(b, first, ms);
+      if (byDepth) { current++; startFamily(); }
+      live.update();
     },
-    stop: () => {},
-    // one configuration explored off a terminal: a plain line per depth completed
-    explore: (p) => process.stderr.write(`explored depth ${p.depth}: ${p.states.toLocaleString('en-US')} states, ${p.transitions.toLocaleString('en-US')} transitions, ${rate(p.states, p.elapsedMs)} states/s\n`),
+    explore: (p) => {
+      at = p;
+      depth?.level(p);
+      // off a terminal, one line per level of a lone exploration: few, and each may take long
+      if (!process.stderr.isTTY) process.stderr.write(`explored depth ${p.depth}: ${p.states.toLocaleString('en-US')} states, ${p.transitions.toLocaleString('en-US')} transitions, ${rate(p.states, p.elapsedMs)} states/s; ${formatLeft(left())}\n`);
+      else live.update();
+    },
+    stop: () => live.stop(),
   };
 }

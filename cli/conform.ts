@@ -1,8 +1,8 @@
 // cli/conform.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { configToInput, DEFAULT_INTERPRETATIONS, INTERPRETATION_KEYS, resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { configLabel, configToInput, DEFAULT_INTERPRETATIONS, INTERPRETATION_KEYS, resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
 import { REASONS } from '../machines/observation.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
@@ -23,6 +23,8 @@ import { RULE_PROPERTIES } from '../properties/index.js';
 import { describeConfig } from './format.js';
 import { describeRaces, readRaceHistory, replayRace, runRaces, type RaceFlags } from './races.js';
 import { RACE_SCENARIOS } from '../conformance/races.js';
+import { ConformEstimate, formatLeft, liveProgress, PlainSchedule } from './progress.js';
+import { conformFindings, parseReporters, writeReporters, type ReporterName } from './reporters.js';
 
 /** The readings a setting takes other than the defaults, as `; readings A19 always, N2 true`, or nothing. */
 function describeReadings(setting: Setting): string {
@@ -94,15 +96,26 @@ export interface ConformFlags {
   histories?: number;
   /** search nodes per history before a race is inconclusive (default 100000) */
   budget?: number;
+  /** junit, sarif (repeatable or comma-separated): report.junit.xml / report.sarif in --out */
+  reporter?: string[];
 }
 
 const raceFlags = (f: ConformFlags): RaceFlags => ({ concurrency: f.concurrency ?? 2, histories: f.histories ?? 25, budget: f.budget ?? 100_000, seed: f.seed, out: f.out });
 
 /** Exit codes (cli/errors.ts): 0 conformant, 1 divergence (as a failing property), 2 bad input, 3 harness error (server down, timeout). */
 export async function conformCommand(flags: ConformFlags): Promise<number> {
-  if (flags.replay) return replayCommand(flags);
   const print = flags.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const fail = failTo(flags.print);
+  let reporters: ReporterName[];
+  try {
+    reporters = parseReporters(flags.reporter);
+    if (reporters.length > 0 && flags.replay) throw new InputError('--reporter: not with --replay (a replay judges one saved trace again; the run that saved it writes the reports)');
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    fail(`n2w conform: ${e.message}`);
+    return EXIT.badInput;
+  }
+  if (flags.replay) return replayCommand(flags);
   if (!flags.url && !flags.adapter) { fail('n2w conform: give --url URL (an Auth0-shaped server) or --adapter FILE'); return EXIT.badInput; }
   if (flags.url && flags.adapter) { fail('n2w conform: give --url or --adapter, not both'); return EXIT.badInput; }
   for (const [k, v] of [['runs', flags.runs], ['maxSteps', flags.maxSteps]] as const) {
@@ -131,20 +144,35 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
   // without --config, the covering configurations: together every rule property can fail under one of them
   const runs = flags.config ? [{ name: 'given', why: flags.config, setting }] : COVERING_RUNS.map((r) => ({ name: r.name, why: r.why, setting: coveringSetting(r) }));
   const label = flags.url ?? flags.adapter;
-  const progress = (line: string) => { if (!flags.json) (flags.print ?? ((l: string) => process.stderr.write(`${l}\n`)))(line); };
+  // progress: the time left over every configuration (cli/progress.ts); on a terminal a line fitted to its
+  // width with these lines above it, elsewhere (or to flags.print) plain lines at each tenth of the run,
+  // every HEARTBEAT_MS and at the end of each configuration
+  const estimate = new ConformEstimate(runs.length, flags.runs, flags.maxSteps || 1);
+  let at = { k: 0, done: 0, total: 0 };
+  const status = () => `${at.done}/${at.total} sequences of configuration ${at.k + 1}/${runs.length}`;
+  const live = !flags.json && !flags.print && process.stderr.isTTY ? liveProgress(() => ({ label: 'conform', fraction: estimate.fraction(), segments: [formatLeft(estimate.left()), status()] })) : null;
+  const progress = (line: string) => { if (flags.json) return; if (live) live.log(line); else (flags.print ?? ((l: string) => process.stderr.write(`${l}\n`)))(line); };
+  const statusLine = () => `  ${status()}; ${Math.floor(estimate.fraction() * 100)}% of the run; ${formatLeft(estimate.left())}`;
+  const schedule = new PlainSchedule();
   progress(`n2w conform: ${runs.length === 1 ? 'one configuration' : `${runs.length} configurations, each with its covering paths and ${flags.runs} random sequences`} against ${label}; what each can exercise is judged by the mutants of machines/mutants (100 random sequences each)`);
   const done: { name: string; result: ConformReport['kind']; exercised: string[]; notExercised: string[]; report: ConformReport }[] = [];
   let report!: ConformReport;
   let races: Awaited<ReturnType<typeof runRaces>> | undefined;
   try {
     for (const [k, run] of runs.entries()) {
+      estimate.start(k);
+      at = { k, done: 0, total: 0 };
       const ex = exercisableRules(run.setting);
       progress(`configuration ${k + 1}/${runs.length} ${run.name} (${run.why}): ${describeConfig(run.setting.config)}${describeReadings(run.setting)}`);
       progress(`  can exercise ${ex.exercised.length} of ${ex.exercised.length + ex.not.length} rule properties${ex.not.length ? `; cannot (no defect of theirs shows under it): ${ex.not.join(', ')}` : ''}`);
       const paths = allPaths(run.setting);
-      let shown = 0;
-      // plain lines at each quarter of the configuration's sequences
-      const onProgress = (n: number, total: number) => { const q = Math.floor((4 * n) / total); if (q > shown) { shown = q; progress(`  ${n}/${total} sequences`); } };
+      estimate.prepared(paths.reduce((n, p) => n + p.events.length, 0));
+      const onProgress = (n: number, total: number, steps: number) => {
+        estimate.sequence(steps, n > paths.length);
+        at = { k, done: n, total };
+        live?.update();
+        if (n === total || (!live && schedule.due(estimate.fraction()))) progress(statusLine());
+      };
       report = await conform({ setting: run.setting, adapter, paths, runs: flags.runs, seed: flags.seed, maxSteps: flags.maxSteps || 1, known, onProgress });
       done.push({ name: run.name, result: report.kind, exercised: ex.exercised, notExercised: ex.not, report });
       if (report.kind !== 'conformant') break;
@@ -154,6 +182,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
       races = await runRaces(adapter, raceFlags(flags), known, progress);
     }
   } finally {
+    live?.stop();
     await adapter.close?.().catch(() => undefined);
   }
   const covered = new Set(done.flatMap((d) => d.exercised));
@@ -164,6 +193,21 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
     traceFile = join(flags.out, `conform-${report.kind}-seed${flags.seed}.json`);
     await writeFile(traceFile, `${JSON.stringify(report.trace, null, 2)}\n`);
   }
+  const written = writeReporters(flags.out, reporters, conformFindings({
+    seed: flags.seed, maxSteps: flags.maxSteps || 1,
+    configurations: runs.map((r, k) => {
+      const d = done[k];
+      return { name: r.name, why: r.why, label: configLabel(r.setting.config), ran: d !== undefined, ...(d ? { result: d.result, paths: d.report.paths.total, sequences: d.report.random.sequences, steps: d.report.steps } : {}) };
+    }),
+    ...(report.trace && traceFile ? {
+      trace: {
+        file: relative(flags.out, traceFile).split(sep).join('/'), path: traceFile, text: `${JSON.stringify(report.trace, null, 2)}\n`, kind: report.trace.kind, configuration: done.at(-1)!.name,
+        source: report.trace.source, step: report.trace.divergence?.step ?? report.trace.error?.step ?? report.trace.steps.length,
+        fields: report.trace.divergence?.fields ?? [], message: report.trace.error?.message, steps: report.trace.steps.length,
+      },
+    } : {}),
+    ...(races ? { races: { concurrency: flags.concurrency!, code: races.code, summaries: races.summaries.map(({ failure, ...x }) => ({ ...x, ...(failure ? { failure: { history: failure.history, path: failure.file, file: relative(flags.out, failure.file).split(sep).join('/') } } : {}) })) } } : {}),
+  }));
   const total = { paths: done.reduce((n, d) => n + d.report.paths.total, 0), sequences: done.reduce((n, d) => n + d.report.random.sequences, 0), steps: done.reduce((n, d) => n + d.report.steps, 0), ms: done.reduce((n, d) => n + d.report.elapsedMs, 0) };
   const ran = `${total.paths} paths + ${total.sequences} random sequences (${total.steps} steps) in ${(total.ms / 1000).toFixed(1)} s${done.length > 1 ? ` over ${done.length} configurations` : ''}`;
   if (flags.json) {
@@ -172,6 +216,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
       modelMs: Math.round(report.modelMs), adapterMs: Math.round(report.adapterMs), knownCuts: report.cuts, trace: traceFile,
       configurations: done.map((d) => ({ name: d.name, result: d.result, exercised: d.exercised, notExercised: d.notExercised })),
       notExercised: uncovered,
+      ...(written.length ? { reports: written } : {}),
       ...(report.trace ? { divergence: report.trace.divergence, error: report.trace.error, steps_: report.trace.steps } : {}),
       ...(races ? { races: { concurrency: flags.concurrency, result: races.exit === EXIT.ok ? 'linearizable' : races.exit === EXIT.propertyFailed ? 'not-linearizable' : 'inconclusive', scenarios: races.summaries, code: races.code } } : {}),
     }, null, 2));
@@ -190,6 +235,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
       print(`  trace: ${traceFile}`);
     }
     if (races) for (const l of describeRaces(races, flags.concurrency!)) print(l);
+    if (written.length) print(`  for CI: ${written.join(', ')}`);
   }
   if (report.kind !== 'conformant') return report.kind === 'divergence' ? EXIT.propertyFailed : EXIT.internal;
   return races?.exit ?? EXIT.ok;

@@ -12,6 +12,7 @@ import { conformCommand, pathsCommand } from './conform.js';
 import { registerObserve } from './observe.js';
 import { TOOL_VERSION } from './report/report.js';
 import { ActionError } from '../machines/actions.js';
+import { collectReporter } from './reporters.js';
 
 const program = new Command()
   .name('n2w')
@@ -24,6 +25,7 @@ function parseNat(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer');
   return Number(v);
 }
+const REPORTER_HELP = 'junit or sarif (repeat it, or junit,sarif): also write report.junit.xml (a testsuite per property) or report.sarif (a result per failing goal cell or rule violation, located at its counterexample) into --out';
 const intOption = (flag: string, description: string, dflt: number) => new Option(flag, description).default(dflt).argParser(parseNat);
 
 const engineFlags = (cmd: Command) => cmd
@@ -36,6 +38,7 @@ const engineFlags = (cmd: Command) => cmd
   .addOption(new Option('--workers <n>', 'worker threads').default(0, 'one per core').argParser(parseNat))
   .option('--shard <i/n>', 'check only the i-th of n slices of the configuration space and write a partial report (see merge-reports)')
   .addOption(new Option('--fail-on <what>', 'also exit 1 when a security goal fails').choices(['security']))
+  .option('--reporter <name>', REPORTER_HELP, collectReporter, [])
   .option('--json', 'print the report JSON instead of the summary');
 
 engineFlags(program.command('check')
@@ -60,7 +63,8 @@ Examples:
   $ n2w check --config tenant.yaml --keyword 'WEB_METHODS=["cookie"]'                # a Deploy CLI export
   $ terraform show -json > tf.json && n2w check --config tf.json                      # the auth0_client resources
   $ n2w check --config config.json -i A8=false --runs 2000 --seed 7 --fail-on security
-  $ n2w check --shard 2/4 --out part2             # one CI job of four; then n2w merge-reports part1 part2 part3 part4`)
+  $ n2w check --shard 2/4 --out part2             # one CI job of four; then n2w merge-reports part1 part2 part3 part4
+  $ n2w check --reporter sarif --reporter junit   # also reports/report.sarif (code scanning) and reports/report.junit.xml`)
   .action(async (opts) => exit(await checkCommand(opts)));
 
 engineFlags(program.command('explore')
@@ -81,6 +85,7 @@ program.command('merge-reports')
   .argument('<dirs...>', 'the --out directories of the shards')
   .option('--out <dir>', 'where to write the merged report', 'reports')
   .addOption(new Option('--fail-on <what>', 'also exit 1 when a security goal fails').choices(['security']))
+  .option('--reporter <name>', REPORTER_HELP, collectReporter, [])
   .option('--json', 'print the report JSON instead of the summary')
   .addHelpText('after', `
 Example:
@@ -97,6 +102,7 @@ program.command('conform')
   .addOption(intOption('--max-steps <n>', 'steps per random sequence at most', 10))
   .option('--out <dir>', 'where a divergence trace is written', 'conform-report')
   .option('--no-known', 'also report the known divergences listed in conformance/DIVERGENCES.md')
+  .option('--reporter <name>', 'junit or sarif (repeat it, or junit,sarif): also write report.junit.xml (a testsuite per configuration) or report.sarif (a result per divergence, located at its trace) into --out', collectReporter, [])
   .option('--replay <trace>', 'run a saved divergence trace again (exit 1 when it still diverges); a saved race history is judged again, and run again when --url or --adapter is given')
   .addOption(new Option('--concurrency <k>', 'then the races: each scenario sends K overlapping requests, and the history must be linearizable against the model (exit 1 if not, 3 if the search runs out of budget)').argParser(parseNat))
   .addOption(intOption('--histories <n>', 'histories per race scenario', 25))

@@ -228,7 +228,8 @@ export interface ConformOptions {
   /** shrink the first divergence (default true) */
   shrink?: boolean;
   maxShrinks?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** after each sequence: how many are done of all, and the steps this one ran */
+  onProgress?: (done: number, total: number, steps: number) => void;
 }
 
 export interface ConformReport {
@@ -259,7 +260,7 @@ export async function conform(o: ConformOptions): Promise<ConformReport> {
     report.modelMs += r.modelMs;
     report.adapterMs += r.adapterMs;
     if (r.kind === 'pass' && r.cut) report.cuts[r.cut.known] = (report.cuts[r.cut.known] ?? 0) + 1;
-    o.onProgress?.(++done, total);
+    o.onProgress?.(++done, total, r.events.length);
   };
   const finish = async (r: SequenceResult & { kind: 'divergence' | 'error' }, source: EventSource, info: Trace['source']): Promise<ConformReport> => {
     if (r.kind === 'divergence' && o.shrink !== false) {
