@@ -69,6 +69,8 @@ describe('conformCommand', () => {
       const report = JSON.parse(lines.join('\n')) as { result: string; trace: string };
       expect(report.result).toBe('divergence');
       const trace = JSON.parse(await readFile(report.trace, 'utf8')) as Trace;
+      // and its page beside it, the first difference marked
+      expect(await readFile(report.trace.replace(/\.json$/, '.html'), 'utf8')).toContain('<html');
       expect(trace.divergence!.fields).toContain('outcome');
       expect(trace.steps.length).toBeLessThanOrEqual(8);
     } finally {

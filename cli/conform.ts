@@ -1,7 +1,7 @@
 // cli/conform.ts: `n2w conform` and `n2w paths --emit vitest`, as functions cli/main.ts wires in.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { configLabel, configToInput, DEFAULT_INTERPRETATIONS, INTERPRETATION_KEYS, resolveConfig, resolveInterpretations, type ConfigInput } from '../machines/config.js';
 import type { ModelEvent } from '../machines/events.js';
 import { REASONS } from '../machines/observation.js';
@@ -21,6 +21,7 @@ import { COVERING_RUNS, CONFORMANCE_DEFAULT_CONFIG, coveringSetting } from '../c
 import { exercisableRules } from '../check/mutation.js';
 import { RULE_PROPERTIES } from '../properties/index.js';
 import { describeConfig } from './format.js';
+import { renderConformanceTraceHtml } from './report/conformance-html.js';
 import { describeRaces, readRaceHistory, replayRace, runRaces, type RaceFlags } from './races.js';
 import { RACE_SCENARIOS } from '../conformance/races.js';
 import { ConformEstimate, formatLeft, liveProgress, PlainSchedule } from './progress.js';
@@ -149,7 +150,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
   // every HEARTBEAT_MS and at the end of each configuration
   const estimate = new ConformEstimate(runs.length, flags.runs, flags.maxSteps || 1);
   let at = { k: 0, done: 0, total: 0 };
-  const status = () => `${at.done}/${at.total} sequences of configuration ${at.k + 1}/${runs.length}`;
+  const status = () => (at.total ? `${at.done}/${at.total} sequences of configuration ${at.k + 1}/${runs.length}` : `preparing configuration ${at.k + 1}/${runs.length}`);
   const live = !flags.json && !flags.print && process.stderr.isTTY ? liveProgress(() => ({ label: 'conform', fraction: estimate.fraction(), segments: [formatLeft(estimate.left()), status()] })) : null;
   const progress = (line: string) => { if (flags.json) return; if (live) live.log(line); else (flags.print ?? ((l: string) => process.stderr.write(`${l}\n`)))(line); };
   const statusLine = () => `  ${status()}; ${Math.floor(estimate.fraction() * 100)}% of the run; ${formatLeft(estimate.left())}`;
@@ -192,6 +193,8 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
     await mkdir(flags.out, { recursive: true });
     traceFile = join(flags.out, `conform-${report.kind}-seed${flags.seed}.json`);
     await writeFile(traceFile, `${JSON.stringify(report.trace, null, 2)}\n`);
+    // the same trace as a page: both sides' answers side by side, the first difference marked
+    await writeFile(traceFile.replace(/\.json$/, '.html'), renderConformanceTraceHtml(report.trace, basename(traceFile)));
   }
   const written = writeReporters(flags.out, reporters, conformFindings({
     seed: flags.seed, maxSteps: flags.maxSteps || 1,
@@ -232,7 +235,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
         ? `  DIVERGENCE (${report.trace!.source.kind}${report.trace!.source.name ? ` "${report.trace!.source.name}"` : ''}; shrunk from ${report.trace!.source.originalLength} to ${report.trace!.steps.length} steps):`
         : `  HARNESS ERROR (the implementation could not be driven; trace so far kept):`);
       print(describeTrace(report.trace!).split('\n').map((l) => `    ${l}`).join('\n'));
-      print(`  trace: ${traceFile}`);
+      print(`  trace: ${traceFile} (and ${basename(traceFile!).replace(/\.json$/, '.html')} beside it, to read in a browser)`);
     }
     if (races) for (const l of describeRaces(races, flags.concurrency!)) print(l);
     if (written.length) print(`  for CI: ${written.join(', ')}`);

@@ -48,6 +48,7 @@ describe('n2w conform --concurrency', () => {
     expect(failed.map((s) => s.scenario).sort()).toEqual(['parallel-rotation-in-leeway', 'parallel-rotation-outside-leeway']);
     const file = failed[0]!.failure!.file;
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ kind: 'race-history', concurrency: 4, verdict: { kind: 'not-linearizable' } });
+    expect(await readFile(file.replace(/\.json$/, '.html'), 'utf8')).toContain('<svg');
 
     const offline = await run({ replay: file });
     expect(offline.code).toBe(1);

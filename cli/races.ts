@@ -1,7 +1,8 @@
 // cli/races.ts: the race part of `n2w conform --concurrency K` (conformance/races.ts) and the replay of a
 // saved history (`n2w conform --replay race-….json`): what cli/conform.ts calls.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { renderRaceHistoryHtml } from './report/conformance-html.js';
 import type { Adapter } from '../conformance/adapter.js';
 import type { KnownDivergence } from '../conformance/known.js';
 import { formatTimeline, judgeHistory, RACE_SCENARIOS, raceHistorySchema, runCodeRace, runRace, type RaceHistory, type RaceScenario } from '../conformance/races.js';
@@ -44,6 +45,7 @@ export async function runRaces(adapter: Adapter, flags: RaceFlags, known: readon
       await mkdir(flags.out, { recursive: true });
       const file = join(flags.out, `race-${sc.name}-seed${flags.seed}-h${h}.json`);
       await writeFile(file, `${JSON.stringify(history, null, 2)}\n`);
+      await writeFile(file.replace(/\.json$/, '.html'), renderRaceHistoryHtml(history, basename(file)));
       s.failure = { file, history: h, timeline: formatTimeline(history) };
       break;
     }
