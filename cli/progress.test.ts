@@ -85,10 +85,10 @@ describe('CheckEstimate', () => {
 });
 
 describe('machineSlowdown', () => {
-  it('is 1 on an idle machine with a core per thread, and grows with the load (at most 4)', () => {
+  it('is 1 on an idle machine with a core per thread, and grows with the load (at most 3)', () => {
     expect(machineSlowdown(0, 2, 2)).toBe(1);
-    expect(machineSlowdown(2, 2, 2)).toBe(2);
-    expect(machineSlowdown(40, 2, 2)).toBe(4);
+    expect(machineSlowdown(6, 2, 2)).toBe(2);
+    expect(machineSlowdown(40, 2, 2)).toBe(3);
   });
 });
 

@@ -95,11 +95,13 @@ export const WARM_UP = 1 / 3;
 
 /**
  * What other processes are expected to multiply a check's costs by: with `load` runnable threads already
- * (the one-minute load average) and `threads` of ours on `cores`, each gets cores / (load + threads) of a
- * core, if fewer than a core. At most 4: the load average lags, and a busy minute may be ending.
+ * (the one-minute load average) and `threads` of ours on `cores`, each would get cores / (load + threads) of
+ * a core; the square root of that, as the load average lags (it still counts a run just ended) and the
+ * others come and go: on two runs here (load 1.9 and 6.4 on 2 cores) the full ratio overshot 1.6 to 1.9
+ * times, its square root came within a fifth. At most 3.
  */
 export function machineSlowdown(load: number, threads: number, cores: number): number {
-  return Math.min(4, Math.max(1, (load + threads) / Math.max(1, cores)));
+  return Math.min(3, Math.sqrt(Math.max(1, (load + threads) / Math.max(1, cores))));
 }
 
 /**
@@ -299,7 +301,10 @@ export interface LiveProgress { update(): void; log(line: string): void; stop():
  * whenever PlainSchedule says so, and from a timer too so that a long quiet stretch still gets its
  * heartbeat (the timer does not keep the process alive).
  */
-export function liveProgress(view: () => ProgressView, stream: NodeJS.WriteStream = process.stderr): LiveProgress {
+export function liveProgress(estimated: () => ProgressView, stream: NodeJS.WriteStream = process.stderr): LiveProgress {
+  // the share done never goes back, though the estimate of the whole may grow
+  let most = 0;
+  const view = (): ProgressView => { const v = estimated(); most = Math.max(most, v.fraction); return { ...v, fraction: most }; };
   if (stream.isTTY) {
     const bars = new cliProgress.MultiBar({
       stream, hideCursor: true, clearOnComplete: false, linewrap: false, fps: 4,
