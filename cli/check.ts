@@ -250,7 +250,9 @@ async function run(flags: EngineFlags, opts: CheckOptions, sel: Selection, actio
       const wanted = new Set(cells.filter((c) => c.set === k).flatMap((c) => [...c.minimal]));
       return { jobs: b.jobs.filter((_, i) => wanted.has(i)).map((j) => ({ index: j.index, config: { ...j.config, postLoginAction: action } })), opts: b.opts };
     });
-    const withIt = await checkBatches(cellBatches, { workers });
+    const cellProgress = progressReporter(cellBatches, workers);
+    const withIt = await checkBatches(cellBatches, { workers, onResult: cellProgress.tick, onFamily: cellProgress.family, onExploreProgress: cellProgress.explore });
+    cellProgress.stop();
     gridResults.action = { file: relative(process.cwd(), action) || action, results: withIt };
   }
   const secondApp: SecondAppResults | null = twoApp && { results: twoResults, opts: twoApp.batch.opts, description: twoApp.description };
