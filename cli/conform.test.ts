@@ -121,7 +121,7 @@ describe('conformCommand', () => {
     const { lines, flags: f } = flags({ url: gone.url, out: join(dir, 'down') });
     expect(await conformCommand(f)).toBe(3);
     expect(lines.join('\n')).toContain('HARNESS ERROR');
-    expect((await readdir(join(dir, 'down'))).length).toBe(1);
+    expect((await readdir(join(dir, 'down'))).sort()).toEqual(['conform-error-seed1.html', 'conform-error-seed1.json']);
   });
 });
 
