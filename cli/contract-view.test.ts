@@ -20,12 +20,14 @@ let dir: string;
 let view: (o: unknown, unobserved: string[]) => Record<string, unknown>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'n2w-view-'));
-  expect(await pathsCommand({ emit: 'vitest', out: dir, print: () => {} })).toBe(0);
+  // one configuration is enough to read the suite's view off it
+  await writeFile(join(dir, 'default.json'), JSON.stringify(CONFORMANCE_CONFIGS.default));
+  expect(await pathsCommand({ emit: 'vitest', out: dir, config: join(dir, 'default.json'), print: () => {} })).toBe(0);
   const src = await readFile(join(dir, 'n2w-conformance.test.ts'), 'utf8');
   const pick = (re: RegExp) => re.exec(src)?.[0] ?? expect.unreachable(`${re} not found in the emitted suite`);
   await writeFile(join(dir, 'view.ts'), [pick(/^const REASONS = .*;$/m), pick(/^const FIELDS = .*;$/m), `export ${pick(/^function view\(.*\n[\s\S]*?^}$/m)}`, ''].join('\n'));
   ({ view } = await import(pathToFileURL(join(dir, 'view.ts')).href));
-});
+}, 60_000);
 afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
 
 const base = emptyObservation(3, { type: 'REVOKE_REFRESH_TOKEN', refreshToken: 'rt1' });
