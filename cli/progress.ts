@@ -305,6 +305,10 @@ export function liveProgress(estimated: () => ProgressView, stream: NodeJS.Write
   // the share done never goes back, though the estimate of the whole may grow
   let most = 0;
   const view = (): ProgressView => { const v = estimated(); most = Math.max(most, v.fraction); return { ...v, fraction: most }; };
+  // an update per result is tens of thousands in a large run, and an estimate walks the whole plan: at most
+  // one every 200 ms (the timer and the terminal's own redraws fill the gaps)
+  let last = -Infinity;
+  const throttled = (f: () => void) => () => { const t = performance.now(); if (t - last >= 200) { last = t; f(); } };
   if (stream.isTTY) {
     const bars = new cliProgress.MultiBar({
       stream, hideCursor: true, clearOnComplete: false, linewrap: false, fps: 4,
@@ -312,7 +316,7 @@ export function liveProgress(estimated: () => ProgressView, stream: NodeJS.Write
     });
     const bar = bars.create(1000, 0);
     return {
-      update: () => bar.update(Math.round(view().fraction * 1000)),
+      update: throttled(() => bar.update(Math.round(view().fraction * 1000))),
       log: (line) => bars.log(`${line}\n`),
       stop: () => { bar.update(1000); bars.stop(); },
     };
@@ -321,5 +325,5 @@ export function liveProgress(estimated: () => ProgressView, stream: NodeJS.Write
   const maybe = () => { const v = view(); if (schedule.due(v.fraction)) stream.write(`${plainLine(v)}\n`); };
   const timer = setInterval(maybe, 1_000);
   timer.unref();
-  return { update: maybe, log: (line) => stream.write(`${line}\n`), stop: () => clearInterval(timer) };
+  return { update: throttled(maybe), log: (line) => stream.write(`${line}\n`), stop: () => { maybe(); clearInterval(timer); } };
 }
