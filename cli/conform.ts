@@ -27,6 +27,15 @@ import { RACE_SCENARIOS } from '../conformance/races.js';
 import { ConformEstimate, formatLeft, liveProgress, PlainSchedule } from './progress.js';
 import { conformFindings, parseReporters, writeReporters, type ReporterName } from './reporters.js';
 
+/** exercisableRules per configuration and readings, once per process (it runs every mutant; a run repeats configurations) */
+const exercisedBy = new Map<string, ReturnType<typeof exercisableRules>>();
+function exercisable(setting: Setting): ReturnType<typeof exercisableRules> {
+  const key = JSON.stringify([configToInput(setting.config), setting.interpretations, setting.population]);
+  let r = exercisedBy.get(key);
+  if (!r) exercisedBy.set(key, (r = exercisableRules(setting)));
+  return r;
+}
+
 /** The readings a setting takes other than the defaults, as `; readings A19 always, N2 true`, or nothing. */
 function describeReadings(setting: Setting): string {
   const other = INTERPRETATION_KEYS.filter((k) => setting.interpretations[k] !== DEFAULT_INTERPRETATIONS[k]);
@@ -163,7 +172,7 @@ export async function conformCommand(flags: ConformFlags): Promise<number> {
     for (const [k, run] of runs.entries()) {
       estimate.start(k);
       at = { k, done: 0, total: 0 };
-      const ex = exercisableRules(run.setting);
+      const ex = exercisable(run.setting);
       progress(`configuration ${k + 1}/${runs.length} ${run.name} (${run.why}): ${describeConfig(run.setting.config)}${describeReadings(run.setting)}`);
       progress(`  can exercise ${ex.exercised.length} of ${ex.exercised.length + ex.not.length} rule properties${ex.not.length ? `; cannot (no defect of theirs shows under it): ${ex.not.join(', ')}` : ''}`);
       const paths = allPaths(run.setting);
