@@ -123,6 +123,18 @@ export function n2wView(o: Observation): N2wView {
   };
 }
 
+/** The observation with every artifact id it names (session, issued, consumed, revoked, expired) passed through `name`. */
+export function renameIds(o: Observation, name: (id: string) => string): Observation {
+  const names = (ids: readonly string[] | undefined) => (ids ?? []).map(name);
+  return {
+    ...o,
+    ...(o.session !== undefined && o.session !== null ? { session: name(o.session) } : {}),
+    issued: names(o.issued), consumed: names(o.consumed),
+    revoked: { refreshTokens: names(o.revoked.refreshTokens), sessions: names(o.revoked.sessions), transferTokens: names(o.revoked.transferTokens) },
+    ...(o.expired ? { expired: { sessions: names(o.expired.sessions), refreshTokens: names(o.expired.refreshTokens), transferTokens: names(o.expired.transferTokens) } } : {}),
+  };
+}
+
 export interface AdapterStep {
   observation: Observation;
   /** every request/response of the step, in order */

@@ -39,7 +39,7 @@ import type { ModelEvent, EventOf } from '../machines/events.js';
 import { LOG_TYPES, type LogDetails, type LogEvent, type LogType } from '../machines/logs.js';
 import { emptyObservation, type MintAnswer, type Observation, type Outcome } from '../machines/observation.js';
 import { indexOfId, type Population } from '../machines/world.js';
-import { HarnessError, type Adapter, type AdapterSetup, type AdapterStep, type ApplyOptions, type CodeRaceAdapter, type ComparedField, type HttpExchange } from './adapter.js';
+import { HarnessError, renameIds, type Adapter, type AdapterSetup, type AdapterStep, type ApplyOptions, type CodeRaceAdapter, type ComparedField, type HttpExchange } from './adapter.js';
 
 export interface HttpAdapterOptions {
   /** e.g. http://127.0.0.1:8080 */
@@ -328,15 +328,7 @@ export class HttpAdapter implements Adapter, CodeRaceAdapter {
 
   /** An id this adapter had no name for when the step answered (`?server-id`), named as it is known now. */
   settle(o: Observation): Observation {
-    const name = (id: string) => (id.startsWith('?') ? (['rt', 'stt', 's'].map((k) => this.byServerId.get(`${k}:${id.slice(1)}`)).find((x) => x !== undefined) ?? id) : id);
-    const names = (ids: readonly string[] | undefined) => (ids ?? []).map(name);
-    return {
-      ...o,
-      ...(o.session !== undefined && o.session !== null ? { session: name(o.session) } : {}),
-      issued: names(o.issued), consumed: names(o.consumed),
-      revoked: { refreshTokens: names(o.revoked.refreshTokens), sessions: names(o.revoked.sessions), transferTokens: names(o.revoked.transferTokens) },
-      ...(o.expired ? { expired: { sessions: names(o.expired.sessions), refreshTokens: names(o.expired.refreshTokens), transferTokens: names(o.expired.transferTokens) } } : {}),
-    };
+    return renameIds(o, (id) => (id.startsWith('?') ? (['rt', 'stt', 's'].map((k) => this.byServerId.get(`${k}:${id.slice(1)}`)).find((x) => x !== undefined) ?? id) : id));
   }
 
   /** CodeRaceAdapter: an interactive login on `device`'s browser, stopped at the code the redirect carries. */

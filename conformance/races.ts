@@ -9,7 +9,7 @@ import type { Observation } from '../machines/observation.js';
 import { makeSetting, type Setting } from '../machines/setting.js';
 import { createModel } from '../machines/step.js';
 import { DEFAULT_POPULATION, populationSchema, refreshToken, transferToken, type Population, type World } from '../machines/world.js';
-import { HarnessError, offersCodeRace, type Adapter, type ComparedField, type HttpExchange } from './adapter.js';
+import { HarnessError, offersCodeRace, renameIds, type Adapter, type ComparedField, type HttpExchange } from './adapter.js';
 import { compareObservations } from './harness.js';
 import type { KnownDivergence } from './known.js';
 import { checkLinearizable, partition, type Operation, type SequentialSpec, type Verdict } from './linearizability.js';
@@ -117,15 +117,7 @@ function rename(o: Observation, model: Observation, names: ReadonlyMap<string, s
     o.issued.filter((id) => kind.test(id)).forEach((id, i) => { if (theirs[i] !== undefined && !next.has(id)) next.set(id, theirs[i]!); });
   }
   if (o.sessionCreated && o.session && model.session && !next.has(o.session)) next.set(o.session, model.session);
-  const n = (id: string) => next.get(id) ?? (prefixIds.has(id) ? id : `unnamed:${id}`);
-  const ns = (ids: readonly string[] | undefined) => (ids ?? []).map(n);
-  const renamed: Observation = {
-    ...o,
-    ...(o.session !== undefined && o.session !== null ? { session: n(o.session) } : {}),
-    issued: ns(o.issued), consumed: ns(o.consumed),
-    revoked: { refreshTokens: ns(o.revoked.refreshTokens), sessions: ns(o.revoked.sessions), transferTokens: ns(o.revoked.transferTokens) },
-    ...(o.expired ? { expired: { sessions: ns(o.expired.sessions), refreshTokens: ns(o.expired.refreshTokens), transferTokens: ns(o.expired.transferTokens) } } : {}),
-  };
+  const renamed = renameIds(o, (id) => next.get(id) ?? (prefixIds.has(id) ? id : `unnamed:${id}`));
   return { renamed, names: next };
 }
 
