@@ -24,8 +24,9 @@ import type { GivenReport, SecondAppResults } from './report/report.js';
 import { EXIT, InputError } from './errors.js';
 import { describeConfig } from './format.js';
 import { checkFindings, parseReporters, writeReporters, type ReporterName } from './reporters.js';
-import { familyCost, planCost } from '../check/cost.js';
-import { CheckEstimate, compact, DepthEstimate, formatLeft, liveProgress, machineSlowdown, type Left, type ProgressView } from './progress.js';
+import { familyCost, planCost, reviser } from '../check/cost.js';
+import { CheckEstimate, compact, cpuSample, DepthEstimate, formatLeft, liveProgress, machineSlowdown, othersBusy, type Left, type ProgressView } from './progress.js';
+import { startSample } from './start.js';
 
 /** Flags common to check and explore. */
 export interface EngineFlags {
@@ -475,9 +476,12 @@ function depthProgress(label: string, bound: number, priorMs: number): { explore
  * a handful of configurations checked in this thread, the explorer's depth and the time left from its
  * levels' growth. On a terminal one line fitted to its width; elsewhere plain lines (cli/progress.ts).
  */
-function progressReporter(batches: readonly Batch[], workers: number): { tick: (r: ConfigResult) => void; family: (b: number, first: number, ms: number) => void; explore: (p: ExploreProgress) => void; stop: () => void } {
+function progressReporter(batches: readonly Batch[], workers: number): { tick: (r: ConfigResult, batch: number) => void; family: (b: number, first: number, ms: number) => void; explore: (p: ExploreProgress) => void; stop: () => void } {
   const plan = planCost(batches);
-  const slowdown = machineSlowdown(loadavg()[0], workers, availableParallelism());
+  const cores = availableParallelism();
+  const measured = othersBusy(startSample, cpuSample());
+  const load = measured ?? loadavg()[0];
+  const slowdown = machineSlowdown(load, workers, cores, measured === null);
   const estimate = new CheckEstimate(plan, workers, undefined, slowdown);
   const configurations = plan.reduce((n, f) => n + f.size, 0);
   const started = performance.now();
@@ -496,6 +500,18 @@ function progressReporter(batches: readonly Batch[], workers: number): { tick: (
     depth = new DepthEstimate(opts.explorer!.depth, familyCost([{ config: batches[f.batch].jobs[0].config }], opts) - random, random);
   };
   if (byDepth) startFamily();
+  // batches of other readings: once the batch they take explorations from is done, which switches each of
+  // its configurations read tells what they will explore again (check/cost.ts)
+  const rev = reviser(batches);
+  const bases = new Set(batches.map((_, k) => rev.base(k)).filter((base, k) => base !== k));
+  const reads = new Map<number, Map<number, ReadonlySet<string>>>();
+  const learnReads = (r: ConfigResult, b: number) => {
+    if (!bases.has(b) || !r.explorer) return;
+    let m = reads.get(b);
+    if (!m) reads.set(b, (m = new Map()));
+    m.set(r.index, new Set(r.explorer.interpretationsRead));
+    if (m.size === batches[b].jobs.length) estimate.revise((f) => (rev.base(f.batch) === b ? rev.cost(f, (i) => m.get(i)) : null));
+  };
   const rate = (n: number, ms: number) => compact((n / Math.max(1, ms)) * 1000);
   const memory = () => `${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`;
   const left = (): Left => {
@@ -514,12 +530,12 @@ function progressReporter(batches: readonly Batch[], workers: number): { tick: (
       segments: [formatLeft(left()), `${done}/${configurations} configurations`, `${compact(states)} states`, `${rate(states, performance.now() - started)} states/s`, memory()],
     };
   if (!process.stderr.isTTY && !byDepth) {
-    process.stderr.write(`checking ${configurations} configuration${configurations > 1 ? 's' : ''} in ${plan.length} famil${plan.length > 1 ? 'ies' : 'y'} on ${workers} worker${workers > 1 ? 's' : ''}: ${formatLeft(estimate.left()).replace(' left', '')} (from the scopes and configurations${slowdown > 1.05 ? `, and the machine's load, ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores` : ''}; corrected as families finish)\n`);
+    process.stderr.write(`checking ${configurations} configuration${configurations > 1 ? 's' : ''} in ${plan.length} famil${plan.length > 1 ? 'ies' : 'y'} on ${workers} worker${workers > 1 ? 's' : ''}: ${formatLeft(estimate.left()).replace(' left', '')} (from the scopes and configurations${slowdown > 1.05 ? `, and the machine's load: ${measured === null ? `load average ${load.toFixed(1)} on ${cores} cores` : `${load.toFixed(1)} of ${cores} cores busy with other work`}` : ''}; corrected as families finish)\n`);
   }
   // a lone exploration off a terminal says each level (below): a line per level is the right pace there
   const live = byDepth && !process.stderr.isTTY ? { update: () => {}, stop: () => {} } : liveProgress(view);
   return {
-    tick: (r) => { done++; states += r.explorer?.states ?? 0; live.update(); },
+    tick: (r, b) => { done++; states += r.explorer?.states ?? 0; learnReads(r, b); live.update(); },
     family: (b, first, ms) => {
       estimate.familyDone(b, first, ms);
       if (byDepth) { current++; startFamily(); }

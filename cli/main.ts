@@ -2,6 +2,7 @@
 // cli/main.ts: the `n2w` command. Subcommands: check, explore, merge-reports (check.ts), run, replay (run.ts),
 // conform, paths (conform.ts).
 // Exit codes: 0 fine, 1 a property failed, 2 bad input, 3 internal or harness failure.
+import './start.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { boundedMessage, EXIT, exit, InputError } from './errors.js';

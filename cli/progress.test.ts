@@ -3,7 +3,7 @@
 // heartbeat, never as a flood.
 import { describe, expect, it } from 'vitest';
 import type { PlannedFamily } from '../check/cost.js';
-import { CheckEstimate, ConformEstimate, DepthEstimate, fitLine, formatLeft, machineSlowdown, PATH_STEPS, PlainSchedule, PREPARE_MS, STEP_MS, type ProgressView } from './progress.js';
+import { CheckEstimate, ConformEstimate, cpuSample, DepthEstimate, fitLine, formatLeft, machineSlowdown, MIN_SAMPLE_MS, othersBusy, PATH_STEPS, PlainSchedule, PREPARE_MS, STEP_MS, type ProgressView } from './progress.js';
 
 /** Two workers take the plan's families in order, each family taking `factor(i)` times its planned cost: when each is done. */
 function simulate(plan: readonly PlannedFamily[], workers: number, factor: (i: number) => number): { at: number; f: PlannedFamily; ms: number }[] {
@@ -76,6 +76,15 @@ describe('CheckEstimate', () => {
     expect(e.left().seconds * 1000).toBeLessThan(2 * truth + 300);
   });
 
+  it('takes a revised cost for the families not yet done, and keeps what the done ones took', () => {
+    const e = new CheckEstimate(PLAN, 2, () => 0);
+    e.familyDone(0, 0, PLAN[0].ms);
+    const before = e.left().seconds;
+    const batch1 = PLAN.filter((f) => f.batch === 1).reduce((s, f) => s + f.ms, 0);
+    e.revise((f) => (f.batch === 1 || f.first === 0 ? f.ms * 3 : null));
+    expect(e.left().seconds).toBeCloseTo(before + batch1 / 1000, 1);
+  });
+
   it('counts the done share by cost, not by count of families', () => {
     const plan: PlannedFamily[] = [{ batch: 0, first: 0, size: 1, ms: 9000 }, { batch: 0, first: 1, size: 1, ms: 1000 }];
     const e = new CheckEstimate(plan, 1, () => 9000);
@@ -87,8 +96,12 @@ describe('CheckEstimate', () => {
 describe('machineSlowdown', () => {
   it('is 1 on an idle machine with a core per thread, and grows with the load (at most 3)', () => {
     expect(machineSlowdown(0, 2, 2)).toBe(1);
-    expect(machineSlowdown(6, 2, 2)).toBe(2);
+    expect(machineSlowdown(1, 2, 2)).toBe(1.5);
     expect(machineSlowdown(40, 2, 2)).toBe(3);
+  });
+  it('takes the square root of a lagging load average', () => {
+    expect(machineSlowdown(6, 2, 2, true)).toBe(2);
+    expect(machineSlowdown(0, 2, 2, true)).toBe(1);
   });
 });
 
@@ -176,5 +189,22 @@ describe('PlainSchedule', () => {
     // a tenth crossed after the gap
     now = 23_000;
     expect(s.due(0.11)).toBe(true);
+  });
+});
+
+describe('othersBusy', () => {
+  const at = (ms: number, busy: number, total: number, own: number) => ({ at: ms, busy, total, cores: 2, own });
+  it('counts the cores kept busy less this process’s own use', () => {
+    // 1 s of wall time on 2 cores: 1.5 core-seconds busy, 0.5 of them this process's
+    expect(othersBusy(at(0, 0, 0, 0), at(1000, 1500, 2000, 500))).toBeCloseTo(1, 5);
+    expect(othersBusy(at(0, 0, 0, 0), at(1000, 400, 2000, 500))).toBe(0);
+  });
+  it('will not tell from too short a sample', () => {
+    expect(othersBusy(at(0, 0, 0, 0), at(MIN_SAMPLE_MS - 1, 10, 20, 0))).toBeNull();
+  });
+  it('reads this machine', () => {
+    const a = cpuSample();
+    expect(a.cores).toBeGreaterThan(0);
+    expect(a.total).toBeGreaterThan(a.busy);
   });
 });
