@@ -1,6 +1,7 @@
 // cli/progress.ts: the time left is right from the start when the plan's costs are (and is corrected when
 // they are not), a line never overflows the terminal, and off a terminal lines come at each tenth or
 // heartbeat, never as a flood.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PlannedFamily } from '../check/cost.js';
 import { CheckEstimate, ConformEstimate, cpuSample, DepthEstimate, fitLine, formatLeft, machineSlowdown, MIN_SAMPLE_MS, othersBusy, PATH_STEPS, PlainSchedule, PREPARE_MS, STEP_MS, type ProgressView } from './progress.js';
@@ -206,5 +207,30 @@ describe('othersBusy', () => {
     const a = cpuSample();
     expect(a.cores).toBeGreaterThan(0);
     expect(a.total).toBeGreaterThan(a.busy);
+  });
+});
+
+describe('CheckEstimate on recorded runs', () => {
+  // the families of two real runs as the workers reported them (cli/timings/): the time left the estimate
+  // would have shown each second, against the time the run really had left
+  const replay = (file: string) => {
+    const rows = readFileSync(new URL(`./timings/${file}`, import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(' ').map(Number)).map(([batch, first, size, ms, actual, at]) => ({ batch, first, size, ms, actual, at }));
+    let clock = Math.max(0, rows[0].at - rows[0].actual);
+    const e = new CheckEstimate(rows.map(({ batch, first, size, ms }) => ({ batch, first, size, ms })), 2, () => clock);
+    const end = rows.at(-1)!.at;
+    const errors: number[] = [];
+    for (let i = 0; clock < end; clock += 1000) {
+      while (i < rows.length && rows[i].at <= clock) { e.familyDone(rows[i].batch, rows[i].first, rows[i].actual); i++; }
+      const real = (end - clock) / 1000;
+      if (real > 5) errors.push(Math.abs(e.left().seconds - real) / real);
+    }
+    return errors.sort((a, b) => a - b)[Math.floor(errors.length / 2)];
+  };
+  it('is within a sixth of the time left, at the median, on the main job', () => {
+    expect(replay('main-job.txt')).toBeLessThan(1 / 6);
+  });
+  it('is within a tenth, at the median, on the extended check', () => {
+    expect(replay('extended-check.txt')).toBeLessThan(0.1);
   });
 });
