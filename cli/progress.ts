@@ -78,7 +78,9 @@ export class CheckEstimate {
   /** Per batch, the ratio its families left are expected at. */
   private ratios(): (b: number) => number {
     const memory = MEMORY * this.total;
-    const overall = CheckEstimate.ratio(this.finished, 0.03 * this.total * 0.85 ** this.finished.length, this.slowdown, memory);
+    // the plan's own weight at the machine's expected slowdown, fading as the finished families' does
+    const done = this.finished.reduce((s, f) => s + f.prior, 0);
+    const overall = CheckEstimate.ratio(this.finished, 0.03 * this.total * Math.exp(-done / memory), this.slowdown, memory);
     const own = new Map<number, number>();
     return (b) => {
       let r = own.get(b);
