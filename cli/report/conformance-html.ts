@@ -84,22 +84,31 @@ export function renderConformanceTraceHtml(trace: Trace, file = 'TRACE.json'): s
 
 const ROW = 30;
 
-/** The requests of a race as bars on a common time scale, from sent to answered (open: no answer). */
-export function raceTimelineSvg(h: Pick<RaceHistory, 'ops'>): string {
+/**
+ * The requests of a race as bars on a common time scale, from sent to answered (open: no answer); those
+ * in `unexplained` (no order of the model fits their answer after the ones it explains) in red, marked ✗.
+ */
+export function raceTimelineSvg(h: Pick<RaceHistory, 'ops'>, unexplained: ReadonlySet<number> = new Set()): string {
   const label = (k: number) => `#${k + 1} ${describeEvent(h.ops[k].event)}`;
   const left = Math.max(...h.ops.map((_, k) => textWidth(label(k)))) + 16;
   const span = 560;
   const end = Math.max(1, ...h.ops.map((op) => op.answeredAt ?? op.sentAt));
   const x = (t: number) => left + (t / end) * span;
+  const answerText = (k: number) => {
+    const op = h.ops[k];
+    const answer = op.observation ? describeAnswer(op.observation) : 'no answer: may or may not have taken effect';
+    return unexplained.has(k) ? `✗ ${answer}: unexplained` : answer;
+  };
   const parts = [text(left, 14, '0 ms', { 'font-size': 11, fill: '#57534e' }), text(left + span, 14, `${n(end)} ms`, { 'font-size': 11, fill: '#57534e', 'text-anchor': 'end' })];
   h.ops.forEach((op, k) => {
     const y = 30 + k * ROW;
     const a = x(op.sentAt);
     const b = op.answeredAt === null ? left + span + 20 : Math.max(a + 2, x(op.answeredAt));
-    const answer = op.observation ? describeAnswer(op.observation) : 'no answer: may or may not have taken effect';
-    parts.push(`<g class="op" data-op="${k + 1}">${text(8, y + 4, label(k))}<rect x="${n(a)}" y="${n(y - 7)}" width="${n(b - a)}" height="14" rx="3" fill="${op.answeredAt === null ? '#fef3c7' : '#dbeafe'}" stroke="#1d4ed8"${op.answeredAt === null ? ' stroke-dasharray="4 3"' : ''}/>${text(left + span + 28, y + 4, answer, { 'font-size': 11, fill: '#44403c' })}</g>`);
+    const bad = unexplained.has(k);
+    const fill = bad ? '#fee2e2' : op.answeredAt === null ? '#fef3c7' : '#dbeafe';
+    parts.push(`<g class="op${bad ? ' unexplained' : ''}" data-op="${k + 1}">${text(8, y + 4, label(k))}<rect x="${n(a)}" y="${n(y - 7)}" width="${n(b - a)}" height="14" rx="3" fill="${fill}" stroke="${bad ? '#b91c1c' : '#1d4ed8'}"${op.answeredAt === null ? ' stroke-dasharray="4 3"' : ''}/>${text(left + span + 28, y + 4, answerText(k), { 'font-size': 11, fill: bad ? '#b91c1c' : '#44403c', ...(bad ? { 'font-weight': 'bold' } : {}) })}</g>`);
   });
-  const width = left + span + 40 + Math.max(...h.ops.map((op) => textWidth(op.observation ? describeAnswer(op.observation) : 'no answer: may or may not have taken effect', 11)));
+  const width = left + span + 40 + Math.max(...h.ops.map((_, k) => textWidth(answerText(k), 11)));
   return svg(width, 30 + h.ops.length * ROW, 'timeline', `race of ${h.ops.length} overlapping requests`, parts.join(''));
 }
 
@@ -112,7 +121,7 @@ export function renderRaceHistoryHtml(h: RaceHistory, file = 'HISTORY.json'): st
   const body = [
     `<div class="violation"><b>${esc(h.scenario)}</b>, ${h.concurrency} at once. ${esc(verdict)}</div>`,
     `<p>Before the race: ${h.prefix.length ? h.prefix.map((e) => esc(describeEvent(e))).join('; ') : 'nothing'}.</p>`,
-    `<figure>${raceTimelineSvg(h)}</figure>`,
+    `<figure>${raceTimelineSvg(h, v.kind === 'not-linearizable' ? new Set(h.ops.map((_, k) => k).filter((k) => !v.longest.includes(k))) : undefined)}</figure>`,
     `<p>Replay: <code>${esc(`n2w conform --replay ${file}`)}</code> (judged again offline; add <code>--url URL</code> to run it again).</p>`,
   ].join('\n');
   return page(`n2w conform: race ${h.scenario}`, '<span class="small">n2w conform</span>', body, { inline: '' });

@@ -179,7 +179,11 @@ describe('the conformance pages', () => {
 
   it('draw a race history as a timeline, a bar per request', () => {
     const html = renderRaceHistoryHtml(raceHistory());
-    expect(html.match(/<g class="op" data-op="\d">/g)).toHaveLength(2);
+    expect(html.match(/<g class="op( unexplained)?" data-op="\d">/g)).toHaveLength(2);
     expect(html).toContain('Not linearizable');
+    // the model explains #1 alone: #2 is the request no order fits, drawn in red
+    expect(html).toContain('<g class="op" data-op="1">');
+    expect(html).toContain('<g class="op unexplained" data-op="2">');
+    expect(html).toContain('✗ logged_in as alice in s2 (new); consumed stt1: unexplained');
   });
 });
