@@ -91,7 +91,7 @@ const ROW = 30;
 export function raceTimelineSvg(h: Pick<RaceHistory, 'ops'>, unexplained: ReadonlySet<number> = new Set()): string {
   const label = (k: number) => `#${k + 1} ${describeEvent(h.ops[k].event)}`;
   const left = Math.max(...h.ops.map((_, k) => textWidth(label(k)))) + 16;
-  const span = 560;
+  const span = 400;
   const end = Math.max(1, ...h.ops.map((op) => op.answeredAt ?? op.sentAt));
   const x = (t: number) => left + (t / end) * span;
   const answerText = (k: number) => {
@@ -106,7 +106,7 @@ export function raceTimelineSvg(h: Pick<RaceHistory, 'ops'>, unexplained: Readon
     const b = op.answeredAt === null ? left + span + 20 : Math.max(a + 2, x(op.answeredAt));
     const bad = unexplained.has(k);
     const fill = bad ? '#fee2e2' : op.answeredAt === null ? '#fef3c7' : '#dbeafe';
-    parts.push(`<g class="op${bad ? ' unexplained' : ''}" data-op="${k + 1}">${text(8, y + 4, label(k))}<rect x="${n(a)}" y="${n(y - 7)}" width="${n(b - a)}" height="14" rx="3" fill="${fill}" stroke="${bad ? '#b91c1c' : '#1d4ed8'}"${op.answeredAt === null ? ' stroke-dasharray="4 3"' : ''}/>${text(left + span + 28, y + 4, answerText(k), { 'font-size': 11, fill: bad ? '#b91c1c' : '#44403c', ...(bad ? { 'font-weight': 'bold' } : {}) })}</g>`);
+    parts.push(`<g class="op${bad ? ' unexplained' : ''}" data-op="${k + 1}">${text(8, y + 4, label(k))}<rect x="${n(a)}" y="${n(y - 7)}" width="${n(b - a)}" height="14" rx="3" fill="${fill}" stroke="${bad ? '#b91c1c' : '#1d4ed8'}"${op.answeredAt === null ? ' stroke-dasharray="4 3"' : ''}/>${text(left + span + 28, y + 4, answerText(k), { 'font-size': 11, fill: bad ? '#b91c1c' : '#44403c' })}</g>`);
   });
   const width = left + span + 40 + Math.max(...h.ops.map((_, k) => textWidth(answerText(k), 11)));
   return svg(width, 30 + h.ops.length * ROW, 'timeline', `race of ${h.ops.length} overlapping requests`, parts.join(''));
