@@ -13,12 +13,23 @@ const ASN_BOUND = {
   web: { session_transfer: { allowed_authentication_methods: ['cookie'], enforce_device_binding: 'asn' } },
 };
 
+// `check --action NAME` on a configuration, run once per pair: the side-by-side test and the README's table share one run
+const runs = new Map<string, { r: ReturnType<typeof n2w>; out: string }>();
+function checkWith(name: string, config: object): { r: ReturnType<typeof n2w>; out: string } {
+  const key = JSON.stringify([name, config]);
+  let run = runs.get(key);
+  if (!run) {
+    const s = scratch('n2w-action-');
+    const out = join(s.dir, 'out');
+    run = { r: n2w('check', '--config', s.file('config.json', config), '--action', action(name), '--scope', 'smoke', '--runs', '30', '--out', out, '--workers', '1'), out };
+    runs.set(key, run);
+  }
+  return run;
+}
+
 describe('n2w check --action', () => {
   it('sets each goal with and without the Action side by side: deny-other-network closes no-replay where binding is asn', () => {
-    const s = scratch('n2w-action-');
-    const config = s.file('config.json', ASN_BOUND);
-    const out = join(s.dir, 'out');
-    const r = n2w('check', '--config', config, '--action', action('deny-other-network.js'), '--scope', 'smoke', '--runs', '30', '--out', out, '--workers', '1');
+    const { r, out } = checkWith('deny-other-network.js', ASN_BOUND);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/closes no-replay: 1 -> 0 of 1/);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -67,9 +78,7 @@ const README_TABLE: [string, object, Record<string, string>][] = [
 ];
 describe('what the example Actions change, as the README says', () => {
   it.each(README_TABLE)('%s', (name, config, effects) => {
-    const s = scratch('n2w-action-');
-    const out = join(s.dir, 'out');
-    const r = n2w('check', '--config', s.file('config.json', config), '--action', action(name), '--scope', 'smoke', '--runs', '30', '--out', out, '--workers', '1');
+    const { r, out } = checkWith(name, config);
     expect(r.code, r.err).toBe(0);
     const goals = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).action.goals as { goal: string; effect: string }[];
     for (const [goal, effect] of Object.entries(effects)) expect(goals.find((g) => g.goal === goal)?.effect, `${name}: ${goal}`).toBe(effect);
