@@ -158,8 +158,14 @@ function outsideFamily(c: Config): string {
   ]);
 }
 
+// a check's batches mostly share one jobs array (cli/check.ts): grouped once, it serves the plan, its
+// revisions and the dispatch (10 ms a grouping of the space, 98 batches in the extended check). Read only.
+const grouped = new WeakMap<readonly object[], object[][]>();
+
 /** Jobs grouped into families: equal on every dimension but FAMILY_DIMENSIONS, in the order of their first job. */
 export function families<T extends { config: Config }>(jobs: readonly T[]): T[][] {
+  const known = grouped.get(jobs);
+  if (known) return known as T[][];
   const byKey = new Map<string, T[]>();
   for (const j of jobs) {
     const key = outsideFamily(j.config);
@@ -167,7 +173,9 @@ export function families<T extends { config: Config }>(jobs: readonly T[]): T[][
     if (!f) byKey.set(key, (f = []));
     f.push(j);
   }
-  return [...byKey.values()].flatMap((f) => chunks(f, MAX_FAMILY));
+  const all = [...byKey.values()].flatMap((f) => chunks(f, MAX_FAMILY));
+  grouped.set(jobs, all);
+  return all;
 }
 
 const chunks = <T>(xs: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));

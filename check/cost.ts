@@ -8,9 +8,8 @@ import { dispatchOrder, families, type Batch, type CheckOptions } from './check.
 
 // Milliseconds of one worker on the project's shared 2-core machine (2026-12, `n2w check` families timed
 // in the workers of a real run, two side by side; other load moves these by 2 to 4 times, which progress
-// corrects): a family of
-// configurations searched in one pass costs one "unit" for its first member and FAMILY_MEMBER more per
-// further member, far less than each searched alone (24 members: 2.8 units, not 24).
+// corrects): a family of configurations searched in one pass costs one "unit" for its first member and
+// FAMILY_MEMBER more per further member, far less than each searched alone (24 members: 2.8, not 24).
 /** One unit of the explorer, by scope at its own depth: default 1.6 s (the native app alone mints, cookie), smoke 7 s / 65 (the extended check's batches of other readings: 6.4 s when all explore again), deep one configuration alone. */
 export const EXPLORER_UNIT_MS: Readonly<Record<string, number>> = { smoke: 105, default: 1600, deep: 360_000 };
 export const FAMILY_MEMBER = 0.08;
